@@ -1,0 +1,62 @@
+/**
+ * `npm test`: type check, lint, the Node tests (sandbox, server, providers, core) and the browser tests (elements,
+ * in Chromium through web-test-runner). `--node` or `--browser` runs one half. Exits non-zero when anything fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './chromium.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = new Set(process.argv.slice(2));
+const only = args.has('--node') ? 'node' : args.has('--browser') ? 'browser' : 'all';
+
+/** Browser tests: element tests under src/components and any `*.browser.test.ts`; everything else runs in Node. */
+function isBrowserTest(path) {
+  return path.startsWith('src/components/') || path.endsWith('.browser.test.ts');
+}
+
+function findTests(dir, found = []) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.') || name === 'dist') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) findTests(path, found);
+    else if (name.endsWith('.test.ts')) found.push(relative(root, path));
+  }
+  return found;
+}
+
+function run(label, command, commandArgs, env = {}) {
+  console.log(`\n▶ ${label}`);
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    console.error(`\n✖ ${label} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const tests = ['sandbox', 'src', 'demo', 'test'].flatMap((dir) => {
+  try {
+    return findTests(join(root, dir));
+  } catch {
+    return [];
+  }
+});
+const nodeTests = tests.filter((t) => !isBrowserTest(t)).sort();
+const browserTests = tests.filter(isBrowserTest);
+// Some Node tests drive Chromium too (hosted pages, flows that leave the page), so every run needs one.
+const chrome = ensureChromium();
+const env = { CHROME_PATH: chrome };
+
+if (only === 'all') {
+  run('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+  run('lint', 'npx', ['eslint', '.']);
+}
+if (only !== 'browser' && nodeTests.length) {
+  run(`node tests (${nodeTests.length} files)`, process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...nodeTests], env);
+}
+if (only !== 'node' && browserTests.length) {
+  run(`browser tests (${browserTests.length} files, Chromium at ${chrome})`, 'npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], env);
+}
+console.log('\n✔ all tests passed');

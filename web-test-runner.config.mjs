@@ -1,0 +1,53 @@
+/**
+ * Browser tests in real Chromium (Debian's, found by scripts/chromium.mjs; never downloaded). The sandbox is
+ * started inside the test run and its URL is served to the tests at `/__kassa__/env.json`.
+ */
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { findChromium } from './scripts/chromium.mjs';
+
+const executablePath = findChromium();
+if (!executablePath) throw new Error('No Chromium found: run `npm test` (it installs one) or set CHROME_PATH.');
+
+/** Starts the sandbox with the test server and tells the browser where it is. */
+function kassaServices() {
+  let sandbox;
+  return {
+    name: 'kassa-services',
+    async serverStart() {
+      const { startSandbox } = await tsImport('./sandbox/server.ts', import.meta.url);
+      sandbox = await startSandbox();
+    },
+    async serverStop() {
+      await sandbox?.close();
+    },
+    serve(context) {
+      if (context.path === '/__kassa__/env.json') {
+        return { body: JSON.stringify({ sandboxUrl: sandbox.url }), type: 'application/json' };
+      }
+      return undefined;
+    },
+  };
+}
+
+export default {
+  files: ['src/components/**/*.test.ts', '**/*.browser.test.ts', '!node_modules/**'],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 180_000,
+  testFramework: { config: { timeout: 20_000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      },
+    }),
+  ],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+    kassaServices(),
+  ],
+};
