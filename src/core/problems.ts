@@ -1,0 +1,43 @@
+/**
+ * Every failure the endpoint can answer, each with a stable `type` (an RFC 9457 problem type URI), its HTTP status
+ * and an English title. Elements show a localized message per `type`, never the raw detail.
+ */
+export const PROBLEMS = {
+  'invalid-body': { status: 400, title: 'The request body is not valid' },
+  'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  'body-too-large': { status: 413, title: 'The request body is too large' },
+  'idempotency-key-required': { status: 400, title: 'An Idempotency-Key header is required' },
+  'idempotency-conflict': { status: 409, title: 'This Idempotency-Key was used with another request' },
+  'invalid-token': { status: 401, title: 'The token is missing, altered or expired' },
+  'token-mismatch': { status: 403, title: 'The token does not belong to this order or payment' },
+  'origin-not-allowed': { status: 403, title: 'This origin may not call the endpoint' },
+  'order-not-found': { status: 404, title: 'The order does not exist' },
+  'order-refused': { status: 422, title: 'The order cannot be paid' },
+  'unknown-method': { status: 422, title: 'The payment method is not available for this order' },
+  'invalid-fields': { status: 422, title: 'A payment field is missing or not valid' },
+  'payment-not-found': { status: 404, title: 'The payment does not exist' },
+  'not-found': { status: 404, title: 'There is nothing at this address' },
+  'method-not-allowed': { status: 405, title: 'This HTTP method is not allowed here' },
+  'unknown-provider': { status: 404, title: 'The provider is not enabled' },
+  'webhook-invalid': { status: 401, title: 'The webhook signature is not valid' },
+  'rate-limited': { status: 429, title: 'Too many requests; try again shortly' },
+  'provider-refused': { status: 422, title: 'The payment provider refused the payment' },
+  'provider-unavailable': { status: 503, title: 'The payment provider is not reachable right now' },
+  'unsafe-redirect': { status: 502, title: 'The payment provider answered with an address Kassa does not trust' },
+  internal: { status: 500, title: 'Something went wrong in the endpoint' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+const PREFIX = 'urn:kassa:problem:';
+
+export function problemType(code: ProblemCode): string {
+  return `${PREFIX}${code}`;
+}
+
+/** The code of a problem `type`, or undefined for a type Kassa does not know (shown as a generic error). */
+export function problemCode(type: unknown): ProblemCode | undefined {
+  if (typeof type !== 'string' || !type.startsWith(PREFIX)) return undefined;
+  const code = type.slice(PREFIX.length);
+  return code in PROBLEMS ? (code as ProblemCode) : undefined;
+}
