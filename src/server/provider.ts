@@ -1,0 +1,138 @@
+/**
+ * The contract between the endpoint and one provider. Each provider folder's `server.ts` exports a factory
+ * `create<Name>Provider(config, deps): ProviderAdapter`; the endpoint lists them explicitly in `providers.ts`.
+ * Adapters hold the provider's secrets and speak its API; they never see the browser's request.
+ */
+import type { NextAction, PaymentMethod, PaymentState, ProviderName } from '../core/model.ts';
+
+export type Environment = 'sandbox' | 'staging' | 'production';
+
+export interface Address {
+  line1: string;
+  line2?: string;
+  city: string;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+}
+
+export interface Customer {
+  /** The merchant's own id for the customer. */
+  reference?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+  /** Two-letter language, e.g. `sv`. */
+  language?: string;
+  address?: Address;
+  /** For business customers (Hero pays only companies). */
+  company?: { name: string; siret?: string; vatNumber?: string; address?: Address };
+}
+
+export interface OrderLine {
+  name: string;
+  quantity: number;
+  /** Minor units, per unit, tax included. */
+  unitPrice: number;
+  reference?: string;
+}
+
+/** What the merchant's `resolveOrder` answers: the only source of what is charged. */
+export interface ResolvedOrder {
+  reference: string;
+  /** Minor units. */
+  amount: number;
+  /** ISO 4217, upper case. */
+  currency: string;
+  customer?: Customer;
+  lines?: OrderLine[];
+  description?: string;
+}
+
+export interface CreatePaymentInput {
+  /** Kassa's reference for this payment attempt; unique, safe to use as the provider's merchant reference. */
+  reference: string;
+  order: ResolvedOrder;
+  method: PaymentMethod;
+  /** The shopper's inputs for the method (`fields` of the method), already checked against the method's fields. */
+  fields: Record<string, string>;
+  /** The merchant's return page with Kassa's reference in the query: where the provider sends the shopper back. */
+  returnUrl: string;
+  /** The endpoint's own return route for this payment (re-reads the status, then goes on to `returnUrl`). */
+  endpointReturnUrl: string;
+  /** Where the provider posts its webhooks for this payment. */
+  webhookUrl: string;
+  /** Stable for one click: retries and double clicks send the same key. */
+  idempotencyKey: string;
+  signal: AbortSignal;
+}
+
+export interface CreatedPayment {
+  providerPaymentId: string;
+  action: NextAction;
+  state: PaymentState;
+  providerStatus: string | null;
+  /** What the adapter needs later to read the status (never sent to the browser). */
+  data?: Record<string, unknown>;
+}
+
+export interface StoredPaymentRef {
+  reference: string;
+  providerPaymentId: string;
+  data?: Record<string, unknown>;
+}
+
+export interface StatusRead {
+  state: PaymentState;
+  providerStatus: string;
+}
+
+export interface WebhookRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  /** Exact bytes received: signatures are computed over them. */
+  body: Uint8Array;
+}
+
+/** Which payment a verified webhook is about; the endpoint re-reads it from the provider. */
+export interface WebhookResult {
+  providerPaymentId?: string;
+  reference?: string;
+}
+
+export interface ProviderAdapter {
+  readonly name: ProviderName;
+  /** Hosts the shopper may be sent to for this provider and environment (exact host names, with port if any). */
+  readonly redirectHosts: readonly string[];
+  /** The methods for an order; the endpoint caches the answer per provider and `methodsCacheKey`. */
+  listMethods(order: ResolvedOrder, signal: AbortSignal): Promise<PaymentMethod[]>;
+  /** What the cached method list depends on besides the provider (default: the currency). */
+  methodsCacheKey?(order: ResolvedOrder): string;
+  createPayment(input: CreatePaymentInput): Promise<CreatedPayment>;
+  readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead>;
+  /** Verifies a webhook's signature and says which payment it is about; throws `WebhookRejected` when it is not genuine. */
+  verifyWebhook(request: WebhookRequest): Promise<WebhookResult>;
+  /** The answer the provider expects once a webhook is accepted (Kronor wants `[accepted]`); default 200 empty. */
+  webhookAnswer?(): Response;
+}
+
+export class WebhookRejected extends Error {}
+
+/**
+ * A provider refused the request for a reason the shopper can act on (amount out of range, bad field): the
+ * endpoint answers `provider-refused` with this message as detail. Never include secrets or raw payloads.
+ */
+export class ProviderRefused extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The provider could not be reached, timed out, or answered 5xx/429: the endpoint answers `provider-unavailable`. */
+export class ProviderUnavailable extends Error {}
