@@ -136,3 +136,18 @@ export class ProviderRefused extends Error {
 
 /** The provider could not be reached, timed out, or answered 5xx/429: the endpoint answers `provider-unavailable`. */
 export class ProviderUnavailable extends Error {}
+
+/** What every adapter gets from the endpoint besides its own configuration. */
+export interface ProviderDeps {
+  /** Base URL of the local sandbox, for the `sandbox` environment (default `http://127.0.0.1:4010`). */
+  sandboxUrl: string;
+  /** Per-attempt timeout and attempts for provider calls. */
+  timeoutMs: number;
+  attempts: number;
+}
+
+/** A provider folder's server entry: its configuration schema (zod) and its adapter factory. */
+export interface ProviderModule<Config> {
+  configSchema: import('zod').ZodType<Config>;
+  create(config: Config, deps: ProviderDeps): ProviderAdapter;
+}

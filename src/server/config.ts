@@ -1,0 +1,129 @@
+/**
+ * The endpoint's configuration, checked once when `createKassaHandler` is called: a missing or short secret, an
+ * unknown option or a provider without its credentials stops the server at start-up with a message that names the
+ * option, instead of failing on the first shopper.
+ */
+import { z } from 'zod';
+import type { ProviderName } from '../core/model.ts';
+import type { ResolvedOrder } from './provider.ts';
+import { PROVIDER_MODULES, type ProviderConfigs } from './providers.ts';
+import { MemoryStore, type KassaStore } from './store.ts';
+
+/** Raised by `resolveOrder` to refuse an order; `status` 404 (unknown) or 422 (cannot be paid now). */
+export class OrderRefused extends Error {
+  constructor(
+    message: string,
+    readonly status: 404 | 422 = 404,
+  ) {
+    super(message);
+  }
+}
+
+export interface KassaConfig {
+  /** Signs the tokens: at least 32 characters, random, kept on the server. */
+  secret: string;
+  /** The merchant's own order lookup: the only source of the amount. Return `null` or throw `OrderRefused` to refuse. */
+  resolveOrder: (orderRef: string, request: Request) => Promise<ResolvedOrder | null> | ResolvedOrder | null;
+  /** The merchant's return page (absolute URL); Kassa adds `kassa_payment=<reference>` to it. */
+  returnUrl: string;
+  /** The providers to enable, each with its environment and credentials. */
+  providers: ProviderConfigs;
+  /** Origins allowed to call the endpoint from a browser, besides the endpoint's own. */
+  allowedOrigins?: string[];
+  /** Where the endpoint is mounted, e.g. `/kassa`; requests outside it are answered 404. */
+  basePath?: string;
+  /** The endpoint's public URL (for webhooks and return routes); by default taken from each request. */
+  publicUrl?: string;
+  /** Base URL of the local sandbox for providers in the `sandbox` environment. */
+  sandboxUrl?: string;
+  store?: KassaStore;
+  sessionTtlSeconds?: number;
+  paymentTtlSeconds?: number;
+  /** How long a provider's method list is reused for the same currency. */
+  methodsCacheSeconds?: number;
+  /** Per attempt, for every provider call. */
+  providerTimeoutMs?: number;
+  maxBodyBytes?: number;
+  /** Requests per client per minute on `/session` and `/payments`. */
+  rateLimitPerMinute?: number;
+  /** Where the endpoint reports its own errors (never the shopper's page); console.error by default. */
+  onError?: (error: unknown, context: string) => void;
+}
+
+export interface ResolvedConfig extends Required<Omit<KassaConfig, 'publicUrl' | 'providers'>> {
+  publicUrl: string | undefined;
+  providers: ProviderConfigs;
+  enabled: ProviderName[];
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+const baseSchema = z.strictObject({
+  secret: z.string({ error: 'secret is required' }).min(MIN_SECRET_LENGTH, `secret must be at least ${MIN_SECRET_LENGTH} characters`),
+  resolveOrder: z.custom<KassaConfig['resolveOrder']>((v) => typeof v === 'function', 'resolveOrder must be a function'),
+  returnUrl: z.url({ protocol: /^https?$/, error: 'returnUrl must be an absolute http(s) URL' }),
+  providers: z.record(z.string(), z.unknown()),
+  allowedOrigins: z.array(z.url({ protocol: /^https?$/ })).optional(),
+  basePath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'basePath must look like /kassa').optional(),
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  sandboxUrl: z.url({ protocol: /^https?$/ }).optional(),
+  store: z.custom<KassaStore>((v) => typeof v === 'object' && v !== null, 'store must implement KassaStore').optional(),
+  sessionTtlSeconds: z.number().int().min(60).max(86_400).optional(),
+  paymentTtlSeconds: z.number().int().min(60).max(7 * 86_400).optional(),
+  methodsCacheSeconds: z.number().int().min(0).max(3_600).optional(),
+  providerTimeoutMs: z.number().int().min(100).max(60_000).optional(),
+  maxBodyBytes: z.number().int().min(1_024).max(1_048_576).optional(),
+  rateLimitPerMinute: z.number().int().min(1).optional(),
+  onError: z.custom<NonNullable<KassaConfig['onError']>>((v) => typeof v === 'function', 'onError must be a function').optional(),
+});
+
+export class KassaConfigError extends Error {
+  override name = 'KassaConfigError';
+}
+
+export function resolveConfig(config: KassaConfig): ResolvedConfig {
+  const parsed = baseSchema.safeParse(config);
+  if (!parsed.success) throw new KassaConfigError(`Kassa: invalid configuration — ${describe(parsed.error)}`);
+  const providers: Record<string, unknown> = {};
+  const enabled: ProviderName[] = [];
+  for (const [name, value] of Object.entries(parsed.data.providers)) {
+    const module = PROVIDER_MODULES[name as ProviderName];
+    if (!module) {
+      throw new KassaConfigError(`Kassa: invalid configuration — providers.${name} is not a provider Kassa knows (${Object.keys(PROVIDER_MODULES).join(', ')})`);
+    }
+    if (value === undefined || value === false) continue;
+    const result = module.configSchema.safeParse(value);
+    if (!result.success) throw new KassaConfigError(`Kassa: invalid configuration — ${describe(result.error, `providers.${name}.`)}`);
+    providers[name] = result.data;
+    enabled.push(name as ProviderName);
+  }
+  if (!enabled.length) throw new KassaConfigError('Kassa: invalid configuration — providers must enable at least one provider');
+  return {
+    secret: parsed.data.secret,
+    resolveOrder: config.resolveOrder,
+    returnUrl: parsed.data.returnUrl,
+    providers: providers as ProviderConfigs,
+    enabled,
+    allowedOrigins: (parsed.data.allowedOrigins ?? []).map((o) => new URL(o).origin),
+    basePath: parsed.data.basePath ?? '',
+    publicUrl: parsed.data.publicUrl?.replace(/\/$/, ''),
+    sandboxUrl: (parsed.data.sandboxUrl ?? 'http://127.0.0.1:4010').replace(/\/$/, ''),
+    store: config.store ?? new MemoryStore(),
+    sessionTtlSeconds: parsed.data.sessionTtlSeconds ?? 15 * 60,
+    paymentTtlSeconds: parsed.data.paymentTtlSeconds ?? 2 * 60 * 60,
+    methodsCacheSeconds: parsed.data.methodsCacheSeconds ?? 60,
+    providerTimeoutMs: parsed.data.providerTimeoutMs ?? 8_000,
+    maxBodyBytes: parsed.data.maxBodyBytes ?? 16 * 1024,
+    rateLimitPerMinute: parsed.data.rateLimitPerMinute ?? 120,
+    onError: config.onError ?? ((error, context) => console.error(`kassa: ${context}:`, error)),
+  };
+}
+
+/** "providers.hero.apiKey: Required" — the first problem, named by its path; never echoes the value. */
+export function describe(error: z.ZodError, prefix = ''): string {
+  const issue = error.issues[0];
+  if (!issue) return 'not valid';
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') return `${prefix}${path ? `${path}.` : ''}${issue.keys[0]} is not an option Kassa knows`;
+  return path ? `${prefix}${path}: ${issue.message}` : `${prefix.replace(/\.$/, '')} ${issue.message}`.trim();
+}

@@ -1,0 +1,424 @@
+/**
+ * `createKassaHandler(config)`: the endpoint as one standard Fetch-API handler, `(request) => Promise<Response>`,
+ * mountable in Node (see `node.ts`), Hono, Next.js route handlers or any runtime with `fetch`.
+ *
+ * Routes, under `basePath`: `POST /session`, `POST /payments`, `GET /payments/{ref}`, `GET /payments/{ref}/events`
+ * (Server-Sent Events), `GET /return/{ref}`, `POST /webhooks/{provider}`, `GET /health`.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { isFinalState, isProviderName, type PaymentMethod, type PaymentView, type ProviderName } from '../core/model.ts';
+import { matchesSafePattern } from '../core/safe-pattern.ts';
+import { isAllowedUrl } from '../core/url-safety.ts';
+import { OrderRefused, resolveConfig, type KassaConfig, type ResolvedConfig } from './config.ts';
+import { HttpProblem, jsonResponse, problemParts, problemResponse, readBytes, readJsonBody } from './http.ts';
+import { ProviderRefused, ProviderUnavailable, WebhookRejected, type ProviderAdapter, type ResolvedOrder } from './provider.ts';
+import { PROVIDER_MODULES } from './providers.ts';
+import type { PaymentRecord, StoredResponse } from './store.ts';
+import { StatusWatcher } from './watcher.ts';
+import { TokenInvalid, Tokens } from './tokens.ts';
+
+export type KassaHandler = (request: Request, context?: { clientAddress?: string }) => Promise<Response>;
+
+const sessionBody = z.strictObject({
+  order: z.string().min(1).max(128),
+  locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).max(35).optional(),
+});
+
+const paymentBody = z.strictObject({
+  token: z.string().min(1).max(4096),
+  method: z.string().min(3).max(128),
+  fields: z.record(z.string().max(64), z.string().max(256)).optional(),
+  /** Optional: when sent it must be the token's order (a token cannot be replayed for another order). */
+  order: z.string().min(1).max(128).optional(),
+});
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+const REFERENCE = /^kp_[A-Za-z0-9_-]{20,40}$/;
+
+export function createKassaHandler(input: KassaConfig): KassaHandler {
+  const config = resolveConfig(input);
+  const tokens = new Tokens(config.secret, config.sessionTtlSeconds, config.paymentTtlSeconds);
+  const deps = { sandboxUrl: config.sandboxUrl, timeoutMs: config.providerTimeoutMs, attempts: 3 };
+  const adapters = new Map<ProviderName, ProviderAdapter>();
+  for (const name of config.enabled) {
+    const module = PROVIDER_MODULES[name] as (typeof PROVIDER_MODULES)[ProviderName];
+    adapters.set(name, (module.create as (c: unknown, d: typeof deps) => ProviderAdapter)(config.providers[name], deps));
+  }
+  const methodsCache = new Map<string, { expires: number; methods: Promise<PaymentMethod[]> }>();
+  const watcher = new StatusWatcher(config.store, (record) => refresh(record), config.onError);
+
+  return async function kassa(request, context = {}) {
+    const url = new URL(request.url);
+    try {
+      if (!url.pathname.startsWith(config.basePath)) throw new HttpProblem('not-found');
+      const path = url.pathname.slice(config.basePath.length) || '/';
+      const isWebhook = path.startsWith('/webhooks/') || path.startsWith('/return/');
+      const cors = isWebhook ? {} : corsHeaders(request, url, config);
+      if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: { ...cors, 'access-control-max-age': '600' } });
+      const response = await route(request, url, path, context.clientAddress ?? 'unknown');
+      for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
+      return response;
+    } catch (error) {
+      if (error instanceof HttpProblem) return problemResponse(error);
+      config.onError(error, `${request.method} ${url.pathname}`);
+      return problemResponse(new HttpProblem('internal'));
+    }
+  };
+
+  async function route(request: Request, url: URL, path: string, client: string): Promise<Response> {
+    const parts = path.split('/').filter(Boolean);
+    const method = request.method;
+    const is = (m: string, ...segments: string[]) =>
+      method === m && parts.length === segments.length && segments.every((s, i) => s === '*' || s === parts[i]);
+    const allowOnly = (...methods: string[]) => {
+      throw new HttpProblem('method-not-allowed', undefined, undefined, { allow: methods.join(', ') });
+    };
+
+    if (is('GET', 'health')) return jsonResponse({ status: 'ok', providers: config.enabled });
+    if (is('POST', 'session')) return createSession(request, client);
+    if (is('POST', 'payments')) return createPayment(request, url, client);
+    if (is('GET', 'payments', '*')) return jsonResponse(await readPayment(parts[1]!));
+    if (is('GET', 'payments', '*', 'events')) return streamEvents(request, parts[1]!);
+    if (is('GET', 'return', '*')) return returnTo(parts[1]!);
+    if (is('POST', 'webhooks', '*')) return webhook(request, url, parts[1]!);
+    if (['health', 'session', 'payments', 'webhooks', 'return'].includes(parts[0] ?? '') && parts.length <= 3) {
+      allowOnly(parts[0] === 'health' || parts[0] === 'return' || parts.length > 1 && parts[0] === 'payments' ? 'GET' : 'POST');
+    }
+    throw new HttpProblem('not-found');
+  }
+
+  // ——— POST /session ———
+
+  async function createSession(request: Request, client: string): Promise<Response> {
+    await limit(client, 'session');
+    const body = await readJsonBody(request, sessionBody, config.maxBodyBytes);
+    const order = await resolveOrder(body.order, request);
+    const methods = await methodsFor(order);
+    const session = randomBytes(12).toString('base64url');
+    const { token, expiresAt } = await tokens.signSession({ order: order.reference, amount: order.amount, currency: order.currency, session });
+    const locale = body.locale ?? request.headers.get('accept-language')?.split(',')[0]?.split(';')[0]?.trim() ?? 'en';
+    return jsonResponse({ token, order: order.reference, amount: order.amount, currency: order.currency, locale, methods, expiresAt: expiresAt.toISOString() }, 201);
+  }
+
+  async function resolveOrder(orderRef: string, request: Request): Promise<ResolvedOrder> {
+    let order: ResolvedOrder | null;
+    try {
+      order = await config.resolveOrder(orderRef, request);
+    } catch (error) {
+      if (error instanceof OrderRefused) throw new HttpProblem(error.status === 404 ? 'order-not-found' : 'order-refused', error.message);
+      throw error;
+    }
+    if (!order) throw new HttpProblem('order-not-found', `no order ${orderRef}`);
+    if (!Number.isInteger(order.amount) || order.amount <= 0 || !/^[A-Z]{3}$/.test(order.currency)) {
+      throw new Error(`resolveOrder answered an invalid order for ${orderRef}: amount must be a positive integer in minor units and currency ISO 4217 upper case`);
+    }
+    return { ...order, reference: orderRef };
+  }
+
+  /** Every enabled provider's methods for the order, each list cached briefly; a failing provider is left out. */
+  async function methodsFor(order: ResolvedOrder): Promise<PaymentMethod[]> {
+    const lists = await Promise.all(
+      [...adapters.values()].map(async (adapter) => {
+        const key = `${adapter.name}:${adapter.methodsCacheKey?.(order) ?? order.currency}`;
+        const now = Date.now();
+        let entry = methodsCache.get(key);
+        if (!entry || entry.expires < now) {
+          entry = { expires: now + config.methodsCacheSeconds * 1000, methods: adapter.listMethods(order, AbortSignal.timeout(config.providerTimeoutMs)) };
+          methodsCache.set(key, entry);
+          entry.methods.catch(() => methodsCache.delete(key));
+        }
+        try {
+          return await entry.methods;
+        } catch (error) {
+          config.onError(error, `listing ${adapter.name} methods`);
+          return [];
+        }
+      }),
+    );
+    return lists.flat().filter((m) => (m.min === undefined || order.amount >= m.min) && (m.max === undefined || order.amount <= m.max));
+  }
+
+  // ——— POST /payments ———
+
+  async function createPayment(request: Request, url: URL, client: string): Promise<Response> {
+    await limit(client, 'payments');
+    const idempotencyKey = request.headers.get('idempotency-key');
+    if (!idempotencyKey) throw new HttpProblem('idempotency-key-required');
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new HttpProblem('invalid-body', 'Idempotency-Key must be 8–128 letters, digits or _ . : -', 'Idempotency-Key');
+    const body = await readJsonBody(request, paymentBody, config.maxBodyBytes);
+    const claims = await verify(() => tokens.verifySession(body.token));
+    if (body.order !== undefined && body.order !== claims.order) throw new HttpProblem('token-mismatch', 'the token was issued for another order');
+
+    const key = `${claims.session}:${idempotencyKey}`;
+    const fingerprint = sha256(JSON.stringify([body.method, Object.entries(body.fields ?? {}).sort()]));
+    const claim = await config.store.claimIdempotency(key, fingerprint, config.providerTimeoutMs * 4);
+    if (claim.kind === 'replay') return replay(claim.response);
+    if (claim.kind === 'conflict') throw new HttpProblem('idempotency-conflict');
+
+    let adapter: ProviderAdapter | undefined;
+    try {
+      const order = await resolveOrder(claims.order, request);
+      if (order.amount !== claims.amount || order.currency !== claims.currency) {
+        throw new HttpProblem('token-mismatch', 'the order changed since the session started; start a new session');
+      }
+      const providerName = body.method.split(':')[0];
+      adapter = isProviderName(providerName) ? adapters.get(providerName) : undefined;
+      const method = adapter && (await methodsFor(order)).find((m) => m.id === body.method);
+      if (!adapter || !method) throw new HttpProblem('unknown-method', `${body.method} is not available for this order`, 'method');
+      const fields = checkFields(method, body.fields ?? {});
+
+      const reference = `kp_${createHmac('sha256', config.secret).update(key).digest('base64url').slice(0, 24)}`;
+      const base = publicBase(url);
+      const created = await adapter.createPayment({
+        reference,
+        order,
+        method,
+        fields,
+        returnUrl: withParam(config.returnUrl, 'kassa_payment', reference),
+        endpointReturnUrl: `${base}/return/${reference}`,
+        webhookUrl: `${base}/webhooks/${adapter.name}`,
+        idempotencyKey: reference,
+        signal: AbortSignal.timeout(config.providerTimeoutMs * 4),
+      });
+      checkAction(adapter, created.action);
+      const now = new Date().toISOString();
+      const record: PaymentRecord = {
+        reference,
+        provider: adapter.name,
+        method: method.id,
+        order: order.reference,
+        amount: order.amount,
+        currency: order.currency,
+        session: claims.session,
+        providerPaymentId: created.providerPaymentId,
+        state: created.state,
+        providerStatus: created.providerStatus,
+        action: created.action,
+        data: created.data,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await config.store.savePayment(record);
+      const { token } = await tokens.signPayment({ ...claims, provider: adapter.name, providerPaymentId: created.providerPaymentId, reference });
+      const response = stored(201, { payment: view(record), action: created.action, token });
+      await config.store.finishIdempotency(key, response, config.paymentTtlSeconds * 1000);
+      return replay(response);
+    } catch (error) {
+      const problem = toProblem(error);
+      // A provider that de-duplicates by reference can safely be asked again with the same key; for the others an
+      // unanswered create may have happened, so the same key keeps answering this problem and never pays twice.
+      const retryable = problem.code === 'provider-unavailable' && adapter && adapter.name !== 'hero' && adapter.name !== 'hidirect';
+      const transient = problem.code === 'rate-limited' || problem.code === 'internal';
+      if (retryable || transient) await config.store.finishIdempotency(key, null, 0);
+      else await config.store.finishIdempotency(key, problemParts(problem), config.paymentTtlSeconds * 1000);
+      if (problem.code === 'internal') throw error;
+      throw problem;
+    }
+  }
+
+  function checkFields(method: PaymentMethod, given: Record<string, string>): Record<string, string> {
+    const known = new Map((method.fields ?? []).map((f) => [f.key, f]));
+    for (const key of Object.keys(given)) {
+      if (!known.has(key)) throw new HttpProblem('invalid-fields', `${method.id} has no field ${key}`, `fields.${key}`);
+    }
+    const fields: Record<string, string> = {};
+    for (const field of known.values()) {
+      const value = given[field.key]?.trim() ?? '';
+      if (!value) {
+        if (field.required) throw new HttpProblem('invalid-fields', `${field.key} is required`, `fields.${field.key}`);
+        continue;
+      }
+      if (!matchesSafePattern(field.pattern, value)) throw new HttpProblem('invalid-fields', `${field.key} is not valid`, `fields.${field.key}`);
+      fields[field.key] = value;
+    }
+    return fields;
+  }
+
+  /** Every URL a browser will be sent to must be on the provider's allow-list. */
+  function checkAction(adapter: ProviderAdapter, action: PaymentRecord['action']): void {
+    const urls: unknown[] = [];
+    if (action.type === 'redirect' || action.type === 'form') urls.push(action.url);
+    if (action.type === 'kronor') urls.push(action.httpUrl, action.wsUrl.replace(/^ws/, 'http'));
+    if (action.type === 'qr' && action.deepLink && !/^(swish|mobilepay|vipps):/.test(action.deepLink)) urls.push(action.deepLink);
+    for (const target of urls) {
+      if (!isAllowedUrl(target, adapter.redirectHosts)) {
+        throw new HttpProblem('unsafe-redirect', `${adapter.name} answered with a next step to a host that is not on its allow-list`);
+      }
+    }
+  }
+
+  // ——— GET /payments/{ref}, events, return ———
+
+  async function findRecord(reference: string): Promise<PaymentRecord> {
+    if (!REFERENCE.test(reference)) throw new HttpProblem('payment-not-found');
+    const record = await config.store.getPayment(reference);
+    if (!record) throw new HttpProblem('payment-not-found');
+    return record;
+  }
+
+  async function readPayment(reference: string): Promise<PaymentView> {
+    const record = await findRecord(reference);
+    return view(isFinalState(record.state) ? record : await refresh(record));
+  }
+
+  /** Re-reads a payment from its provider, saves and publishes a change; on a provider failure keeps what it had. */
+  async function refresh(record: PaymentRecord): Promise<PaymentRecord> {
+    const adapter = adapters.get(record.provider);
+    if (!adapter) return record;
+    try {
+      const status = await adapter.readStatus(record, AbortSignal.timeout(config.providerTimeoutMs));
+      if (status.state === record.state && status.providerStatus === record.providerStatus) return record;
+      const current = (await config.store.getPayment(record.reference)) ?? record;
+      // A final state is never left for a non-final one by a late or out-of-order read.
+      if (isFinalState(current.state) && !isFinalState(status.state)) return current;
+      const updated = { ...current, state: status.state, providerStatus: status.providerStatus, updatedAt: new Date().toISOString() };
+      await config.store.savePayment(updated);
+      await config.store.publish(view(updated));
+      return updated;
+    } catch (error) {
+      config.onError(error, `reading ${record.provider} payment ${record.reference}`);
+      return record;
+    }
+  }
+
+  async function streamEvents(request: Request, reference: string): Promise<Response> {
+    const record = await findRecord(reference);
+    const encoder = new TextEncoder();
+    let cleanup = () => {};
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        let open = true;
+        const send = (text: string) => {
+          if (open) controller.enqueue(encoder.encode(text));
+        };
+        const close = () => {
+          if (!open) return;
+          open = false;
+          cleanup();
+          controller.close();
+        };
+        const push = (payment: PaymentView) => {
+          send(`event: status\nid: ${Date.parse(payment.updatedAt)}\ndata: ${JSON.stringify(payment)}\n\n`);
+          if (isFinalState(payment.state)) close();
+        };
+        const heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);
+        const unwatch = watcher.watch(record.reference, push);
+        cleanup = () => {
+          clearInterval(heartbeat);
+          unwatch();
+          request.signal.removeEventListener('abort', close);
+        };
+        request.signal.addEventListener('abort', close);
+        send('retry: 2000\n\n');
+        push(view(record));
+      },
+      cancel() {
+        cleanup();
+      },
+    });
+    return new Response(stream, {
+      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' },
+    });
+  }
+
+  /** The providers' return URLs may point here: re-read the status, then on to the merchant's return page. */
+  async function returnTo(reference: string): Promise<Response> {
+    const record = await findRecord(reference);
+    if (!isFinalState(record.state)) await refresh(record);
+    return new Response(null, { status: 303, headers: { location: withParam(config.returnUrl, 'kassa_payment', reference), 'cache-control': 'no-store' } });
+  }
+
+  // ——— POST /webhooks/{provider} ———
+
+  async function webhook(request: Request, url: URL, name: string): Promise<Response> {
+    const adapter = isProviderName(name) ? adapters.get(name) : undefined;
+    if (!adapter) throw new HttpProblem('unknown-provider', `${name} is not enabled`);
+    const body = await readBytes(request, 1_048_576);
+    let result;
+    try {
+      result = await adapter.verifyWebhook({ method: request.method, url, headers: request.headers, body });
+    } catch (error) {
+      if (error instanceof WebhookRejected) throw new HttpProblem('webhook-invalid', error.message);
+      throw error;
+    }
+    const record =
+      (result.reference && REFERENCE.test(result.reference) ? await config.store.getPayment(result.reference) : undefined) ??
+      (result.providerPaymentId ? await config.store.findPayment(adapter.name, result.providerPaymentId) : undefined);
+    // The webhook's body is never trusted for the state: the payment is read again from the provider.
+    if (record && !isFinalState(record.state)) await refresh(record);
+    return adapter.webhookAnswer?.() ?? jsonResponse({ received: true });
+  }
+
+  // ——— helpers ———
+
+  async function limit(client: string, bucket: string): Promise<void> {
+    if (!(await config.store.hit(`${bucket}:${client}`, config.rateLimitPerMinute, 60_000))) {
+      throw new HttpProblem('rate-limited', undefined, undefined, { 'retry-after': '60' });
+    }
+  }
+
+  function publicBase(url: URL): string {
+    return config.publicUrl ?? `${url.origin}${config.basePath}`;
+  }
+}
+
+async function verify<T>(check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    if (error instanceof TokenInvalid) throw new HttpProblem('invalid-token', error.message);
+    throw error;
+  }
+}
+
+function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof ProviderRefused) return new HttpProblem('provider-refused', error.message, error.field);
+  if (error instanceof ProviderUnavailable) return new HttpProblem('provider-unavailable');
+  return new HttpProblem('internal');
+}
+
+function view(record: PaymentRecord): PaymentView {
+  return {
+    reference: record.reference,
+    provider: record.provider,
+    method: record.method,
+    order: record.order,
+    amount: record.amount,
+    currency: record.currency,
+    state: record.state,
+    providerStatus: record.providerStatus,
+    updatedAt: record.updatedAt,
+  };
+}
+
+function stored(status: number, body: unknown): StoredResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function replay(response: StoredResponse): Response {
+  return new Response(response.body, { status: response.status, headers: { ...response.headers, 'cache-control': 'no-store' } });
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+function withParam(base: string, name: string, value: string): string {
+  const url = new URL(base);
+  url.searchParams.set(name, value);
+  return url.href;
+}
+
+function corsHeaders(request: Request, url: URL, config: ResolvedConfig): Record<string, string> {
+  const origin = request.headers.get('origin');
+  if (!origin || origin === url.origin) return {};
+  if (!config.allowedOrigins.includes(origin)) throw new HttpProblem('origin-not-allowed', `${origin} is not an allowed origin`);
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': 'content-type, idempotency-key',
+    vary: 'origin',
+  };
+}

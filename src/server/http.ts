@@ -1,0 +1,84 @@
+/** Responses and request reading for the endpoint: problem+json errors, JSON bodies with a size limit. */
+import type { z } from 'zod';
+import { PROBLEMS, problemType, type ProblemCode } from '../core/problems.ts';
+import { describe } from './config.ts';
+
+/** Thrown anywhere in a route to answer a problem; the handler turns it into `application/problem+json`. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail?: string,
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? PROBLEMS[code].title);
+  }
+}
+
+/** A problem as status, headers and body text (kept as is for idempotent replays). */
+export function problemParts(problem: HttpProblem): { status: number; headers: Record<string, string>; body: string } {
+  const { status, title } = PROBLEMS[problem.code];
+  const body: Record<string, unknown> = { type: problemType(problem.code), title, status };
+  if (problem.detail) body.detail = problem.detail;
+  if (problem.field) body.field = problem.field;
+  return { status, headers: { 'content-type': 'application/problem+json', ...problem.headers }, body: JSON.stringify(body) };
+}
+
+export function problemResponse(problem: HttpProblem): Response {
+  const { status, headers, body } = problemParts(problem);
+  return new Response(body, { status, headers: { ...headers, 'cache-control': 'no-store' } });
+}
+
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+  });
+}
+
+/** Reads the raw body, refusing more than `limit` bytes without reading further. */
+export async function readBytes(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) throw new HttpProblem('body-too-large', `at most ${limit} bytes`);
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new HttpProblem('body-too-large', `at most ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** A JSON body checked against `schema`; the problem names the first bad field. */
+export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>, limit: number): Promise<T> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new HttpProblem('unsupported-media-type');
+  const bytes = await readBytes(request, limit);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new HttpProblem('invalid-body', 'the body is not valid JSON');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.code === 'unrecognized_keys' ? issue.keys[0] : issue?.path.map(String).join('.');
+    throw new HttpProblem('invalid-body', describe(parsed.error), field || undefined);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,6 @@
+/** `kassa/server`: the endpoint, for Node and other Fetch-API runtimes. Never import this in browser code. */
+export { createKassaHandler, type KassaHandler } from './handler.ts';
+export { createNodeListener, type NodeListenerOptions } from './node.ts';
+export { KassaConfigError, OrderRefused, type KassaConfig } from './config.ts';
+export { MemoryStore, type KassaStore, type PaymentRecord, type StoredResponse, type IdempotencyClaim } from './store.ts';
+export type { Customer, Address, OrderLine, ResolvedOrder, Environment } from './provider.ts';
