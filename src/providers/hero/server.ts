@@ -1,0 +1,239 @@
+/**
+ * Hero (heropay): French B2B "buy now, pay later" over GraphQL, `Authorization: Api-Key <key>`. Only euros, only
+ * companies. The shopper picks a payment type, Kassa creates the payment and sends the shopper to Hero's hosted
+ * page; Hero then calls `redirectUri` (the endpoint's return route), which re-reads the status.
+ *
+ * Config: `environment` (`sandbox` | `staging` | `production`), `apiKey`, and optional `graphqlUrl` (the API) and
+ * `checkoutUrl` (the hosted page's base; the shopper goes to `{checkoutUrl}/checkout/{id}`).
+ */
+import { z } from 'zod';
+import type { PaymentMethod } from '../../core/model.ts';
+import { isLoopbackHost } from '../../core/url-safety.ts';
+import { callGraphQL, type CallOptions, type GraphQLAnswer } from '../../server/provider-http.ts';
+import {
+  ProviderRefused,
+  ProviderUnavailable,
+  WebhookRejected,
+  type CreatedPayment,
+  type CreatePaymentInput,
+  type Environment,
+  type ProviderAdapter,
+  type ProviderDeps,
+  type ProviderModule,
+  type ResolvedOrder,
+  type StatusRead,
+  type StoredPaymentRef,
+  type WebhookRequest,
+  type WebhookResult,
+} from '../../server/provider.ts';
+import { createFailure, readFailure } from './errors.ts';
+import {
+  AVAILABLE_PAYMENT_TYPES,
+  CREATE_PAYMENT,
+  GET_PAYMENTS_INFOS,
+  MAX_PAYMENT_FOR_CUSTOMER,
+  SET_ORDER_ID,
+  type AvailablePaymentTypesData,
+  type CreatePaymentData,
+  type CustomerLimits,
+  type GetPaymentsInfosData,
+  type IssuerInput,
+  type MaxPaymentForCustomerData,
+  type NewPaymentInput,
+  type PaymentInfos,
+} from './graphql.ts';
+import { buildIssuer, issuerFieldLabel, MissingIssuerDetail, missingIssuerFields } from './issuer.ts';
+import {
+  HERO_CURRENCY,
+  knownPaymentTypes,
+  methodsCacheKey,
+  parseCustomerLimits,
+  paymentTypeOf,
+  toMethods,
+  withinCustomerLimits,
+} from './methods.ts';
+import { heroStatus } from './status.ts';
+
+const PROVIDER = 'hero';
+
+/** Hero's public hosts (providers.md); the sandbox serves the same routes under `{sandboxUrl}/hero`. */
+const HOSTS: Record<Exclude<Environment, 'sandbox'>, { graphqlUrl: string; checkoutUrl: string }> = {
+  staging: { graphqlUrl: 'https://staging.api.hero.fr/api/graphql', checkoutUrl: 'https://staging.pay.heropay.eu' },
+  production: { graphqlUrl: 'https://api.hero.fr/api/graphql', checkoutUrl: 'https://pay.heropay.eu' },
+};
+
+/** The API key travels to this URL and the shopper to the other: https only, plain http only on loopback. */
+function secureUrl(option: string) {
+  return z
+    .url({ protocol: /^https?$/, error: `${option} must be an absolute http(s) URL` })
+    .refine((value) => {
+      const url = new URL(value);
+      return url.protocol === 'https:' || isLoopbackHost(url.hostname);
+    }, `${option} must use https (plain http only for a loopback host)`)
+    .refine((value) => {
+      const url = new URL(value);
+      return !url.username && !url.password && !url.search && !url.hash;
+    }, `${option} must not carry credentials, a query or a fragment`);
+}
+
+const configSchema = z.strictObject({
+  environment: z.enum(['sandbox', 'staging', 'production'], { error: "environment must be 'sandbox', 'staging' or 'production'" }),
+  apiKey: z.string({ error: 'apiKey is required (Hero dashboard → API key)' }).trim().min(1, 'apiKey must not be empty'),
+  /** Overrides Hero's GraphQL endpoint for the environment. */
+  graphqlUrl: secureUrl('graphqlUrl').optional(),
+  /** Overrides the hosted page's base: the shopper goes to `{checkoutUrl}/checkout/{id}`. */
+  checkoutUrl: secureUrl('checkoutUrl').optional(),
+});
+
+export type HeroConfig = z.infer<typeof configSchema>;
+
+interface Endpoints {
+  graphqlUrl: string;
+  checkoutUrl: string;
+}
+
+export function heroEndpoints(config: HeroConfig, sandboxUrl: string): Endpoints {
+  const sandboxBase = `${sandboxUrl.replace(/\/+$/, '')}/hero`;
+  const defaults = config.environment === 'sandbox' ? { graphqlUrl: `${sandboxBase}/graphql`, checkoutUrl: sandboxBase } : HOSTS[config.environment];
+  return {
+    graphqlUrl: config.graphqlUrl ?? defaults.graphqlUrl,
+    checkoutUrl: (config.checkoutUrl ?? defaults.checkoutUrl).replace(/\/+$/, ''),
+  };
+}
+
+class HeroAdapter implements ProviderAdapter {
+  readonly name = PROVIDER;
+  readonly redirectHosts: readonly string[];
+  private readonly endpoints: Endpoints;
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    config: HeroConfig,
+    private readonly deps: ProviderDeps,
+  ) {
+    this.endpoints = heroEndpoints(config, deps.sandboxUrl);
+    this.redirectHosts = [new URL(this.endpoints.checkoutUrl).host];
+    this.headers = { authorization: `Api-Key ${config.apiKey}` };
+  }
+
+  methodsCacheKey(order: ResolvedOrder): string {
+    return methodsCacheKey(order);
+  }
+
+  async listMethods(order: ResolvedOrder, signal: AbortSignal): Promise<PaymentMethod[]> {
+    if (order.currency !== HERO_CURRENCY) return [];
+    const reference = order.customer?.reference?.trim();
+    const [types, limits] = await Promise.all([this.availableTypes(order.amount, signal), reference ? this.customerLimits(reference, signal) : undefined]);
+    return toMethods(withinCustomerLimits(types, order.amount, limits), order);
+  }
+
+  async createPayment(input: CreatePaymentInput): Promise<CreatedPayment> {
+    const { order } = input;
+    const type = paymentTypeOf(input.method.id);
+    if (!type) throw new ProviderRefused('This is not a Hero payment option.');
+    if (order.currency !== HERO_CURRENCY) throw new ProviderRefused('Hero takes payments in euros only.');
+    const payment: NewPaymentInput = {
+      amount: order.amount,
+      // Hero both notifies the merchant and sends the shopper here; the endpoint re-reads, then goes on to returnUrl.
+      redirectUri: input.endpointReturnUrl,
+      comebackUri: input.returnUrl,
+      type,
+      issuer: issuerFor(order, input.fields),
+    };
+    // Hero has no idempotency key: a retried createPayment could make a second payment, so it is sent once.
+    const answer = await this.graphql<CreatePaymentData>(CREATE_PAYMENT, { payment }, { idempotent: false, signal: input.signal });
+    if (answer.errors.length) throw createFailure(answer.errors, new Set(missingIssuerFields(order)));
+    const id = answer.data?.createPayment?.id;
+    if (typeof id !== 'string' || !id) throw new ProviderUnavailable('hero: createPayment answered without a payment id');
+    const orderIdLinked = await this.linkOrder(id, order.reference, input.signal);
+    return {
+      providerPaymentId: id,
+      action: { type: 'redirect', url: `${this.endpoints.checkoutUrl}/checkout/${encodeURIComponent(id)}` },
+      // What getPaymentsInfos answers for a payment whose page the shopper has not completed (seed).
+      ...heroStatus({ isSuccess: false, error: 'PAYMENT_NOT_INITIATED' }),
+      data: { type, orderIdLinked },
+    };
+  }
+
+  async readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead> {
+    const answer = await this.graphql<GetPaymentsInfosData>(GET_PAYMENTS_INFOS, { paymentIds: [payment.providerPaymentId] }, { idempotent: true, signal });
+    if (answer.errors.length) throw readFailure('getPaymentsInfos', answer.errors);
+    const infos = answer.data?.getPaymentsInfos;
+    if (!infos) throw new ProviderUnavailable('hero: getPaymentsInfos answered without data');
+    if (infos.validationErrors) throw new Error('hero: getPaymentsInfos refused the payment id');
+    const row = infos.result?.find((r) => r.paymentId === payment.providerPaymentId);
+    // Hero leaves out ids it does not know (seed): another account's key or another environment.
+    if (!row) throw new Error(`hero: getPaymentsInfos does not know payment ${payment.providerPaymentId} for this API key`);
+    if (!isPaymentInfos(row)) throw new ProviderUnavailable('hero: getPaymentsInfos answered a row Kassa cannot read');
+    return heroStatus(row);
+  }
+
+  /**
+   * Hero sends no webhooks and signs nothing: its only notification is a GET to the payment's `redirectUri`, which
+   * is the endpoint's return route (it re-reads the status with getPaymentsInfos). So nothing that arrives at
+   * `/webhooks/hero` can come from Hero, and every such request is rejected.
+   */
+  async verifyWebhook(_request: WebhookRequest): Promise<WebhookResult> {
+    throw new WebhookRejected('Hero sends no webhooks; its notification arrives at the return route');
+  }
+
+  private async availableTypes(amount: number, signal: AbortSignal) {
+    const answer = await this.graphql<AvailablePaymentTypesData>(AVAILABLE_PAYMENT_TYPES, { amount }, { idempotent: true, signal });
+    if (answer.errors.length) throw readFailure('availablePaymentTypes', answer.errors);
+    if (!Array.isArray(answer.data?.availablePaymentTypes)) throw new ProviderUnavailable('hero: availablePaymentTypes answered without a list');
+    return knownPaymentTypes(answer.data.availablePaymentTypes);
+  }
+
+  /** The customer's limits, or undefined when Hero cannot tell (then nothing is hidden, as Hero's plugin does). */
+  private async customerLimits(customerReference: string, signal: AbortSignal): Promise<CustomerLimits | undefined> {
+    try {
+      const answer = await this.graphql<MaxPaymentForCustomerData>(MAX_PAYMENT_FOR_CUSTOMER, { customerReference }, { idempotent: true, signal });
+      return answer.errors.length ? undefined : parseCustomerLimits(answer.data?.maxPaymentForCustomer);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return undefined;
+    }
+  }
+
+  /**
+   * `setOrderId` only labels the payment in Hero's dashboard; it is safe to repeat. The payment exists already, so a
+   * failure here must not lose it for the shopper: it is noted in the payment's data instead.
+   */
+  private async linkOrder(paymentId: string, orderId: string, signal: AbortSignal): Promise<boolean> {
+    try {
+      const answer = await this.graphql<{ setOrderId: unknown }>(SET_ORDER_ID, { paymentId, orderId }, { idempotent: true, signal });
+      return answer.errors.length === 0 && answer.data?.setOrderId === true;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return false;
+    }
+  }
+
+  private graphql<T>(query: string, variables: Record<string, unknown>, options: Pick<CallOptions, 'idempotent' | 'signal'>): Promise<GraphQLAnswer<T>> {
+    return callGraphQL<T>(PROVIDER, this.endpoints.graphqlUrl, this.headers, query, variables, {
+      timeoutMs: this.deps.timeoutMs,
+      attempts: this.deps.attempts,
+      ...options,
+    });
+  }
+}
+
+/** The issuer for Hero; a detail missing from both the order and the fields is a refusal the shopper can fix. */
+function issuerFor(order: ResolvedOrder, fields: Record<string, string>): IssuerInput {
+  try {
+    return buildIssuer(order, fields);
+  } catch (error) {
+    if (!(error instanceof MissingIssuerDetail)) throw error;
+    const asked = missingIssuerFields(order).includes(error.key);
+    throw new ProviderRefused(`Hero needs the ${issuerFieldLabel(error.key)}.`, asked ? `fields.${error.key}` : undefined);
+  }
+}
+
+function isPaymentInfos(row: PaymentInfos): boolean {
+  return typeof row.isSuccess === 'boolean';
+}
+
+export const heroProvider: ProviderModule<HeroConfig> = {
+  configSchema,
+  create: (config, deps) => new HeroAdapter(configSchema.parse(config), deps),
+};
