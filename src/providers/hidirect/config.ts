@@ -1,0 +1,113 @@
+/**
+ * The hi.health HiDirect adapter's configuration: what a merchant writes under `providers.hidirect`, checked once at
+ * start-up, and the URLs it resolves to per environment.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { isLoopbackHost } from '../../core/url-safety.ts';
+
+/** hi.health's hosted checkout per environment (providers.md); its `sandbox` is Kassa's `staging`. */
+export const CHECKOUT_URLS = {
+  staging: 'https://pay.sandbox.hi.health/',
+  production: 'https://pay.hi.health/',
+} as const;
+
+/** Where the local sandbox simulates hi.health, under `deps.sandboxUrl`. */
+export const SANDBOX_PREFIX = '/hidirect';
+
+/**
+ * INVENTED: hi.health publishes no upper bound for `amount.total`; the sandbox uses 10 000 EUR. In minor units, and
+ * configurable (`maxAmount`).
+ */
+export const DEFAULT_MAX_AMOUNT = 1_000_000;
+
+const unit = z.enum(['major', 'minor']);
+export type AmountUnit = z.infer<typeof unit>;
+
+/** https, or plain http only on loopback (the local sandbox): the API key must not travel in the clear. */
+const secureUrl = (name: string) =>
+  z.url({ error: `${name} must be an absolute URL`, abort: true }).refine((value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  }, `${name} must use https (plain http only for localhost)`);
+
+/** The key that verifies webhooks: an RSA public key or hi.health's X.509 certificate, as PEM. */
+export function loadWebhookKey(pem: string): KeyObject {
+  const key = createPublicKey(pem);
+  if (key.asymmetricKeyType !== 'rsa') throw new Error('not an RSA key');
+  return key;
+}
+
+const webhookPublicKey = z
+  .string()
+  .refine((pem) => !/PRIVATE KEY/.test(pem), 'webhookPublicKey must be the public key or certificate, never a private key')
+  .refine((pem) => {
+    try {
+      loadWebhookKey(pem);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'webhookPublicKey must be a PEM RSA public key or X.509 certificate');
+
+export const hidirectConfigSchema = z
+  .strictObject({
+    environment: z.enum(['sandbox', 'staging', 'production']),
+    /** Sent as `x-api-key`; server side only. */
+    apiKey: z.string({ error: 'apiKey is required' }).min(1, 'apiKey is required'),
+    /** The REST API's base URL (hi.health hands it out per merchant); defaults to the sandbox's in `sandbox`. */
+    baseUrl: secureUrl('baseUrl').optional(),
+    /** The hosted checkout; the one-time token is added as `?token=`. */
+    checkoutUrl: secureUrl('checkoutUrl').optional(),
+    /** hi.health's published webhook key (PEM). In `sandbox` it may be left out: it is fetched once from the sandbox. */
+    webhookPublicKey: webhookPublicKey.optional(),
+    /** `MANUAL` only pre-authorises the card: the merchant captures within 7 days. */
+    cardCaptureMode: z.enum(['AUTO', 'MANUAL']).default('AUTO'),
+    /** Whether the shopper must upload a prescription during checkout. */
+    prescriptionRequired: z.boolean().default(false),
+    /** A hi.health-issued sub-merchant id: the payment is made for that merchant. */
+    merchantId: z.string().min(1).optional(),
+    /** hi.health's docs disagree on units: major units in the REST examples, minor units in the webhook sample. */
+    restAmountUnit: unit.default('major'),
+    webhookAmountUnit: unit.default('minor'),
+    /** The largest order hi.health is offered for, in minor units (INVENTED default, see DEFAULT_MAX_AMOUNT). */
+    maxAmount: z.number().int().positive().default(DEFAULT_MAX_AMOUNT),
+  })
+  .superRefine((config, ctx) => {
+    if (config.environment === 'sandbox') return;
+    if (!config.baseUrl) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseUrl'],
+        message: `baseUrl is required for ${config.environment}: hi.health hands out the API's base URL per merchant`,
+      });
+    }
+    if (!config.webhookPublicKey) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['webhookPublicKey'],
+        message: `webhookPublicKey is required for ${config.environment}: hi.health's published webhook key or certificate (PEM)`,
+      });
+    }
+  });
+
+/** What a merchant writes (defaults may be left out). */
+export type HidirectConfig = z.input<typeof hidirectConfigSchema>;
+export type ResolvedHidirectConfig = z.output<typeof hidirectConfigSchema>;
+
+export interface HidirectUrls {
+  /** No trailing slash. */
+  api: string;
+  checkout: string;
+  /** Where the webhook key is fetched when none is configured (the sandbox only). */
+  publicKey: string | undefined;
+}
+
+export function hidirectUrls(config: ResolvedHidirectConfig, sandboxUrl: string): HidirectUrls {
+  const sandbox = `${sandboxUrl.replace(/\/$/, '')}${SANDBOX_PREFIX}`;
+  // The schema requires baseUrl outside the sandbox.
+  const api = (config.baseUrl ?? sandbox).replace(/\/+$/, '');
+  const checkout = config.checkoutUrl ?? (config.environment === 'sandbox' ? `${sandbox}/pay` : CHECKOUT_URLS[config.environment]);
+  const publicKey = config.environment === 'sandbox' && !config.webhookPublicKey ? `${api}/public-key.pem` : undefined;
+  return { api, checkout, publicKey };
+}

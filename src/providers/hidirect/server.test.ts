@@ -1,0 +1,453 @@
+/**
+ * The hi.health HiDirect adapter over real HTTP against the sandbox: configuration, methods, payments through each
+ * outcome, signed webhooks as received on the wire, refusals and faults.
+ */
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { useSandbox } from '../../../sandbox/testing.ts';
+import { isAllowedUrl } from '../../core/url-safety.ts';
+import {
+  ProviderRefused,
+  ProviderUnavailable,
+  WebhookRejected,
+  type CreatePaymentInput,
+  type ProviderAdapter,
+  type ResolvedOrder,
+  type WebhookRequest,
+} from '../../server/provider.ts';
+import { hidirectProvider, METHOD_ID, type HidirectConfig } from './server.ts';
+
+const API_KEY = 'sandbox-hidirect-key';
+const EUR_ORDER: ResolvedOrder = { reference: 'A-1001', amount: 4990, currency: 'EUR' };
+const RETURN_URL = 'https://shop.example/return.html?kassa_payment=x';
+
+/** Our own RSA pair, standing in for hi.health's key where a test must sign bodies itself. */
+const ownKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const OWN_PUBLIC_PEM = ownKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+/** A self-signed X.509 certificate (hi.health publishes its key as one); only its RSA key is used. */
+const CERTIFICATE_PEM = `-----BEGIN CERTIFICATE-----
+MIIC+TCCAeGgAwIBAgIUK2/2xjm6i9xLPobF0SVM4uq+gjgwDQYJKoZIhvcNAQEL
+BQAwDDEKMAgGA1UEAwwBeDAeFw0yNjExMjUxNzA5MzZaFw0yNjExMjYxNzA5MzZa
+MAwxCjAIBgNVBAMMAXgwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQC0
+FbROUQ5jxJtx3jlVdQMTyAW5g2lYLSCO7Ft4Yx3RB8MUEW0zWt937TRCLxN33MCq
+o8hcpgWYCTXa/JwdHa+dx/qg7hSJiR6fs2w8s5wzq6nwtQt2OoqNeQfZ4V807PNL
+mba7APg/oi38XFLkhEzYCbk6gaI71hV/l7BWrreazIWWhgILA/KzTZZ4kgHZdEA+
+465FTnn0iEOkcGNW6mtiMTuQueyroJQhdfmY+hOH9BZfxvi/wMzYj2TphSwTbgKW
+j4ZsSVkGIaP7TQwf41JuMlD2zpLXJpFumWgmoUWX7+PkaO+of9W0BsTozw4/QWgq
+MNlHRybIL4UHGuOXjGHzAgMBAAGjUzBRMB0GA1UdDgQWBBR1qPk+xyzgCTlYW+49
+Tqp9nPYcZzAfBgNVHSMEGDAWgBR1qPk+xyzgCTlYW+49Tqp9nPYcZzAPBgNVHRMB
+Af8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4IBAQCQFmdJLyPCFHRnFn9gDThyHEdr
+gUJWtsWgMN8L54J14TV5NsmwHIn/zyJ7RE0CCb+PCtJf2lVm/qoPWtpJrOF2fgrh
+KVK1RG1h7kacPAoiem0RSr2VSDWoD/sUWhLPf91U0wRKjMo/t0QmaBqVRzXiC9TB
+PCmPNalWHSCRcqLBmC3RO3Z6/LDHvvgs8fUYO+927Uosx9raxU7Ga/tuvQcbx9+s
+NXuRLaw+cQkrubqHKICsox08Ra0Ot7E+XjTRkDiZxF5w8cPJWu/qIrA0ZoZ8bWuw
+POdfLzKNerW4qcYXXLMZR1yywo8h80Fin0rmS8Jn9bc+Et7gv1n7cGEXSRnc
+-----END CERTIFICATE-----
+`;
+
+const STAGING = { environment: 'staging', apiKey: 'live-secret-key-123', baseUrl: 'https://api.hidirect.example', webhookPublicKey: OWN_PUBLIC_PEM } as const;
+
+/** The first problem zod reports for a config, as `path: message` (or the unknown key). */
+function firstProblem(config: unknown): string {
+  const result = hidirectProvider.configSchema.safeParse(config);
+  assert.equal(result.success, false, 'the config should be refused');
+  const issue = result.error!.issues[0]!;
+  return issue.code === 'unrecognized_keys' ? `unknown: ${issue.keys.join(',')}` : `${issue.path.join('.')}: ${issue.message}`;
+}
+
+describe('hi.health configuration', () => {
+  const deps = { sandboxUrl: 'http://127.0.0.1:4010', timeoutMs: 2000, attempts: 2 };
+
+  const refusals: Array<[name: string, config: Record<string, unknown>, problem: RegExp]> = [
+    ['a missing apiKey', { environment: 'sandbox' }, /^apiKey: apiKey is required/],
+    ['an empty apiKey', { environment: 'sandbox', apiKey: '' }, /^apiKey: apiKey is required/],
+    ['an unknown option', { environment: 'sandbox', apiKey: 'k', colour: 'blue' }, /^unknown: colour$/],
+    ['an unknown environment', { environment: 'live', apiKey: 'k' }, /^environment:/],
+    ['staging without baseUrl', { ...STAGING, baseUrl: undefined }, /^baseUrl: baseUrl is required for staging: hi\.health hands out/],
+    ['production without webhookPublicKey', { ...STAGING, environment: 'production', webhookPublicKey: undefined }, /^webhookPublicKey: webhookPublicKey is required for production/],
+    ['a plain-http baseUrl off loopback', { ...STAGING, baseUrl: 'http://api.hidirect.example' }, /^baseUrl: baseUrl must use https/],
+    ['a relative checkoutUrl', { ...STAGING, checkoutUrl: '/pay' }, /^checkoutUrl:/],
+    ['a private key as webhookPublicKey', { ...STAGING, webhookPublicKey: ownKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }, /never a private key/],
+    ['a webhookPublicKey that is no PEM', { ...STAGING, webhookPublicKey: 'not a key' }, /must be a PEM RSA public key/],
+    ['an EC webhookPublicKey', { ...STAGING, webhookPublicKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString() }, /must be a PEM RSA public key/],
+    ['an unknown cardCaptureMode', { environment: 'sandbox', apiKey: 'k', cardCaptureMode: 'LATER' }, /^cardCaptureMode:/],
+    ['an unknown amount unit', { environment: 'sandbox', apiKey: 'k', webhookAmountUnit: 'cents' }, /^webhookAmountUnit:/],
+  ];
+  for (const [name, config, problem] of refusals) {
+    it(`refuses ${name}, without echoing the key`, () => {
+      const message = firstProblem(config);
+      assert.match(message, problem);
+      assert.ok(!message.includes('live-secret-key-123'));
+      assert.throws(() => hidirectProvider.create(config as HidirectConfig, deps));
+    });
+  }
+
+  it('fills in the documented defaults', () => {
+    const parsed = hidirectProvider.configSchema.parse({ environment: 'sandbox', apiKey: 'k' });
+    assert.deepEqual(parsed, {
+      environment: 'sandbox',
+      apiKey: 'k',
+      cardCaptureMode: 'AUTO',
+      prescriptionRequired: false,
+      restAmountUnit: 'major',
+      webhookAmountUnit: 'minor',
+      maxAmount: 1_000_000,
+    });
+  });
+
+  it('accepts hi.health key as an X.509 certificate', () => {
+    assert.ok(hidirectProvider.configSchema.safeParse({ ...STAGING, webhookPublicKey: CERTIFICATE_PEM }).success);
+  });
+
+  it('sends shoppers only to the checkout host of its environment', () => {
+    assert.deepEqual(hidirectProvider.create(STAGING, deps).redirectHosts, ['pay.sandbox.hi.health']);
+    assert.deepEqual(hidirectProvider.create({ ...STAGING, environment: 'production' }, deps).redirectHosts, ['pay.hi.health']);
+    assert.deepEqual(hidirectProvider.create({ environment: 'sandbox', apiKey: 'k' }, deps).redirectHosts, ['127.0.0.1:4010']);
+    assert.deepEqual(hidirectProvider.create({ ...STAGING, checkoutUrl: 'https://checkout.hi.example/' }, deps).redirectHosts, ['checkout.hi.example']);
+  });
+});
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** The merchant's webhook route: keeps each request's exact bytes and answers 200. */
+class WebhookReceiver {
+  readonly received: Received[] = [];
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        this.received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/kassa/webhooks/hidirect`;
+  }
+
+  /** The webhooks about one payment, once `count` of them have arrived. */
+  async waitFor(paymentId: string, count: number): Promise<Received[]> {
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const hits = this.received.filter((r) => JSON.parse(r.body.toString('utf8')).id === paymentId);
+      if (hits.length >= count) return hits;
+      if (Date.now() > deadline) assert.fail(`expected ${count} webhooks for ${paymentId}, got ${hits.length}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
+
+function asWebhook(received: Received): WebhookRequest {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(received.headers)) if (typeof value === 'string') headers.set(name, value);
+  return { method: 'POST', url: new URL('http://shop.example/kassa/webhooks/hidirect'), headers, body: new Uint8Array(received.body) };
+}
+
+function signedWebhook(body: string, headers: Record<string, string> = {}): WebhookRequest {
+  const signature = sign('sha256', Buffer.from(body), ownKeys.privateKey).toString('base64');
+  return {
+    method: 'POST',
+    url: new URL('http://shop.example/kassa/webhooks/hidirect'),
+    headers: new Headers({ 'hi-api-signature': signature, 'hi-api-signature-format': 'base64', 'hi-api-hash-algorithm': 'SHA256', ...headers }),
+    body: new TextEncoder().encode(body),
+  };
+}
+
+describe('hi.health adapter against the sandbox', () => {
+  const sb = useSandbox();
+  const receiver = new WebhookReceiver();
+  before(() => receiver.start());
+  after(() => receiver.close());
+
+  const adapter = (config: Partial<HidirectConfig> = {}, timeoutMs = 2000): ProviderAdapter =>
+    hidirectProvider.create({ environment: 'sandbox', apiKey: API_KEY, ...config }, { sandboxUrl: sb.url, timeoutMs, attempts: 2 });
+
+  async function paymentInput(hidirect: ProviderAdapter, order: ResolvedOrder = EUR_ORDER): Promise<CreatePaymentInput> {
+    const reference = `kp_${randomBytes(18).toString('base64url')}`;
+    const [method] = await hidirect.listMethods(EUR_ORDER, AbortSignal.timeout(1000));
+    return {
+      reference,
+      order,
+      method: method!,
+      fields: {},
+      returnUrl: RETURN_URL,
+      endpointReturnUrl: `https://shop.example/kassa/return/${reference}`,
+      webhookUrl: receiver.url,
+      idempotencyKey: reference,
+      signal: AbortSignal.timeout(5000),
+    };
+  }
+
+  const sandboxPayments = async () => (await sb.control('GET', '/payments?provider=hidirect')).payments as any[];
+  const requestCount = async (operation: string) => (await sb.control('GET', `/requests?provider=hidirect&operation=${operation}`)).count as number;
+  const decide = (id: string, outcome: string) => sb.control('POST', `/payments/hidirect/${id}/outcome`, { outcome });
+  const readStatus = (hidirect: ProviderAdapter, providerPaymentId: string) =>
+    hidirect.readStatus({ reference: 'kp_x', providerPaymentId }, AbortSignal.timeout(5000));
+
+  async function fetchPayment(id: string): Promise<any> {
+    const response = await fetch(`${sb.url}/hidirect/payments/${id}`, { headers: { 'x-api-key': API_KEY } });
+    return response.json();
+  }
+
+  describe('listMethods', () => {
+    it('offers one health method for EUR orders, with its limits', async () => {
+      const methods = await adapter().listMethods(EUR_ORDER, AbortSignal.timeout(1000));
+      assert.deepEqual(methods, [
+        { id: 'hidirect:hi-health', provider: 'hidirect', kind: 'health', name: { en: 'hi.health – health expenses', de: 'hi.health – Gesundheitsausgaben' }, min: 1, max: 1_000_000 },
+      ]);
+      assert.equal(methods[0]!.id, METHOD_ID);
+    });
+
+    it('offers nothing in other currencies, and takes the maximum from the config', async () => {
+      for (const currency of ['SEK', 'USD', 'CHF']) assert.deepEqual(await adapter().listMethods({ ...EUR_ORDER, currency }, AbortSignal.timeout(1000)), []);
+      const [method] = await adapter({ maxAmount: 250_000 }).listMethods(EUR_ORDER, AbortSignal.timeout(1000));
+      assert.equal(method!.max, 250_000);
+    });
+  });
+
+  describe('createPayment', () => {
+    it('creates one payment for the reference and sends the shopper to the checkout with its token', async () => {
+      const hidirect = adapter();
+      const input = await paymentInput(hidirect);
+      const created = await hidirect.createPayment(input);
+
+      assert.equal(created.state, 'action_required');
+      assert.equal(created.providerStatus, 'INITIAL');
+      assert.equal(created.action.type, 'redirect');
+      const url = created.action.type === 'redirect' ? created.action.url : '';
+      assert.ok(isAllowedUrl(url, hidirect.redirectHosts), url);
+      assert.equal(new URL(url).pathname, '/hidirect/pay');
+      assert.match(new URL(url).searchParams.get('token') ?? '', /^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+      const payments = await sandboxPayments();
+      assert.equal(payments.length, 1);
+      assert.equal(payments[0].id, created.providerPaymentId);
+      assert.equal(payments[0].reference, input.reference);
+      assert.equal(payments[0].amount, 4990);
+      assert.equal(payments[0].currency, 'EUR');
+
+      const stored = await fetchPayment(created.providerPaymentId);
+      assert.equal(stored.amount, 49.9, 'REST amounts in major units by default');
+      assert.equal(stored.prescriptionRequired, false);
+      assert.deepEqual(stored.merchantUrls, { callback: receiver.url, cancelRedirect: RETURN_URL, failureRedirect: RETURN_URL, successRedirect: RETURN_URL });
+    });
+
+    it('sends the configured amount unit, prescription flag and sub-merchant', async () => {
+      const hidirect = adapter({ restAmountUnit: 'minor', prescriptionRequired: true, merchantId: 'sub-merchant-7' });
+      const created = await hidirect.createPayment(await paymentInput(hidirect, { ...EUR_ORDER, amount: 4990 }));
+      const stored = await fetchPayment(created.providerPaymentId);
+      assert.equal(stored.amount, 4990, 'read by the sandbox as 4990 euros');
+      assert.equal(stored.prescriptionRequired, true);
+      const page = await (await fetch((created.action as { url: string }).url)).text();
+      assert.match(page, /sub-merchant-7/);
+    });
+
+    it('is claimed once the shopper opens the checkout link', async () => {
+      const hidirect = adapter();
+      const created = await hidirect.createPayment(await paymentInput(hidirect));
+      const page = await fetch((created.action as { url: string }).url, { redirect: 'manual' });
+      assert.equal(page.status, 200);
+      await page.body?.cancel();
+      assert.deepEqual(await readStatus(hidirect, created.providerPaymentId), { state: 'pending', providerStatus: 'CLAIMED' });
+    });
+
+    const outcomes: Array<[outcome: string, config: Partial<HidirectConfig>, state: string, status: string]> = [
+      ['pay', {}, 'paid', 'SETTLED'],
+      ['decline', {}, 'declined', 'DENIED'],
+      ['cancel', {}, 'cancelled', 'CANCELLED'],
+      ['pay', { cardCaptureMode: 'MANUAL' }, 'authorized', 'AUTHORISED'],
+    ];
+    for (const [outcome, config, state, status] of outcomes) {
+      it(`reads ${state} after the shopper chose ${outcome}${config.cardCaptureMode ? ' with manual capture' : ''}`, async () => {
+        const hidirect = adapter(config);
+        const created = await hidirect.createPayment(await paymentInput(hidirect));
+        assert.deepEqual(await readStatus(hidirect, created.providerPaymentId), { state: 'action_required', providerStatus: 'INITIAL' });
+        await decide(created.providerPaymentId, outcome);
+        assert.deepEqual(await readStatus(hidirect, created.providerPaymentId), { state, providerStatus: status });
+      });
+    }
+
+    it('refuses a currency other than EUR without calling hi.health', async () => {
+      const hidirect = adapter();
+      const input = await paymentInput(hidirect, { ...EUR_ORDER, currency: 'SEK' });
+      await assert.rejects(hidirect.createPayment(input), (error: Error) => error instanceof ProviderRefused && error.field === 'currency');
+      assert.equal(await requestCount('createPayment'), 0);
+    });
+
+    it('turns an amount hi.health refuses into a short refusal, without the provider payload', async () => {
+      const hidirect = adapter({ maxAmount: 5_000_000 });
+      const input = await paymentInput(hidirect, { ...EUR_ORDER, amount: 1_000_001 });
+      await assert.rejects(hidirect.createPayment(input), (error: Error) => {
+        assert.ok(error instanceof ProviderRefused);
+        assert.equal(error.field, 'amount');
+        assert.equal(error.message, 'hi.health does not accept this amount');
+        return true;
+      });
+      assert.equal((await sandboxPayments()).length, 0);
+    });
+
+    it('reports a refused API key as the merchant setup error it is, never echoing the key', async () => {
+      const hidirect = adapter({ apiKey: 'wrong-key-abc' });
+      await assert.rejects(hidirect.createPayment(await paymentInput(hidirect)), (error: Error) => {
+        assert.ok(!(error instanceof ProviderRefused) && !(error instanceof ProviderUnavailable));
+        assert.match(error.message, /API key was refused/);
+        assert.ok(!error.message.includes('wrong-key-abc'));
+        return true;
+      });
+      await assert.rejects(readStatus(hidirect, 'X'), /API key was refused/);
+    });
+  });
+
+  describe('faults', () => {
+    const createFaults: Array<[name: string, fault: Record<string, unknown>]> = [
+      ['a 500', { kind: 'error', status: 500 }],
+      ['a 429', { kind: 'error', status: 429 }],
+      ['no answer', { kind: 'timeout', latencyMs: 1000 }],
+    ];
+    for (const [name, fault] of createFaults) {
+      it(`answers ${name} to create as unavailable, and never asks twice`, async () => {
+        const hidirect = adapter({}, 300);
+        await sb.control('POST', '/faults', { provider: 'hidirect', operation: 'create', times: 0, ...fault });
+        await assert.rejects(hidirect.createPayment(await paymentInput(hidirect)), ProviderUnavailable);
+        assert.equal(await requestCount('createPayment'), 1);
+        assert.equal((await sandboxPayments()).length, 0);
+      });
+    }
+
+    it('does not retry a create that timed out but happened: one payment, not two', async () => {
+      const hidirect = adapter({}, 300);
+      await sb.control('POST', '/faults', { provider: 'hidirect', operation: 'create', kind: 'latency', latencyMs: 500 });
+      await assert.rejects(hidirect.createPayment(await paymentInput(hidirect)), ProviderUnavailable);
+      // The sandbox finishes the slow create after the adapter gave up on it.
+      for (const deadline = Date.now() + 2000; (await sandboxPayments()).length === 0 && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      assert.equal(await requestCount('createPayment'), 1);
+      assert.equal((await sandboxPayments()).length, 1);
+    });
+
+    it('retries a status read after a 500, within its attempts', async () => {
+      const hidirect = adapter();
+      const created = await hidirect.createPayment(await paymentInput(hidirect));
+      await sb.control('POST', '/faults', { provider: 'hidirect', operation: 'status', kind: 'error', status: 500, times: 1 });
+      assert.equal((await readStatus(hidirect, created.providerPaymentId)).providerStatus, 'INITIAL');
+      assert.equal(await requestCount('getPayment'), 2);
+    });
+
+    const statusFaults: Array<[name: string, fault: Record<string, unknown>]> = [
+      ['a 429', { kind: 'error', status: 429, times: 0 }],
+      ['no answer', { kind: 'timeout', latencyMs: 1000, times: 0 }],
+      ['a malformed body', { kind: 'malformed', times: 0 }],
+    ];
+    for (const [name, fault] of statusFaults) {
+      it(`answers ${name} to a status read as unavailable`, async () => {
+        const hidirect = adapter({}, 300);
+        const created = await hidirect.createPayment(await paymentInput(hidirect));
+        await sb.control('POST', '/faults', { provider: 'hidirect', operation: 'status', ...fault });
+        await assert.rejects(readStatus(hidirect, created.providerPaymentId), ProviderUnavailable);
+        // A malformed 200 is not retried by the transport (it answered); the others use both attempts.
+        assert.equal(await requestCount('getPayment'), fault.kind === 'malformed' ? 1 : 2);
+      });
+    }
+
+    it('reads an unknown payment as an error, not as a status', async () => {
+      await assert.rejects(readStatus(adapter(), 'NO-SUCH-PAYMENT'), (error: Error) => !(error instanceof ProviderUnavailable) && /HTTP 404/.test(error.message));
+    });
+  });
+
+  describe('verifyWebhook', () => {
+    it('verifies every webhook the sandbox sent for a payment, fetching its key once', async () => {
+      const hidirect = adapter();
+      const input = await paymentInput(hidirect);
+      const created = await hidirect.createPayment(input);
+      await decide(created.providerPaymentId, 'pay');
+      const webhooks = await receiver.waitFor(created.providerPaymentId, 3);
+      assert.deepEqual(webhooks.map((w) => JSON.parse(w.body.toString()).status), ['INITIAL', 'CLAIMED', 'SETTLED']);
+      for (const webhook of webhooks) {
+        assert.deepEqual(await hidirect.verifyWebhook(asWebhook(webhook)), { providerPaymentId: created.providerPaymentId, reference: input.reference });
+      }
+      assert.equal(await requestCount('getPublicKey'), 1);
+      // The record the sandbox keeps of the same delivery carries the same bytes and headers.
+      const [recorded] = (await sb.control('GET', '/webhooks?provider=hidirect')).webhooks as any[];
+      assert.equal(recorded.body, webhooks[0]!.body.toString('utf8'));
+    });
+
+    it('rejects a webhook whose body, signature or declared scheme was changed', async () => {
+      const hidirect = adapter();
+      const created = await hidirect.createPayment(await paymentInput(hidirect));
+      await decide(created.providerPaymentId, 'decline');
+      const [, , denied] = await receiver.waitFor(created.providerPaymentId, 3);
+      const genuine = asWebhook(denied!);
+      const signature = genuine.headers.get('hi-api-signature')!;
+      const withHeaders = (change: Record<string, string | null>): WebhookRequest => {
+        const headers = new Headers(genuine.headers);
+        for (const [name, value] of Object.entries(change)) if (value === null) headers.delete(name); else headers.set(name, value);
+        return { ...genuine, headers };
+      };
+      const flipped = (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
+      const tampered: Array<[name: string, request: WebhookRequest]> = [
+        ['a changed status', { ...genuine, body: new TextEncoder().encode(denied!.body.toString().replace('"DENIED"', '"SETTLED"')) }],
+        ['an extra space in the body', { ...genuine, body: new TextEncoder().encode(`${denied!.body.toString()} `) }],
+        ['a changed signature', withHeaders({ 'hi-api-signature': flipped })],
+        ['no signature', withHeaders({ 'hi-api-signature': null })],
+        ['a signature that is not base64', withHeaders({ 'hi-api-signature': `${signature}!` })],
+        ['a hex signature format', withHeaders({ 'hi-api-signature-format': 'hex' })],
+        ['a SHA1 hash algorithm', withHeaders({ 'hi-api-hash-algorithm': 'SHA1' })],
+        ['a signature by another key', signedWebhook(denied!.body.toString())],
+      ];
+      for (const [name, request] of tampered) {
+        await assert.rejects(hidirect.verifyWebhook(request), WebhookRejected, name);
+      }
+      assert.equal((await hidirect.verifyWebhook(genuine)).providerPaymentId, created.providerPaymentId, 'the genuine one still passes');
+    });
+
+    it('uses a configured key without fetching one, and refuses signed bodies it cannot read', async () => {
+      const hidirect = adapter({ webhookPublicKey: OWN_PUBLIC_PEM });
+      const body = { amount: 4990, currency: 'EUR', createdAt: '2026-01-01T00:00:00.000Z', id: '01HIDIRECT', merchantReference: null, prescriptionRequired: false, status: 'SETTLED', updatedAt: null };
+      assert.deepEqual(await hidirect.verifyWebhook(signedWebhook(JSON.stringify(body))), { providerPaymentId: '01HIDIRECT' });
+      const unreadable: Array<[name: string, text: string]> = [
+        ['not JSON', 'status=SETTLED'],
+        ['an array', '[]'],
+        ['no id', JSON.stringify({ ...body, id: undefined })],
+        ['no status', JSON.stringify({ ...body, status: 42 })],
+        ['a numeric merchantReference', JSON.stringify({ ...body, merchantReference: 7 })],
+        ['a major-unit amount where minor units are configured', JSON.stringify({ ...body, amount: 49.9 })],
+      ];
+      for (const [name, text] of unreadable) await assert.rejects(hidirect.verifyWebhook(signedWebhook(text)), WebhookRejected, name);
+      assert.equal(await requestCount('getPublicKey'), 0);
+
+      const major = adapter({ webhookPublicKey: OWN_PUBLIC_PEM, webhookAmountUnit: 'major' });
+      assert.deepEqual(await major.verifyWebhook(signedWebhook(JSON.stringify({ ...body, amount: 49.9 }))), { providerPaymentId: '01HIDIRECT' });
+      await assert.rejects(major.verifyWebhook(signedWebhook(JSON.stringify({ ...body, amount: 49.999 }))), WebhookRejected);
+    });
+
+    it('answers an unreachable sandbox key as unavailable, and fetches it again next time', async () => {
+      const hidirect = adapter();
+      const created = await hidirect.createPayment(await paymentInput(hidirect));
+      const [initial] = await receiver.waitFor(created.providerPaymentId, 1);
+      const unsigned = asWebhook(initial!);
+      unsigned.headers.delete('hi-api-signature');
+      await assert.rejects(hidirect.verifyWebhook(unsigned), WebhookRejected, 'turned away before any key is needed');
+      assert.equal(await requestCount('getPublicKey'), 0);
+      await sb.control('POST', '/faults', { provider: 'hidirect', operation: 'getPublicKey', kind: 'error', status: 503, times: 2 });
+      await assert.rejects(hidirect.verifyWebhook(asWebhook(initial!)), ProviderUnavailable);
+      assert.equal((await hidirect.verifyWebhook(asWebhook(initial!))).providerPaymentId, created.providerPaymentId);
+      assert.equal(await requestCount('getPublicKey'), 3);
+    });
+  });
+});
