@@ -1,0 +1,189 @@
+/**
+ * `POST /kronor/v1/graphql`, answered the way Hasura answers: each role sees its own schema, every error comes
+ * with HTTP 200 as `{errors:[{message, extensions:{path, code}}]}` and no `data`, and a JSON array is a batch.
+ * `prepare` is shared with the websocket server so both transports parse, validate and authorize alike.
+ */
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import {
+  buildSchema,
+  execute,
+  getOperationAST,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationTypeNode,
+} from 'graphql';
+import type { SandboxContext } from '../core/context.ts';
+import { sendJson, type SandboxRequest } from '../core/http.ts';
+import { authenticate, type Caller, type SessionTokens } from './auth.ts';
+import { ERROR_CODES, PROVIDER } from './config.ts';
+import { hasuraError, toHasuraError, type HasuraError } from './errors.ts';
+import type { KronorContext, Roots } from './resolvers.ts';
+import type { KronorStore } from './state.ts';
+
+export function loadSchema(file: 'session.graphql' | 'merchant.graphql'): GraphQLSchema {
+  return buildSchema(readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'));
+}
+
+export interface GraphqlRequest {
+  query: string;
+  variables: Record<string, unknown> | null;
+  operationName: string | null;
+}
+
+/** Fault-injection kinds by root field: what creates a payment (or its session) and what reads a status. */
+const CREATE_FIELDS = new Set([
+  'newPaymentSession',
+  'newPaymentSessionWithReferenceCheck',
+  'newSwishPayment',
+  'newCreditCardPayment',
+  'newMobilePayPayment',
+  'newVippsPayment',
+  'newP24Payment',
+  'newPayPalPayment',
+  'newBankTransferPayment',
+]);
+const STATUS_FIELDS = new Set(['paymentRequests', 'payments', 'refreshPaymentStatus']);
+
+export function operationKind(rootField: string): 'create' | 'status' | 'other' {
+  if (CREATE_FIELDS.has(rootField)) return 'create';
+  if (STATUS_FIELDS.has(rootField)) return 'status';
+  return 'other';
+}
+
+/** The first root field an operation selects (`unknown` when the query does not parse). */
+export function rootFieldOf(query: unknown, operationName?: string | null): string {
+  if (typeof query !== 'string') return 'unknown';
+  try {
+    const operation = getOperationAST(parse(query), operationName ?? undefined);
+    const first = operation?.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+    return first?.kind === Kind.FIELD ? first.name.value : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Hasura's wording when a body is not a GraphQL request. */
+export function readRequest(item: unknown): GraphqlRequest | HasuraError {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) {
+    return hasuraError('When parsing the constructor GQLReq of type Hasura.GraphQL.Transport.HTTP.Protocol.GQLReq expected Object', ERROR_CODES.parseFailed);
+  }
+  const { query, variables, operationName } = item as Record<string, unknown>;
+  if (typeof query !== 'string') return hasuraError("the key 'query' was not present", ERROR_CODES.parseFailed, '$');
+  if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) {
+    return hasuraError('expected Object for variables', ERROR_CODES.parseFailed, '$.variables');
+  }
+  if (operationName != null && typeof operationName !== 'string') return hasuraError('expected String for operationName', ERROR_CODES.parseFailed, '$.operationName');
+  return {
+    query,
+    variables: (variables ?? null) as Record<string, unknown> | null,
+    operationName: (operationName ?? null) as string | null,
+  };
+}
+
+export interface Engine {
+  schemas: Record<Caller['role'], GraphQLSchema>;
+  roots: Record<Caller['role'], Roots>;
+}
+
+export type Prepared = { ok: true; args: ExecutionArgs; operation: OperationTypeNode } | { ok: false; errors: HasuraError[] };
+
+/** Parses and validates a request against the caller's own schema, and builds graphql-js's execution arguments. */
+export function prepare(engine: Engine, caller: Caller, request: GraphqlRequest, baseUrl: string): Prepared {
+  let document: DocumentNode;
+  try {
+    document = parse(request.query);
+  } catch {
+    return { ok: false, errors: [hasuraError('not a valid graphql query', ERROR_CODES.validation, '$.query')] };
+  }
+  const schema = engine.schemas[caller.role];
+  const problems = validate(schema, document);
+  if (problems.length) {
+    // A field the role cannot see is the error that matters; the unknown input types it drags along come after.
+    const errors = problems.map((p) => toHasuraError(p, ERROR_CODES.validation));
+    const fieldFirst = [...errors].sort((a, b) => Number(b.message.startsWith('field ')) - Number(a.message.startsWith('field ')));
+    return { ok: false, errors: fieldFirst };
+  }
+  const operation = getOperationAST(document, request.operationName ?? undefined);
+  if (!operation) {
+    return {
+      ok: false,
+      errors: [hasuraError('exactly one operation has to be present in the document when operationName is not specified', ERROR_CODES.validation)],
+    };
+  }
+  const contextValue: KronorContext = { caller, baseUrl };
+  return {
+    ok: true,
+    operation: operation.operation,
+    args: {
+      schema,
+      document,
+      rootValue: engine.roots[caller.role][operation.operation],
+      contextValue,
+      variableValues: request.variables,
+      operationName: request.operationName,
+    },
+  };
+}
+
+/** graphql-js's result → Hasura's: errors alone (variable errors are validation failures), or data alone. */
+export function toHasuraResult(result: ExecutionResult): { data: unknown } | { errors: HasuraError[] } {
+  if (!result.errors?.length) return { data: result.data };
+  const code = result.data === undefined ? ERROR_CODES.validation : ERROR_CODES.unexpected;
+  return { errors: result.errors.map((e) => toHasuraError(e, code)) };
+}
+
+export interface EndpointDeps {
+  ctx: SandboxContext;
+  engine: Engine;
+  tokens: SessionTokens;
+  store: KronorStore;
+}
+
+export function authenticateRequest(deps: Pick<EndpointDeps, 'tokens' | 'store'>, authorization: string | undefined) {
+  return authenticate(authorization, deps.tokens, (id) => deps.store.sessions.get(id)?.expiresAtMs);
+}
+
+/** The HTTP handler. */
+export function graphqlHandler(deps: EndpointDeps) {
+  return async (req: SandboxRequest, res: ServerResponse): Promise<void> => {
+    const body = req.json();
+    if (body === undefined) {
+      return sendJson(res, 200, { errors: [hasuraError('Error in $: Failed reading: not a valid json value', ERROR_CODES.invalidJson)] });
+    }
+    const batch = Array.isArray(body);
+    const items: unknown[] = batch ? body : [body];
+    const first = items[0] as Record<string, unknown> | undefined;
+    const firstField = rootFieldOf(first?.query, first?.operationName as string | undefined);
+    if (await deps.ctx.faults.intercept(PROVIDER, [operationKind(firstField), firstField], res)) return;
+
+    const auth = await authenticateRequest(deps, req.header('authorization'));
+    const results = [];
+    for (const item of items) {
+      const field = rootFieldOf((item as Record<string, unknown> | null)?.query, (item as Record<string, unknown> | null)?.operationName as string | undefined);
+      deps.ctx.record(PROVIDER, field);
+      if (!auth.ok) {
+        results.push({ errors: [auth.error] });
+        continue;
+      }
+      results.push(await run(deps, auth.caller, item));
+    }
+    sendJson(res, 200, batch ? results : results[0]);
+  };
+}
+
+async function run(deps: EndpointDeps, caller: Caller, item: unknown) {
+  const request = readRequest(item);
+  if ('extensions' in request) return { errors: [request] };
+  const prepared = prepare(deps.engine, caller, request, deps.ctx.baseUrl());
+  if (!prepared.ok) return { errors: prepared.errors };
+  if (prepared.operation === 'subscription') {
+    return { errors: [hasuraError('subscriptions are not supported over HTTP, use websockets instead', ERROR_CODES.validation)] };
+  }
+  return toHasuraResult(await execute(prepared.args));
+}
