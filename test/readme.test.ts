@@ -1,0 +1,34 @@
+/**
+ * The README's sandbox examples work as written: each `sh` block preceded by `<!-- expect: … -->` is run against a
+ * fresh sandbox (its address put in place of 127.0.0.1:4010) and must print what it expects.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { useSandbox } from '../sandbox/testing.ts';
+
+const run = promisify(execFile);
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const examples = [...readme.matchAll(/<!-- expect: (.+?) -->\n```sh\n([\s\S]+?)\n```/g)].map((m) => ({ expect: m[1]!, command: m[2]! }));
+
+describe('README sandbox examples', () => {
+  const sb = useSandbox();
+
+  it('has one for every provider and for the control API', () => {
+    assert.ok(examples.length >= 6);
+    for (const prefix of ['/hero/', '/milkypay/', '/hidirect/', '/whenthen/', '/kronor/', '/_sandbox/']) {
+      assert.ok(examples.some((e) => e.command.includes(prefix)), `an example for ${prefix}`);
+    }
+  });
+
+  for (const example of examples) {
+    it(example.command.slice(0, 90), async () => {
+      const command = example.command.replaceAll('http://127.0.0.1:4010', sb.url);
+      const { stdout } = await run('sh', ['-c', command], { timeout: 10_000 });
+      assert.ok(stdout.includes(example.expect), `expected ${example.expect} in: ${stdout.slice(0, 300)}`);
+      assert.doesNotMatch(stdout, /"errors"\s*:/);
+    });
+  }
+});
