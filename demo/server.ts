@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { KassaConfig } from '../src/server/config.ts';
 import { createKassaHandler } from '../src/server/handler.ts';
 import { createNodeListener } from '../src/server/node.ts';
 import { CURRENCIES, PRODUCTS } from './catalogue.ts';
@@ -15,6 +16,8 @@ export interface DemoOptions {
   sandboxUrl: string;
   /** Origins allowed to call the endpoint besides the demo's own (KASSA_ALLOWED_ORIGINS). */
   allowedOrigins?: string[];
+  /** Endpoint settings a test may change (short timeouts, low rate limits). */
+  overrides?: Partial<KassaConfig>;
 }
 
 export interface RunningDemo {
@@ -30,7 +33,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const kassa = createNodeListener(createKassaHandler(demoKassaConfig({ sandboxUrl: options.sandboxUrl, shopUrl: url, allowedOrigins: options.allowedOrigins })));
+  const config = demoKassaConfig({ sandboxUrl: options.sandboxUrl, shopUrl: url, allowedOrigins: options.allowedOrigins });
+  const kassa = createNodeListener(createKassaHandler({ ...config, ...options.overrides }));
 
   server.on('request', (req, res) => {
     const path = new URL(req.url ?? '/', url).pathname;

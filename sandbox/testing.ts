@@ -12,6 +12,18 @@ export interface SandboxHandle {
   control<T = any>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
+/** Calls a sandbox's control API and answers the parsed JSON; a non-2xx answer throws with its body. */
+export async function callControl<T = any>(sandboxUrl: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${sandboxUrl}/_sandbox${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`control ${method} ${path} → ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
 export function useSandbox(): SandboxHandle {
   let running: RunningSandbox | undefined;
   before(async () => {
@@ -32,15 +44,8 @@ export function useSandbox(): SandboxHandle {
       if (!running) throw new Error('the sandbox is not started yet; use it inside a test');
       return running;
     },
-    async control(method, path, body) {
-      const response = await fetch(`${handle.url}/_sandbox${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`control ${method} ${path} → ${response.status}: ${text}`);
-      return JSON.parse(text);
+    control(method, path, body) {
+      return callControl(handle.url, method, path, body);
     },
   };
   return handle;

@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach } from 'node:test';
 import { startDemo, type RunningDemo } from '../../demo/server.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
+import { callControl } from '../../sandbox/testing.ts';
 import type { PaymentResponse, PaymentView, SessionResponse } from '../core/model.ts';
+import type { KassaConfig } from './config.ts';
 
 export interface Answer<T = any> {
   status: number;
@@ -28,14 +30,14 @@ export interface Harness {
   events(reference: string, timeoutMs?: number): Promise<PaymentView[]>;
 }
 
-export function useEndpoint(): Harness {
+export function useEndpoint(overrides: Partial<KassaConfig> = {}): Harness {
   let sandbox: RunningSandbox | undefined;
   let demo: RunningDemo | undefined;
   const answers: Answer[] = [];
 
   before(async () => {
     sandbox = await startSandbox();
-    demo = await startDemo({ sandboxUrl: sandbox.url, allowedOrigins: ['https://shop.example'] });
+    demo = await startDemo({ sandboxUrl: sandbox.url, allowedOrigins: ['https://shop.example'], overrides });
   });
   beforeEach(async () => {
     await harness.control('POST', '/reset');
@@ -76,15 +78,8 @@ export function useEndpoint(): Harness {
     pay(token, method, options = {}) {
       return harness.api<PaymentResponse>('/payments', json({ token, method, ...(options.fields ? { fields: options.fields } : {}) }, { 'idempotency-key': options.key ?? randomUUID() }));
     },
-    async control(method, path, body) {
-      const response = await fetch(`${harness.sandbox.url}/_sandbox${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`control ${method} ${path} → ${response.status}: ${text}`);
-      return JSON.parse(text);
+    control(method, path, body) {
+      return callControl(harness.sandbox.url, method, path, body);
     },
     async events(reference, timeoutMs = 15_000) {
       const response = await fetch(`${harness.demo.url}/kassa/payments/${reference}/events`, { signal: AbortSignal.timeout(timeoutMs) });

@@ -1,0 +1,149 @@
+/**
+ * Every provider end to end over real HTTP: session → method → payment → the sandbox's hosted-page outcome → the
+ * payment's state by `GET /payments/{ref}` and by the event stream; then the provider faults.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { NextAction, PaymentMethod, PaymentResponse, ProviderName } from '../core/model.ts';
+import { problemCode } from '../core/problems.ts';
+import { useEndpoint, type Harness } from './testing.ts';
+
+interface FlowCase {
+  provider: ProviderName;
+  order: string;
+  /** Picks the method to pay with from the session's list. */
+  method: (methods: PaymentMethod[]) => PaymentMethod | undefined;
+}
+
+const CASES: FlowCase[] = [
+  { provider: 'hero', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'hero') },
+  { provider: 'milkypay', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'milkypay' && !m.fields?.length) },
+  { provider: 'hidirect', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'hidirect') },
+  { provider: 'whenthen', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'whenthen' && m.kind !== 'card') },
+  { provider: 'kronor', order: 'DEMO-SEK', method: (ms) => ms.find((m) => m.id === 'kronor:swish') },
+];
+
+/** The expected Kassa state for each hosted-page outcome. */
+const OUTCOMES = [
+  ['pay', 'paid'],
+  ['decline', 'declined'],
+  ['cancel', 'cancelled'],
+] as const;
+
+/**
+ * Does what the shopper's browser does after `POST /payments` until the provider has a payment to decide, and
+ * returns the sandbox's id for it.
+ */
+async function startAtProvider(h: Harness, provider: ProviderName, action: NextAction): Promise<string> {
+  if (action.type === 'kronor') {
+    // The browser starts the Kronor payment itself, with the session token only.
+    const response = await fetch(action.httpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${action.sessionToken}` },
+      body: JSON.stringify({
+        query: `mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }`,
+        variables: { pay: { flow: 'mcom', idempotencyKey: `swish-${Date.now()}-${Math.random()}`, returnUrl: action.returnUrl } },
+      }),
+    });
+    const body = await response.json();
+    assert.ok(body.data?.newSwishPayment?.waitToken, JSON.stringify(body));
+  } else if (action.type === 'redirect') {
+    // Opening the hosted page is what some providers need before a payment can be decided (hi.health claims it).
+    const page = await fetch(action.url, { redirect: 'manual' });
+    assert.ok(page.status < 400, `hosted page answered ${page.status}`);
+  }
+  const { payments } = await h.control('GET', `/payments?provider=${provider}`);
+  assert.equal(payments.length, 1, `one ${provider} payment in the sandbox`);
+  return payments[0].id;
+}
+
+describe('payment flows, every provider, over HTTP', () => {
+  const h = useEndpoint();
+
+  for (const flow of CASES) {
+    describe(flow.provider, () => {
+      for (const [outcome, state] of OUTCOMES) {
+        it(`${outcome} → ${state}, by GET and by the event stream`, async () => {
+          const session = await h.session(flow.order);
+          const method = flow.method(session.methods);
+          assert.ok(method, `a ${flow.provider} method for ${flow.order} in ${session.methods.map((m) => m.id).join(', ')}`);
+          const fields = Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+          const created = await h.pay(session.token, method.id, { fields });
+          assert.equal(created.status, 201, created.text);
+          const { payment, action } = created.body as PaymentResponse;
+          assert.equal(payment.amount, session.amount);
+          assert.equal(payment.currency, session.currency);
+          assert.equal(payment.provider, flow.provider);
+          assert.ok(!['paid', 'declined', 'cancelled'].includes(payment.state));
+
+          const providerId = await startAtProvider(h, flow.provider, action);
+          const stream = h.events(payment.reference);
+          await h.control('POST', `/payments/${flow.provider}/${encodeURIComponent(providerId)}/outcome`, { outcome });
+
+          const events = await stream;
+          assert.ok(events.length >= 1, 'the stream sent events');
+          assert.equal(events.at(-1)!.state, state, `stream: ${events.map((e) => e.state).join(' → ')}`);
+          const read = await h.api(`/payments/${payment.reference}`);
+          assert.equal(read.status, 200);
+          assert.equal(read.body.state, state);
+          assert.equal(read.body.amount, session.amount);
+          assert.ok(read.body.providerStatus);
+        });
+      }
+
+      it('returns to the merchant page with the payment reference', async () => {
+        const session = await h.session(flow.order);
+        const method = flow.method(session.methods)!;
+        const fields = Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+        const created = await h.pay(session.token, method.id, { fields });
+        const back = await h.api(`/return/${created.body.payment.reference}`, { redirect: 'manual' });
+        assert.equal(back.status, 303);
+        const location = new URL(back.headers.get('location')!);
+        assert.equal(location.origin, h.demo.url);
+        assert.equal(location.searchParams.get('kassa_payment'), created.body.payment.reference);
+      });
+
+      it('answers a problem and makes no payment when the provider fails on create', async () => {
+        for (const fault of [{ kind: 'error', status: 500 }, { kind: 'error', status: 429 }]) {
+          await h.control('POST', '/reset');
+          const session = await h.session(flow.order);
+          const method = flow.method(session.methods)!;
+          const fields = Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+          await h.control('POST', '/faults', { provider: flow.provider, operation: 'create', times: 0, ...fault });
+          const answer = await h.pay(session.token, method.id, { fields, key: `fault-${fault.status}-key` });
+          assert.equal(answer.status, 503, answer.text);
+          assert.equal(problemCode(answer.body.type), 'provider-unavailable');
+          await h.control('DELETE', '/faults');
+          const { payments } = await h.control('GET', `/payments?provider=${flow.provider}`);
+          assert.equal(payments.length, 0);
+        }
+      });
+
+      it('keeps the last known state when the provider fails on status', async () => {
+        const session = await h.session(flow.order);
+        const method = flow.method(session.methods)!;
+        const fields = Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+        const created = await h.pay(session.token, method.id, { fields });
+        assert.equal(created.status, 201, created.text);
+        await h.control('POST', '/faults', { provider: flow.provider, operation: 'status', kind: 'error', status: 500, times: 0 });
+        const read = await h.api(`/payments/${created.body.payment.reference}`);
+        assert.equal(read.status, 200);
+        assert.equal(read.body.state, created.body.payment.state);
+      });
+    });
+  }
+
+  it('reaches the final state by webhook even without polling', async () => {
+    const session = await h.session('DEMO-EUR');
+    const created = await h.pay(session.token, 'hidirect:hi-health');
+    const providerId = await startAtProvider(h, 'hidirect', created.body.action);
+    await h.control('POST', `/payments/hidirect/${providerId}/outcome`, { outcome: 'pay' });
+    const { webhooks } = await h.control('GET', '/webhooks?provider=hidirect');
+    assert.ok(webhooks.some((w: { url: string; status: number }) => w.url.endsWith('/kassa/webhooks/hidirect') && w.status === 200), JSON.stringify(webhooks.map((w: { url: string; status: number }) => [w.url, w.status])));
+    // With every status read failing from now on, only the webhook (which made the endpoint re-read the payment
+    // before answering the sandbox) can have brought the stored state to paid.
+    await h.control('POST', '/faults', { provider: 'hidirect', operation: 'status', kind: 'error', status: 500, times: 0 });
+    const read = await h.api(`/payments/${created.body.payment.reference}`);
+    assert.equal(read.body.state, 'paid');
+  });
+});
