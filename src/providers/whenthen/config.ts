@@ -1,0 +1,124 @@
+/**
+ * The WhenThen adapter's configuration: what a merchant writes under `providers.whenthen`, checked once at start-up,
+ * and the URLs and redirect hosts it resolves to per environment.
+ */
+import { z } from 'zod';
+import { isLoopbackHost } from '../../core/url-safety.ts';
+import type { Environment } from '../../server/provider.ts';
+
+/** WhenThen's GraphQL API (providers.md); WhenThen's own "sandbox" is Kassa's `staging`. */
+export const GRAPHQL_URLS: Record<Exclude<Environment, 'sandbox'>, string> = {
+  staging: 'https://api.sandbox.whenthen.co/api/graphql',
+  production: 'https://api.whenthen.com/api/graphql',
+};
+
+/** Where the local sandbox simulates WhenThen, under `deps.sandboxUrl` (sandbox/whenthen/README.md). */
+const SANDBOX_GRAPHQL_PATH = '/whenthen/graphql';
+const SANDBOX_CHECKOUT_PATH = '/whenthen/hosted/checkout';
+
+/**
+ * INVENTED: where WhenThen's `requiresApmAuthorization` error sends the shopper (the error itself is INVENTED in
+ * providers.md): PayPal's and Klarna's own approval pages. A merchant whose WhenThen account answers other hosts
+ * lists them in `apmRedirectHosts`.
+ */
+export const DEFAULT_APM_REDIRECT_HOSTS: Record<Exclude<Environment, 'sandbox'>, readonly string[]> = {
+  staging: ['www.sandbox.paypal.com', 'pay.playground.klarna.com'],
+  production: ['www.paypal.com', 'pay.klarna.com'],
+};
+
+export const METHOD_CODES = ['card', 'paypal', 'klarna'] as const;
+export type MethodCode = (typeof METHOD_CODES)[number];
+
+/** The private key travels to one URL and the shopper to the other: https only, plain http only on loopback. */
+function secureUrl(option: string) {
+  return z
+    .url({ protocol: /^https?$/, error: `${option} must be an absolute http(s) URL`, abort: true })
+    .refine((value) => {
+      const url = new URL(value);
+      return url.protocol === 'https:' || isLoopbackHost(url.hostname);
+    }, `${option} must use https (plain http only for a loopback host)`)
+    .refine((value) => {
+      const url = new URL(value);
+      return !url.username && !url.password && !url.search && !url.hash;
+    }, `${option} must not carry credentials, a query or a fragment`);
+}
+
+const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/;
+
+export const whenthenConfigSchema = z
+  .strictObject({
+    environment: z.enum(['sandbox', 'staging', 'production'], { error: "environment must be 'sandbox', 'staging' or 'production'" }),
+    /** WhenThen's private key, sent as `Authorization: Bearer …`; server side only. */
+    apiKey: z.string({ error: 'apiKey is required (WhenThen dashboard → developer settings → private key)' }).trim().min(1, 'apiKey must not be empty'),
+    /** The secret WhenThen signs webhooks with (`X-WhenThen-Signature`, hex HMAC-SHA256 of the body). */
+    webhookSecret: z.string({ error: 'webhookSecret is required: the secret WhenThen signs webhooks with' }).min(1, 'webhookSecret must not be empty'),
+    /** The WhenThen flow payments run through (developer settings); left out, the account's default flow runs. */
+    flowId: z.string().trim().min(1, 'flowId must not be empty').max(128).optional(),
+    /** Overrides WhenThen's GraphQL endpoint for the environment. */
+    graphqlUrl: secureUrl('graphqlUrl').optional(),
+    /** WhenThen's hosted card checkout; the shopper goes to `{hostedCheckoutUrl}?clientToken=…&redirectUrl=…&orderId=…`. */
+    hostedCheckoutUrl: secureUrl('hostedCheckoutUrl').optional(),
+    /** The methods offered, in this order. */
+    methods: z
+      .array(z.enum(METHOD_CODES, { error: `methods may hold only ${METHOD_CODES.join(', ')}` }))
+      .min(1, 'methods must name at least one method')
+      .refine((codes) => new Set(codes).size === codes.length, 'methods must not repeat a method')
+      .default([...METHOD_CODES]),
+    /** Hosts PayPal / Klarna approval pages may be on (staging and production); defaults to PayPal's and Klarna's. */
+    apmRedirectHosts: z
+      .array(z.string().toLowerCase().regex(HOST, 'apmRedirectHosts must be host names (with a port, if any)'))
+      .min(1, 'apmRedirectHosts must name at least one host')
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.environment === 'sandbox') return;
+    if (config.methods.includes('card') && !config.hostedCheckoutUrl) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hostedCheckoutUrl'],
+        message: `hostedCheckoutUrl is required for ${config.environment} when card is offered: WhenThen's hosted checkout address is not public; use the one WhenThen gave you`,
+      });
+    }
+  });
+
+/** What a merchant writes (defaults may be left out). */
+export type WhenthenConfig = z.input<typeof whenthenConfigSchema>;
+export type ResolvedWhenthenConfig = z.output<typeof whenthenConfigSchema>;
+
+export interface WhenthenEndpoints {
+  graphqlUrl: string;
+  /** Undefined only when card is not offered outside the sandbox. */
+  hostedCheckoutUrl: string | undefined;
+  /** Every host the shopper may be sent to. */
+  redirectHosts: string[];
+}
+
+export function whenthenEndpoints(config: ResolvedWhenthenConfig, sandboxUrl: string): WhenthenEndpoints {
+  const offersCard = config.methods.includes('card');
+  const offersApm = config.methods.some((m) => m !== 'card');
+  if (config.environment === 'sandbox') {
+    const base = sandboxUrl.replace(/\/+$/, '');
+    const graphqlUrl = config.graphqlUrl ?? `${base}${SANDBOX_GRAPHQL_PATH}`;
+    const hostedCheckoutUrl = config.hostedCheckoutUrl ?? `${base}${SANDBOX_CHECKOUT_PATH}`;
+    // The sandbox serves its APM pages from the host that answered the API.
+    const hosts = [...(offersCard ? [hostOf(hostedCheckoutUrl)] : []), ...(offersApm ? [hostOf(graphqlUrl)] : [])];
+    return { graphqlUrl, hostedCheckoutUrl, redirectHosts: unique(hosts) };
+  }
+  const hosts = [
+    ...(offersCard && config.hostedCheckoutUrl ? [hostOf(config.hostedCheckoutUrl)] : []),
+    ...(offersApm ? (config.apmRedirectHosts ?? DEFAULT_APM_REDIRECT_HOSTS[config.environment]) : []),
+  ];
+  return {
+    graphqlUrl: config.graphqlUrl ?? GRAPHQL_URLS[config.environment],
+    hostedCheckoutUrl: config.hostedCheckoutUrl,
+    redirectHosts: unique(hosts),
+  };
+}
+
+function hostOf(url: string): string {
+  return new URL(url).host;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

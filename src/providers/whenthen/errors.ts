@@ -1,0 +1,66 @@
+/**
+ * WhenThen's GraphQL errors (HTTP 200 in `errors`, or HTTP 401 for a refused key) → Kassa's errors. What the shopper
+ * can act on (the amount, the currency) becomes `ProviderRefused` with a short plain message; a refused key is the
+ * merchant's setup, a plain `Error` the endpoint logs; messages name WhenThen's code at most, never the key.
+ */
+import type { GraphQLErrorItem } from '../../server/provider-http.ts';
+import { ProviderRefused } from '../../server/provider.ts';
+
+/** Codes WhenThen answers in `extensions.code`: the documented 3-D Secure one, and the INVENTED rest (sandbox README). */
+export const ERROR_CODES = {
+  requires3DSecure: 'error.authorize.requires3DSecure',
+  requiresApmAuthorization: 'error.authorize.requiresApmAuthorization',
+  unauthenticated: 'error.auth.unauthenticated',
+  forbidden: 'error.auth.forbidden',
+  paymentNotFound: 'error.payment.notFound',
+  idempotencyKeyReused: 'error.idempotency.keyReused',
+  // WhenThen's own decline names (seed), used for bad amounts and currencies.
+  invalidAmount: 'INVALID_AMOUNT',
+  unsupportedCurrency: 'UNSUPPORTED_CURRENCY',
+} as const;
+
+/** The merchant's WhenThen setup is wrong (key, environment): not the shopper's to fix. */
+export class WhenthenSetupError extends Error {
+  override name = 'WhenthenSetupError';
+}
+
+export function errorCode(error: GraphQLErrorItem): string | undefined {
+  const code = error.extensions?.code;
+  return typeof code === 'string' && code ? code : undefined;
+}
+
+export function findError(errors: readonly GraphQLErrorItem[], code: string): GraphQLErrorItem | undefined {
+  return errors.find((e) => errorCode(e) === code);
+}
+
+/** Short, for logs: WhenThen's code and the start of its message. */
+function describe(errors: readonly GraphQLErrorItem[]): string {
+  const first = errors[0];
+  if (!first) return 'no detail';
+  const message = typeof first.message === 'string' ? first.message.slice(0, 120) : '';
+  return `${errorCode(first) ?? 'no code'}: ${message}`;
+}
+
+function authFailure(operation: string, errors: readonly GraphQLErrorItem[]): WhenthenSetupError | undefined {
+  const refusal = findError(errors, ERROR_CODES.unauthenticated) ?? findError(errors, ERROR_CODES.forbidden);
+  if (!refusal) return undefined;
+  return new WhenthenSetupError(
+    `whenthen: ${operation} was refused (${errorCode(refusal)}); check that providers.whenthen.apiKey is the private key of the configured environment`,
+  );
+}
+
+/** For reads: a refused key is setup; anything else WhenThen could not answer is reported with its code. */
+export function readFailure(operation: string, errors: readonly GraphQLErrorItem[]): Error {
+  return authFailure(operation, errors) ?? new Error(`whenthen: ${operation} answered an error (${describe(errors)})`);
+}
+
+/** For generateClientToken and authorizePayment: the amount and currency are the shopper's order to hear about. */
+export function createFailure(operation: string, errors: readonly GraphQLErrorItem[]): Error {
+  const auth = authFailure(operation, errors);
+  if (auth) return auth;
+  if (findError(errors, ERROR_CODES.invalidAmount)) return new ProviderRefused('WhenThen does not accept this amount. Please choose another payment method.');
+  if (findError(errors, ERROR_CODES.unsupportedCurrency)) {
+    return new ProviderRefused('WhenThen does not take payments in this currency. Please choose another payment method.', 'currency');
+  }
+  return new Error(`whenthen: ${operation} failed (${describe(errors)})`);
+}

@@ -1,0 +1,103 @@
+/**
+ * Every GraphQL document Kassa sends to WhenThen, with the shapes of their answers. graphql.test.ts validates each
+ * against WhenThen's real schema (shared/reference/schemas/whenthen.graphqls).
+ */
+
+/** A short-lived token for the browser, bound to the amount and currency (the hosted checkout shows and charges them). */
+export const GENERATE_CLIENT_TOKEN = /* GraphQL */ `
+  mutation KassaWhenThenClientToken($amount: Long!, $currency: String!) {
+    generateClientToken(amount: $amount, currency: $currency) {
+      token
+      ttl
+    }
+  }
+`;
+
+/** Starts a PayPal / Klarna payment; WhenThen answers the approval page as the `requiresApmAuthorization` error. */
+export const AUTHORIZE_PAYMENT = /* GraphQL */ `
+  mutation KassaWhenThenAuthorize($authorisePayment: AuthorisedPaymentInput!) {
+    authorizePayment(authorisePayment: $authorisePayment) {
+      id
+      status
+    }
+  }
+`;
+
+export const GET_PAYMENT = /* GraphQL */ `
+  query KassaWhenThenPayment($id: ID!) {
+    getPayment(id: $id) {
+      id
+      status
+    }
+  }
+`;
+
+/**
+ * Payments in a window of time and amount, for finding one by `orderId` (the only query that answers `orderId`;
+ * listPayments cannot filter on it).
+ */
+export const LIST_PAYMENTS = /* GraphQL */ `
+  query KassaWhenThenPayments($startDate: DateTime, $endDate: DateTime, $minAmount: Int, $maxAmount: Int, $first: Int, $after: String) {
+    listPayments(startDate: $startDate, endDate: $endDate, minAmount: $minAmount, maxAmount: $maxAmount, first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          orderId
+          status
+          date
+        }
+      }
+    }
+  }
+`;
+
+export const WHENTHEN_DOCUMENTS = { GENERATE_CLIENT_TOKEN, AUTHORIZE_PAYMENT, GET_PAYMENT, LIST_PAYMENTS } as const;
+
+export interface ClientTokenData {
+  generateClientToken: { token: unknown; ttl: unknown } | null;
+}
+
+export interface PaymentData {
+  id: unknown;
+  status: unknown;
+}
+
+export interface AuthorizePaymentData {
+  authorizePayment: PaymentData | null;
+}
+
+export interface GetPaymentData {
+  getPayment: PaymentData | null;
+}
+
+export interface PaymentNode {
+  id: unknown;
+  orderId: unknown;
+  status: unknown;
+  date: unknown;
+}
+
+export interface ListPaymentsData {
+  listPayments: {
+    pageInfo: { hasNextPage: unknown; endCursor: unknown } | null;
+    edges: Array<{ node: PaymentNode | null } | null> | null;
+  } | null;
+}
+
+/** `AuthorisedPaymentInput`, the fields Kassa sends (seed 003). */
+export interface AuthorisedPaymentInput {
+  orderId: string;
+  flowId?: string;
+  /** Minor units. */
+  amount: number;
+  currencyCode: string;
+  paymentMethod: { type: string };
+  customer?: { email?: string; name?: string };
+  description?: string;
+  metadata: Record<string, string>;
+  apmRedirectUrl: string;
+}

@@ -1,0 +1,623 @@
+/**
+ * The WhenThen adapter over real HTTP against the sandbox: configuration, methods, card payments through the hosted
+ * checkout and PayPal / Klarna through their approval pages, each outcome read back by orderId, signed webhooks as
+ * the sandbox sent them, refusals and faults.
+ */
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { useSandbox } from '../../../sandbox/testing.ts';
+import { isAllowedUrl } from '../../core/url-safety.ts';
+import {
+  ProviderRefused,
+  ProviderUnavailable,
+  WebhookRejected,
+  type CreatedPayment,
+  type CreatePaymentInput,
+  type ProviderAdapter,
+  type ResolvedOrder,
+  type WebhookRequest,
+} from '../../server/provider.ts';
+import { whenthenEndpoints, type ResolvedWhenthenConfig } from './config.ts';
+import { createFailure } from './errors.ts';
+import { whenthenProvider, type WhenthenConfig } from './server.ts';
+
+const API_KEY = 'sandbox-whenthen-key';
+const WEBHOOK_SECRET = 'sandbox-whenthen-webhook-secret';
+const EUR_ORDER: ResolvedOrder = { reference: 'A-1001', amount: 4990, currency: 'EUR', customer: { email: 'ada@example.com', name: 'Ada Shopper' } };
+const SANDBOX_DEPS = { sandboxUrl: 'http://127.0.0.1:4010', timeoutMs: 2000, attempts: 2 };
+const PRODUCTION = {
+  environment: 'production',
+  apiKey: 'live-private-key-123',
+  webhookSecret: 'live-webhook-secret-456',
+  hostedCheckoutUrl: 'https://checkout.whenthen.example/pay',
+} as const;
+
+/** The first problem zod reports for a config, as `path: message` (or the unknown key). */
+function firstProblem(config: unknown): string {
+  const result = whenthenProvider.configSchema.safeParse(config);
+  assert.equal(result.success, false, 'the config should be refused');
+  const issue = result.error!.issues[0]!;
+  return issue.code === 'unrecognized_keys' ? `unknown: ${issue.keys.join(',')}` : `${issue.path.join('.')}: ${issue.message}`;
+}
+
+describe('WhenThen configuration', () => {
+  const refusals: Array<[name: string, config: Record<string, unknown>, problem: RegExp]> = [
+    ['a missing apiKey', { environment: 'sandbox', webhookSecret: 's' }, /^apiKey: apiKey is required/],
+    ['an empty apiKey', { environment: 'sandbox', apiKey: ' ', webhookSecret: 's' }, /^apiKey: apiKey must not be empty/],
+    ['a missing webhookSecret', { environment: 'sandbox', apiKey: 'k' }, /^webhookSecret: webhookSecret is required/],
+    ['an unknown option', { environment: 'sandbox', apiKey: 'k', webhookSecret: 's', colour: 'blue' }, /^unknown: colour$/],
+    ['an unknown environment', { environment: 'live', apiKey: 'k', webhookSecret: 's' }, /^environment: environment must be/],
+    ['production without hostedCheckoutUrl', { ...PRODUCTION, hostedCheckoutUrl: undefined }, /^hostedCheckoutUrl: hostedCheckoutUrl is required for production when card is offered/],
+    ['a plain-http graphqlUrl off loopback', { ...PRODUCTION, graphqlUrl: 'http://api.whenthen.example/graphql' }, /^graphqlUrl: graphqlUrl must use https/],
+    ['a hostedCheckoutUrl with a query', { ...PRODUCTION, hostedCheckoutUrl: 'https://checkout.whenthen.example/?a=1' }, /^hostedCheckoutUrl: .*must not carry/],
+    ['a relative hostedCheckoutUrl', { ...PRODUCTION, hostedCheckoutUrl: '/pay' }, /^hostedCheckoutUrl: hostedCheckoutUrl must be an absolute/],
+    ['an unknown method', { ...PRODUCTION, methods: ['card', 'swish'] }, /^methods\.1: methods may hold only card, paypal, klarna/],
+    ['no methods', { ...PRODUCTION, methods: [] }, /^methods: methods must name at least one method/],
+    ['a repeated method', { ...PRODUCTION, methods: ['card', 'card'] }, /^methods: methods must not repeat/],
+    ['an apmRedirectHosts entry that is a URL', { ...PRODUCTION, apmRedirectHosts: ['https://www.paypal.com/'] }, /^apmRedirectHosts\.0: apmRedirectHosts must be host names/],
+  ];
+  for (const [name, config, problem] of refusals) {
+    it(`refuses ${name}, without echoing a secret`, () => {
+      const message = firstProblem(config);
+      assert.match(message, problem);
+      assert.ok(!message.includes('live-private-key-123') && !message.includes('live-webhook-secret-456'));
+      assert.throws(() => whenthenProvider.create(config as WhenthenConfig, SANDBOX_DEPS));
+    });
+  }
+
+  it('offers all three methods by default and needs no checkout address without card', () => {
+    const parsed = whenthenProvider.configSchema.parse({ environment: 'sandbox', apiKey: 'k', webhookSecret: 's' });
+    assert.deepEqual(parsed, { environment: 'sandbox', apiKey: 'k', webhookSecret: 's', methods: ['card', 'paypal', 'klarna'] });
+    assert.ok(whenthenProvider.configSchema.safeParse({ ...PRODUCTION, hostedCheckoutUrl: undefined, methods: ['paypal'] }).success);
+  });
+
+  it("resolves WhenThen's API per environment and the sandbox's routes in the sandbox", () => {
+    const endpoints = (config: WhenthenConfig) => whenthenEndpoints(whenthenProvider.configSchema.parse(config) as ResolvedWhenthenConfig, 'http://127.0.0.1:4010/');
+    assert.deepEqual(endpoints({ environment: 'sandbox', apiKey: 'k', webhookSecret: 's' }), {
+      graphqlUrl: 'http://127.0.0.1:4010/whenthen/graphql',
+      hostedCheckoutUrl: 'http://127.0.0.1:4010/whenthen/hosted/checkout',
+      redirectHosts: ['127.0.0.1:4010'],
+    });
+    assert.equal(endpoints(PRODUCTION).graphqlUrl, 'https://api.whenthen.com/api/graphql');
+    assert.equal(endpoints({ ...PRODUCTION, environment: 'staging' }).graphqlUrl, 'https://api.sandbox.whenthen.co/api/graphql');
+    assert.equal(endpoints({ ...PRODUCTION, graphqlUrl: 'https://gw.example/graphql' }).graphqlUrl, 'https://gw.example/graphql');
+  });
+
+  it('sends shoppers only to the hosts of its environment and methods', () => {
+    const hosts = (config: WhenthenConfig) => whenthenProvider.create(config, SANDBOX_DEPS).redirectHosts;
+    assert.deepEqual(hosts(PRODUCTION), ['checkout.whenthen.example', 'www.paypal.com', 'pay.klarna.com']);
+    assert.deepEqual(hosts({ ...PRODUCTION, environment: 'staging' }), ['checkout.whenthen.example', 'www.sandbox.paypal.com', 'pay.playground.klarna.com']);
+    assert.deepEqual(hosts({ ...PRODUCTION, methods: ['card'] }), ['checkout.whenthen.example']);
+    assert.deepEqual(hosts({ ...PRODUCTION, methods: ['klarna'], apmRedirectHosts: ['Pay.Klarna.Example:8443'] }), ['pay.klarna.example:8443']);
+    assert.deepEqual(hosts({ environment: 'sandbox', apiKey: 'k', webhookSecret: 's' }), ['127.0.0.1:4010']);
+  });
+});
+
+describe('WhenThen error mapping', () => {
+  const error = (code: string) => [{ message: `WhenThen says ${code} for key live-private-key-123`, extensions: { code } }];
+
+  it('turns amount and currency refusals into short refusals without the payload', () => {
+    const amount = createFailure('authorizePayment', error('INVALID_AMOUNT'));
+    assert.ok(amount instanceof ProviderRefused);
+    assert.equal(amount.message, 'WhenThen does not accept this amount. Please choose another payment method.');
+    const currency = createFailure('generateClientToken', error('UNSUPPORTED_CURRENCY'));
+    assert.ok(currency instanceof ProviderRefused);
+    assert.equal(currency.field, 'currency');
+    assert.doesNotMatch(currency.message, /WhenThen says/);
+  });
+
+  it('reports a refused key as setup and anything else as an error naming the code', () => {
+    const auth = createFailure('authorizePayment', error('error.auth.unauthenticated'));
+    assert.ok(!(auth instanceof ProviderRefused) && !(auth instanceof ProviderUnavailable));
+    assert.match(auth.message, /error\.auth\.unauthenticated.*apiKey/);
+    assert.doesNotMatch(auth.message, /live-private-key-123/);
+    assert.match(createFailure('authorizePayment', error('error.authorize.unsupportedPaymentMethod')).message, /unsupportedPaymentMethod/);
+  });
+});
+
+/** The merchant's webhook route: answers 200 to every delivery (the sandbox keeps the exact bytes itself). */
+class WebhookReceiver {
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end());
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/kassa/webhooks/whenthen`;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
+
+interface Delivery {
+  paymentId: string;
+  headers: Record<string, string>;
+  body: string;
+  status: number | null;
+}
+
+function asWebhook(delivery: Pick<Delivery, 'headers' | 'body'>): WebhookRequest {
+  return {
+    method: 'POST',
+    url: new URL('http://shop.example/kassa/webhooks/whenthen'),
+    headers: new Headers(delivery.headers),
+    body: new TextEncoder().encode(delivery.body),
+  };
+}
+
+function signed(body: string, secret = WEBHOOK_SECRET): WebhookRequest {
+  const signature = createHmac('sha256', secret).update(body).digest('hex');
+  return asWebhook({ headers: { 'content-type': 'application/json', 'X-WhenThen-Signature': signature }, body });
+}
+
+function unescapeHtml(value: string): string {
+  return value.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+}
+
+describe('WhenThen adapter against the sandbox', () => {
+  const sb = useSandbox();
+  const receiver = new WebhookReceiver();
+  before(() => receiver.start());
+  after(() => receiver.close());
+
+  const adapter = (config: Partial<WhenthenConfig> = {}, timeoutMs = 2000): ProviderAdapter =>
+    whenthenProvider.create({ environment: 'sandbox', apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, ...config }, { sandboxUrl: sb.url, timeoutMs, attempts: 2 });
+
+  async function paymentInput(whenthen: ProviderAdapter, code: string, order: ResolvedOrder = EUR_ORDER): Promise<CreatePaymentInput> {
+    const reference = `kp_${randomBytes(18).toString('base64url')}`;
+    const method = (await whenthen.listMethods(EUR_ORDER, AbortSignal.timeout(1000))).find((m) => m.id === `whenthen:${code}`);
+    assert.ok(method, `whenthen:${code} is offered`);
+    return {
+      reference,
+      order,
+      method,
+      fields: {},
+      returnUrl: `https://shop.example/return?kassa_payment=${reference}`,
+      endpointReturnUrl: `https://shop.example/kassa/return/${reference}`,
+      webhookUrl: receiver.url,
+      idempotencyKey: reference,
+      signal: AbortSignal.timeout(5000),
+    };
+  }
+
+  const sandboxPayments = async () =>
+    (await sb.control('GET', '/payments?provider=whenthen')).payments as Array<{ id: string; status: string; amount: number; currency: string; reference: string | null }>;
+  const requestCount = async (operation: string) => (await sb.control('GET', `/requests?provider=whenthen&operation=${operation}`)).count as number;
+  const decide = (id: string, outcome: string) => sb.control('POST', `/payments/whenthen/${id}/outcome`, { outcome });
+  const deliveries = async () => (await sb.control('GET', '/webhooks?provider=whenthen')).webhooks as Delivery[];
+  const readStatus = (whenthen: ProviderAdapter, created: Pick<CreatedPayment, 'providerPaymentId' | 'data'>, reference: string) =>
+    whenthen.readStatus({ reference, providerPaymentId: created.providerPaymentId, data: created.data }, AbortSignal.timeout(5000));
+  const actionUrl = (created: CreatedPayment) => (created.action.type === 'redirect' ? created.action.url : assert.fail(`not a redirect: ${created.action.type}`));
+
+  /** The shopper on the hosted checkout: opens it, then presses a button (with a card of their choice). */
+  async function checkout(url: string, outcome: 'pay' | 'decline' | 'cancel', cardNumber = '4242 4242 4242 4242'): Promise<URL> {
+    const page = await fetch(url, { redirect: 'manual' });
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, unescapeHtml(m[2]!)]));
+    const fields = { ...hidden, cardNumber, expMonth: '12', expYear: String(new Date().getUTCFullYear() + 2), cvc: '123', cardName: 'Ada Shopper', outcome };
+    const submitted = await fetch(new URL('/whenthen/hosted/checkout', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    });
+    assert.equal(submitted.status, 303);
+    return new URL(submitted.headers.get('location')!);
+  }
+
+  describe('listMethods', () => {
+    it('offers card, PayPal and Klarna for EUR, with limits, without calling WhenThen', async () => {
+      const methods = await adapter().listMethods(EUR_ORDER, AbortSignal.timeout(1000));
+      assert.deepEqual(methods, [
+        { id: 'whenthen:card', provider: 'whenthen', kind: 'card', name: { en: 'Card', de: 'Karte', fr: 'Carte bancaire', sv: 'Kort' }, min: 1, max: 99_999_999 },
+        { id: 'whenthen:paypal', provider: 'whenthen', kind: 'wallet', name: { en: 'PayPal' }, min: 1, max: 99_999_999 },
+        { id: 'whenthen:klarna', provider: 'whenthen', kind: 'invoice', name: { en: 'Klarna' }, min: 1, max: 99_999_999 },
+      ]);
+      assert.ok(methods.every((m) => m.fields === undefined && m.logo === undefined), 'Kassa asks the shopper for nothing: cards are typed on WhenThen');
+      assert.equal((await sb.control('GET', '/requests?provider=whenthen')).count, 0);
+    });
+
+    it('follows each method’s currencies', async () => {
+      const ids = async (currency: string, config: Partial<WhenthenConfig> = {}) =>
+        (await adapter(config).listMethods({ ...EUR_ORDER, currency }, AbortSignal.timeout(1000))).map((m) => m.id);
+      assert.deepEqual(await ids('JPY'), ['whenthen:card', 'whenthen:paypal'], 'Klarna sells in no JPY');
+      assert.deepEqual(await ids('SEK'), ['whenthen:card', 'whenthen:paypal', 'whenthen:klarna']);
+      assert.deepEqual(await ids('BRL'), [], 'a currency WhenThen is not offered for');
+      assert.deepEqual(await ids('eur'), [], 'currencies are ISO 4217 upper case');
+    });
+
+    it('offers only the configured methods, in the configured order', async () => {
+      const methods = await adapter({ methods: ['klarna', 'card'] }).listMethods(EUR_ORDER, AbortSignal.timeout(1000));
+      assert.deepEqual(methods.map((m) => m.id), ['whenthen:klarna', 'whenthen:card']);
+    });
+  });
+
+  describe('card through the hosted checkout', () => {
+    it('mints a client token for the order and sends the shopper to the checkout with it', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+
+      assert.equal(created.providerPaymentId, input.reference, 'no WhenThen payment exists yet');
+      assert.equal(created.state, 'action_required');
+      assert.equal(created.providerStatus, 'AWAITING_CHECKOUT');
+      const url = new URL(actionUrl(created));
+      assert.ok(isAllowedUrl(url.href, whenthen.redirectHosts), url.href);
+      assert.equal(url.pathname, '/whenthen/hosted/checkout');
+      assert.deepEqual([...url.searchParams.keys()].sort(), ['clientToken', 'orderId', 'redirectUrl']);
+      assert.equal(url.searchParams.get('orderId'), input.reference);
+      assert.equal(url.searchParams.get('redirectUrl'), input.returnUrl);
+      assert.equal(await requestCount('generateClientToken'), 1);
+      assert.equal((await sandboxPayments()).length, 0);
+
+      const page = await (await fetch(url)).text();
+      assert.match(page, /data-field="amount">49\.90 EUR</, 'the token carries the amount and currency');
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'action_required', providerStatus: 'AWAITING_CHECKOUT' });
+    });
+
+    it('passes the configured flow on to the checkout', async () => {
+      const whenthen = adapter({ flowId: 'sandbox-flow-manual-capture' });
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      assert.equal(new URL(actionUrl(created)).searchParams.get('flowId'), 'sandbox-flow-manual-capture');
+      await checkout(actionUrl(created), 'pay');
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'authorized', providerStatus: 'AUTHORISED' });
+    });
+
+    const outcomes: Array<[outcome: 'pay' | 'decline' | 'cancel', state: string, status: string]> = [
+      ['pay', 'paid', 'SUCCEEDED'],
+      ['decline', 'declined', 'DECLINED'],
+      ['cancel', 'cancelled', 'CANCELLED'],
+    ];
+    for (const [outcome, state, status] of outcomes) {
+      it(`finds the payment by orderId and reads ${state} after the shopper chose ${outcome}`, async () => {
+        const whenthen = adapter();
+        const input = await paymentInput(whenthen, 'card');
+        const created = await whenthen.createPayment(input);
+        const back = await checkout(actionUrl(created), outcome);
+        assert.equal(`${back.origin}${back.pathname}`, 'https://shop.example/return');
+        assert.equal(back.searchParams.get('kassa_payment'), input.reference, 'the shopper comes back to the merchant with the reference');
+        assert.deepEqual(await readStatus(whenthen, created, input.reference), { state, providerStatus: status });
+        const [payment] = await sandboxPayments();
+        assert.deepEqual([payment!.reference, payment!.amount, payment!.currency], [input.reference, 4990, 'EUR']);
+      });
+    }
+
+    it('reads a preset outcome applied when the checkout opens', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      await sb.control('POST', '/outcomes', { provider: 'whenthen', outcome: 'fail' });
+      const opened = await fetch(actionUrl(created), { redirect: 'manual' });
+      assert.equal(opened.status, 303);
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'failed', providerStatus: 'FAILED' });
+    });
+
+    it('follows a 3-D Secure card through its challenge', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      const challenge = await checkout(actionUrl(created), 'pay', '4000 0000 0000 3220');
+      assert.match(challenge.pathname, /^\/whenthen\/3ds\//);
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'action_required', providerStatus: 'NEEDS_3D_SECURE' });
+      const [payment] = await sandboxPayments();
+      await decide(payment!.id, 'pay');
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+    });
+
+    it('reads the paid payment when the shopper was declined and tried again', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      await checkout(actionUrl(created), 'pay', '4000 0000 0000 0002');
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'declined', providerStatus: 'DECLINED' });
+      await checkout(actionUrl(created), 'pay');
+      assert.equal((await sandboxPayments()).length, 2);
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+    });
+
+    it("keeps one order's payment apart from another's", async () => {
+      const whenthen = adapter();
+      const first = await paymentInput(whenthen, 'card');
+      const second = await paymentInput(whenthen, 'card');
+      const [a, b] = [await whenthen.createPayment(first), await whenthen.createPayment(second)];
+      await checkout(actionUrl(a), 'pay');
+      assert.deepEqual(await readStatus(whenthen, a, first.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+      assert.deepEqual(await readStatus(whenthen, b, second.reference), { state: 'action_required', providerStatus: 'AWAITING_CHECKOUT' });
+    });
+
+    it('reads a checkout whose client token expired without a payment as expired', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      const past = { ...created.data, checkoutExpiresAt: new Date(Date.now() - 6 * 60_000).toISOString() };
+      assert.deepEqual(await readStatus(whenthen, { ...created, data: past }, input.reference), { state: 'expired', providerStatus: 'CHECKOUT_EXPIRED' });
+      // A payment made in time still counts, whatever the clock says now.
+      await checkout(actionUrl(created), 'pay');
+      assert.deepEqual(await readStatus(whenthen, { ...created, data: past }, input.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+    });
+
+    it('finds a payment by its reference alone when the record kept no read-back data', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      await checkout(actionUrl(created), 'pay');
+      assert.deepEqual(await readStatus(whenthen, { providerPaymentId: input.reference, data: undefined }, input.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+    });
+
+    it('refuses an amount WhenThen does not accept, and makes nothing', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card', { ...EUR_ORDER, amount: 100_000_000 });
+      await assert.rejects(whenthen.createPayment(input), (error: Error) => {
+        assert.ok(error instanceof ProviderRefused);
+        assert.equal(error.message, 'WhenThen does not accept this amount. Please choose another payment method.');
+        return true;
+      });
+      assert.equal((await sandboxPayments()).length, 0);
+    });
+  });
+
+  describe('PayPal and Klarna through their approval pages', () => {
+    for (const [code, type] of [['paypal', 'PAYPAL'], ['klarna', 'KLARNA']] as const) {
+      it(`starts a ${type} payment for the reference and sends the shopper to its approval page`, async () => {
+        const whenthen = adapter();
+        const input = await paymentInput(whenthen, code, { ...EUR_ORDER, amount: 2500, currency: 'SEK', description: 'Order A-1001' });
+        const created = await whenthen.createPayment(input);
+
+        assert.equal(created.state, 'action_required');
+        assert.equal(created.providerStatus, 'NEEDS_APM_AUTHORIZATION');
+        assert.equal(created.providerPaymentId, input.reference);
+        const [payment] = await sandboxPayments();
+        assert.deepEqual([payment!.reference, payment!.amount, payment!.currency, payment!.status], [input.reference, 2500, 'SEK', 'NEEDS_APM_AUTHORIZATION']);
+        const url = actionUrl(created);
+        assert.ok(isAllowedUrl(url, whenthen.redirectHosts), url);
+        assert.equal(new URL(url).pathname, `/whenthen/apm/${payment!.id}`);
+        assert.match(await (await fetch(url)).text(), new RegExp(`Pay with ${type === 'PAYPAL' ? 'PayPal' : 'Klarna'}`));
+      });
+    }
+
+    const outcomes: Array<[outcome: string, state: string, status: string]> = [
+      ['pay', 'paid', 'SUCCEEDED'],
+      ['decline', 'declined', 'DECLINED'],
+      ['cancel', 'cancelled', 'CANCELLED'],
+    ];
+    for (const [outcome, state, status] of outcomes) {
+      it(`reads ${state} after the shopper chose ${outcome} on PayPal`, async () => {
+        const whenthen = adapter();
+        const input = await paymentInput(whenthen, 'paypal');
+        const created = await whenthen.createPayment(input);
+        assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'action_required', providerStatus: 'NEEDS_APM_AUTHORIZATION' });
+        const [payment] = await sandboxPayments();
+        const decided = await decide(payment!.id, outcome);
+        assert.equal(new URL(decided.redirectUrl).searchParams.get('kassa_payment'), input.reference, 'the approval page returns to the merchant');
+        assert.deepEqual(await readStatus(whenthen, created, input.reference), { state, providerStatus: status });
+      });
+    }
+
+    it('makes one payment of a repeated create (X-Idempotency-Key)', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'klarna');
+      const [first, second] = await Promise.all([whenthen.createPayment(input), whenthen.createPayment(input)]);
+      const third = await whenthen.createPayment(input);
+      assert.equal(actionUrl(second), actionUrl(first));
+      assert.equal(actionUrl(third), actionUrl(first));
+      assert.equal(await requestCount('authorizePayment'), 3);
+      assert.equal((await sandboxPayments()).length, 1);
+    });
+
+    it('refuses a currency the method does not take without calling WhenThen', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'klarna', { ...EUR_ORDER, currency: 'JPY' });
+      await assert.rejects(whenthen.createPayment(input), (error: Error) => error instanceof ProviderRefused && error.field === 'currency' && /Klarna/.test(error.message));
+      assert.equal(await requestCount('authorizePayment'), 0);
+    });
+
+    it('refuses a method it does not offer', async () => {
+      const whenthen = adapter({ methods: ['card'] });
+      const input = await paymentInput(adapter(), 'paypal');
+      await assert.rejects(whenthen.createPayment(input), ProviderRefused);
+      assert.equal(await requestCount('authorizePayment'), 0);
+    });
+
+    it('reports a refused private key as setup, never echoing it', async () => {
+      const whenthen = adapter({ apiKey: 'wrong-key-abc' });
+      for (const code of ['paypal', 'card']) {
+        await assert.rejects(whenthen.createPayment(await paymentInput(whenthen, code)), (error: Error) => {
+          assert.ok(!(error instanceof ProviderRefused) && !(error instanceof ProviderUnavailable));
+          assert.match(error.message, /error\.auth\.unauthenticated.*apiKey/);
+          assert.ok(!error.message.includes('wrong-key-abc'));
+          return true;
+        });
+      }
+      await assert.rejects(whenthen.readStatus({ reference: 'kp_x', providerPaymentId: 'kp_x' }, AbortSignal.timeout(2000)), /listPayments was refused/);
+    });
+  });
+
+  describe('readStatus by id', () => {
+    it('reads a payment whose WhenThen id Kassa knows with getPayment', async () => {
+      const response = await fetch(`${sb.url}/whenthen/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify({
+          query: 'mutation($p: AuthorisedPaymentInput!) { authorizePayment(authorisePayment: $p) { id } }',
+          variables: { p: { amount: 990, currencyCode: 'EUR', paymentMethod: { type: 'CARD', card: { number: '4242424242424242', expMonth: 12, expYear: 2040 } } } },
+        }),
+      });
+      const id = ((await response.json()) as { data: { authorizePayment: { id: string } } }).data.authorizePayment.id;
+      const whenthen = adapter();
+      assert.deepEqual(await readStatus(whenthen, { providerPaymentId: id, data: { lookup: 'id' } }, 'kp_x'), { state: 'paid', providerStatus: 'SUCCEEDED' });
+      assert.equal(await requestCount('getPayment'), 1);
+      await assert.rejects(readStatus(whenthen, { providerPaymentId: 'no-such-payment', data: { lookup: 'id' } }, 'kp_x'), /error\.payment\.notFound/);
+    });
+  });
+
+  describe('verifyWebhook', () => {
+    const register = (secret?: string) => sb.control('POST', '/whenthen/webhook-endpoint', { url: receiver.url, ...(secret ? { secret } : {}) });
+
+    it('verifies the webhooks the sandbox sent for a PayPal payment and names its reference', async () => {
+      await register();
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'paypal');
+      await whenthen.createPayment(input);
+      const [payment] = await sandboxPayments();
+      await decide(payment!.id, 'pay');
+      const sent = await deliveries();
+      assert.deepEqual(sent.map((d) => [JSON.parse(d.body).data.status, d.status]), [['NEEDS_APM_AUTHORIZATION', 200], ['SUCCEEDED', 200]]);
+      for (const delivery of sent) {
+        assert.deepEqual(await whenthen.verifyWebhook(asWebhook(delivery)), { providerPaymentId: payment!.id, reference: input.reference });
+      }
+      assert.equal(await requestCount('listPayments'), 0, 'the reference came in the signed body');
+    });
+
+    it("finds a card payment's reference, which its webhook does not carry", async () => {
+      await register();
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card');
+      await checkout(actionUrl(await whenthen.createPayment(input)), 'pay');
+      const [delivery] = await deliveries();
+      const [payment] = await sandboxPayments();
+      assert.equal(JSON.parse(delivery!.body).data.orderId, undefined);
+      assert.deepEqual(await whenthen.verifyWebhook(asWebhook(delivery!)), { providerPaymentId: payment!.id, reference: input.reference });
+    });
+
+    it('still verifies a card webhook when its reference cannot be looked up', async () => {
+      await register();
+      const whenthen = adapter();
+      await checkout(actionUrl(await whenthen.createPayment(await paymentInput(whenthen, 'card'))), 'pay');
+      const [delivery] = await deliveries();
+      await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'listPayments', kind: 'error', status: 503, times: 0 });
+      assert.deepEqual(await whenthen.verifyWebhook(asWebhook(delivery!)), { providerPaymentId: (await sandboxPayments())[0]!.id });
+    });
+
+    it('verifies with the configured secret', async () => {
+      await register('merchant-own-secret');
+      const input = await paymentInput(adapter(), 'paypal');
+      await adapter().createPayment(input);
+      const [delivery] = await deliveries();
+      assert.equal((await adapter({ webhookSecret: 'merchant-own-secret' }).verifyWebhook(asWebhook(delivery!))).reference, input.reference);
+      await assert.rejects(adapter().verifyWebhook(asWebhook(delivery!)), WebhookRejected);
+    });
+
+    it('rejects a webhook whose body or signature was changed, before reading the body', async () => {
+      await register();
+      const whenthen = adapter();
+      await whenthen.createPayment(await paymentInput(whenthen, 'paypal'));
+      const [delivery] = await deliveries();
+      const signature = delivery!.headers['X-WhenThen-Signature']!;
+      const flipped = (signature[0] === 'a' ? 'b' : 'a') + signature.slice(1);
+      const withSignature = (value: string | undefined) => {
+        const headers = { ...delivery!.headers };
+        delete headers['X-WhenThen-Signature'];
+        return asWebhook({ headers: value === undefined ? headers : { ...headers, 'x-whenthen-signature': value }, body: delivery!.body });
+      };
+      const tampered: Array<[name: string, request: WebhookRequest, reason: RegExp]> = [
+        ['a changed status', asWebhook({ ...delivery!, body: delivery!.body.replace('"NEEDS_APM_AUTHORIZATION"', '"SUCCEEDED"') }), /does not match/],
+        ['an extra space in the body', asWebhook({ ...delivery!, body: `${delivery!.body} ` }), /does not match/],
+        ['a body that is not JSON', asWebhook({ ...delivery!, body: 'not json' }), /does not match/],
+        ['a changed signature', withSignature(flipped), /does not match/],
+        ['a truncated signature', withSignature(signature.slice(0, 40)), /not a hex HMAC-SHA256/],
+        ['a base64 signature', withSignature(Buffer.from(signature, 'hex').toString('base64')), /not a hex HMAC-SHA256/],
+        ['no signature', withSignature(undefined), /header is missing/],
+        ['a signature by another secret', signed(delivery!.body, 'another-secret'), /does not match/],
+      ];
+      for (const [name, request, reason] of tampered) {
+        await assert.rejects(whenthen.verifyWebhook(request), (error: Error) => error instanceof WebhookRejected && reason.test(error.message), name);
+      }
+      assert.ok((await whenthen.verifyWebhook(withSignature(signature.toUpperCase()))).reference, 'upper-case hex is the same signature');
+    });
+
+    it('refuses genuine bodies it cannot read and ignores other events', async () => {
+      const whenthen = adapter();
+      await assert.rejects(whenthen.verifyWebhook(signed('not json')), /not JSON/);
+      await assert.rejects(whenthen.verifyWebhook(signed('{"data":{"id":"p1"}}')), /no event type/);
+      await assert.rejects(whenthen.verifyWebhook(signed('{"type":"payment.updated","data":{"status":"SUCCEEDED"}}')), /names no payment/);
+      assert.deepEqual(await whenthen.verifyWebhook(signed('{"type":"customer.created","data":{"id":"c1"}}')), {});
+      assert.deepEqual(
+        await whenthen.verifyWebhook(signed('{"type":"payment.updated","data":{"id":"p1","orderId":"kp_abc","status":"SUCCEEDED"}}')),
+        { providerPaymentId: 'p1', reference: 'kp_abc' },
+      );
+    });
+  });
+
+  describe('faults', () => {
+    it('retries a PayPal create after a 500, and makes one payment', async () => {
+      const whenthen = adapter();
+      await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'create', kind: 'error', status: 500, times: 1 });
+      const created = await whenthen.createPayment(await paymentInput(whenthen, 'paypal'));
+      assert.equal(created.state, 'action_required');
+      assert.equal(await requestCount('authorizePayment'), 2);
+      assert.equal((await sandboxPayments()).length, 1);
+    });
+
+    const createFaults: Array<[name: string, fault: Record<string, unknown>]> = [
+      ['a 500', { kind: 'error', status: 500 }],
+      ['a 429', { kind: 'error', status: 429 }],
+      ['no answer', { kind: 'timeout', latencyMs: 1000 }],
+    ];
+    for (const [name, fault] of createFaults) {
+      it(`answers ${name} to every create attempt as unavailable, within its attempts`, async () => {
+        const whenthen = adapter({}, 300);
+        await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'create', times: 0, ...fault });
+        await assert.rejects(whenthen.createPayment(await paymentInput(whenthen, 'paypal')), ProviderUnavailable);
+        assert.equal(await requestCount('authorizePayment'), 2);
+        assert.equal((await sandboxPayments()).length, 0);
+      });
+    }
+
+    it('retries a create that timed out but happened, and still makes one payment', async () => {
+      const whenthen = adapter({}, 300);
+      await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'create', kind: 'latency', latencyMs: 500, times: 1 });
+      const created = await whenthen.createPayment(await paymentInput(whenthen, 'paypal'));
+      // Let the slow first attempt finish in the sandbox too.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.equal(await requestCount('authorizePayment'), 2);
+      const payments = await sandboxPayments();
+      assert.equal(payments.length, 1);
+      assert.equal(new URL(actionUrl(created)).pathname, `/whenthen/apm/${payments[0]!.id}`);
+    });
+
+    it('retries minting the client token after a 503', async () => {
+      const whenthen = adapter();
+      await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'generateClientToken', kind: 'error', status: 503, times: 1 });
+      const created = await whenthen.createPayment(await paymentInput(whenthen, 'card'));
+      assert.equal(created.action.type, 'redirect');
+      assert.equal(await requestCount('generateClientToken'), 2);
+    });
+
+    it('retries a status read after a 500, within its attempts', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'paypal');
+      const created = await whenthen.createPayment(input);
+      await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'status', kind: 'error', status: 500, times: 1 });
+      assert.equal((await readStatus(whenthen, created, input.reference)).providerStatus, 'NEEDS_APM_AUTHORIZATION');
+      assert.equal(await requestCount('listPayments'), 2);
+    });
+
+    const statusFaults: Array<[name: string, fault: Record<string, unknown>]> = [
+      ['a 429', { kind: 'error', status: 429 }],
+      ['no answer', { kind: 'timeout', latencyMs: 1000 }],
+      ['a malformed body', { kind: 'malformed' }],
+    ];
+    for (const [name, fault] of statusFaults) {
+      it(`answers ${name} to a status read as unavailable`, async () => {
+        const whenthen = adapter({}, 300);
+        const input = await paymentInput(whenthen, 'paypal');
+        const created = await whenthen.createPayment(input);
+        await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'status', times: 0, ...fault });
+        await assert.rejects(readStatus(whenthen, created, input.reference), ProviderUnavailable);
+        assert.equal(await requestCount('listPayments'), fault.kind === 'malformed' ? 1 : 2);
+        await assert.rejects(readStatus(whenthen, { providerPaymentId: 'p1', data: { lookup: 'id' } }, input.reference), ProviderUnavailable);
+      });
+    }
+  });
+});
