@@ -6,20 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import {
-  buildSchema,
-  execute,
-  getOperationAST,
-  GraphQLError,
-  Kind,
-  parse,
-  validate,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-  type SelectionSetNode,
-} from 'graphql';
+import { buildSchema, type GraphQLSchema } from 'graphql';
 import type { SandboxContext } from '../core/context.ts';
+import { prepareGraphql, readGraphqlBody, runEach } from '../core/graphql.ts';
 import { sendJson, sendText, type Handler, type SandboxRequest } from '../core/http.ts';
 import { AUTH_SCHEME, MERCHANT_ACCOUNTS, PROVIDER, type MerchantAccount } from './config.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -43,73 +32,13 @@ export function operationKind(rootField: string): 'create' | 'status' | 'other' 
 /** Apollo Server's wording for bodies that are not GraphQL requests (INVENTED for Hero, which runs some GraphQL server). */
 const BAD_BODY = 'POST body missing, invalid Content-Type, or JSON object has no keys.';
 const MISSING_QUERY = 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.';
-const BAD_VARIABLES = '`variables` in a POST body should be provided as an object.';
-
-interface GraphqlRequest {
-  query: string;
-  variables: Record<string, unknown> | undefined;
-  operationName: string | undefined;
-}
-
-type BodyReading = { ok: true; requests: GraphqlRequest[]; batch: boolean } | { ok: false; message: string };
-
-export function readGraphqlBody(body: unknown): BodyReading {
-  const batch = Array.isArray(body);
-  const items = batch ? (body as unknown[]) : [body];
-  if (items.length === 0) return { ok: false, message: BAD_BODY };
-  const requests: GraphqlRequest[] = [];
-  for (const item of items) {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) return { ok: false, message: BAD_BODY };
-    const { query, variables, operationName } = item as Record<string, unknown>;
-    if (typeof query !== 'string' || query.trim() === '') return { ok: false, message: MISSING_QUERY };
-    if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return { ok: false, message: BAD_VARIABLES };
-    requests.push({
-      query,
-      variables: (variables ?? undefined) as Record<string, unknown> | undefined,
-      operationName: typeof operationName === 'string' ? operationName : undefined,
-    });
-  }
-  return { ok: true, requests, batch };
-}
-
-interface Prepared {
-  request: GraphqlRequest;
-  document: DocumentNode | undefined;
-  syntaxError: GraphQLError | undefined;
-  rootFields: string[];
-}
-
-function prepare(request: GraphqlRequest): Prepared {
-  try {
-    const document = parse(request.query);
-    return { request, document, syntaxError: undefined, rootFields: rootFieldsOf(document, request.operationName) };
-  } catch (error) {
-    const syntaxError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
-    return { request, document: undefined, syntaxError, rootFields: [] };
-  }
-}
-
-/** The root fields the selected operation asks for, following fragments at the top level. */
-export function rootFieldsOf(document: DocumentNode, operationName: string | undefined): string[] {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return [];
-  const fragments = new Map(
-    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])),
-  );
-  const names: string[] = [];
-  const walk = (set: SelectionSetNode, seen: Set<string>) => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) names.push(selection.name.value);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, seen);
-      else if (!seen.has(selection.name.value)) {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) walk(fragment, new Set([...seen, selection.name.value]));
-      }
-    }
-  };
-  walk(operation.selectionSet, new Set());
-  return names;
-}
+const REFUSALS = {
+  emptyBatch: BAD_BODY,
+  notAnObject: BAD_BODY,
+  missingQuery: MISSING_QUERY,
+  blankQuery: MISSING_QUERY,
+  badVariables: '`variables` in a POST body should be provided as an object.',
+};
 
 /** The account an `Authorization: Api-Key <key>` header opens; undefined for a missing, malformed or unknown key. */
 export function merchantFor(authorization: string | undefined): MerchantAccount | undefined {
@@ -126,24 +55,10 @@ export interface GraphqlEndpointDeps {
 }
 
 export function graphqlHandler({ ctx, schema, rootValue, limiter }: GraphqlEndpointDeps): Handler {
-  async function run(prepared: Prepared, context: HeroRequestContext): Promise<ExecutionResult> {
-    if (!prepared.document) return { errors: [prepared.syntaxError!] };
-    const errors = validate(schema, prepared.document);
-    if (errors.length) return { errors };
-    return execute({
-      schema,
-      document: prepared.document,
-      rootValue,
-      contextValue: context,
-      variableValues: prepared.request.variables,
-      operationName: prepared.request.operationName,
-    });
-  }
-
   return async (req: SandboxRequest, res: ServerResponse) => {
-    const reading = readGraphqlBody(req.json());
-    if (!reading.ok) return sendJson(res, 400, { errors: [{ message: reading.message }] });
-    const prepared = reading.requests.map(prepare);
+    const reading = readGraphqlBody(req.json(), REFUSALS);
+    if (!reading.ok) return sendJson(res, 400, { errors: [{ message: reading.error }] });
+    const prepared = reading.requests.map(prepareGraphql);
     for (const field of prepared.flatMap((p) => p.rootFields)) ctx.record(PROVIDER, field);
 
     const first = prepared[0]?.rootFields[0] ?? 'unknown';
@@ -155,9 +70,7 @@ export function graphqlHandler({ ctx, schema, rootValue, limiter }: GraphqlEndpo
       return sendText(res, 429, 'Too Many Requests');
     }
 
-    const context: HeroRequestContext = { merchant: merchantFor(authorization) };
-    const results: ExecutionResult[] = [];
-    for (const p of prepared) results.push(await run(p, context));
-    sendJson(res, 200, reading.batch ? results : results[0]);
+    const contextValue: HeroRequestContext = { merchant: merchantFor(authorization) };
+    sendJson(res, 200, await runEach(prepared, reading.batch, (p) => ({ schema, rootValue, contextValue, variableValues: p.request.variables })));
   };
 }

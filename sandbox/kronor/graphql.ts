@@ -8,17 +8,15 @@ import type { ServerResponse } from 'node:http';
 import {
   buildSchema,
   execute,
-  getOperationAST,
   Kind,
-  parse,
   validate,
-  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLSchema,
   type OperationTypeNode,
 } from 'graphql';
 import type { SandboxContext } from '../core/context.ts';
+import { prepareGraphql, readGraphqlRequest, type GraphqlRequest } from '../core/graphql.ts';
 import { sendJson, type SandboxRequest } from '../core/http.ts';
 import { authenticate, type Caller, type SessionTokens } from './auth.ts';
 import { ERROR_CODES, PROVIDER } from './config.ts';
@@ -28,12 +26,6 @@ import type { KronorStore } from './state.ts';
 
 export function loadSchema(file: 'session.graphql' | 'merchant.graphql'): GraphQLSchema {
   return buildSchema(readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'));
-}
-
-export interface GraphqlRequest {
-  query: string;
-  variables: Record<string, unknown> | null;
-  operationName: string | null;
 }
 
 /** Fault-injection kinds by root field: what creates a payment (or its session) and what reads a status. */
@@ -56,35 +48,21 @@ export function operationKind(rootField: string): 'create' | 'status' | 'other' 
   return 'other';
 }
 
-/** The first root field an operation selects (`unknown` when the query does not parse). */
+/** The first field an operation selects at its top level (`unknown` when the query does not parse). */
 export function rootFieldOf(query: unknown, operationName?: string | null): string {
   if (typeof query !== 'string') return 'unknown';
-  try {
-    const operation = getOperationAST(parse(query), operationName ?? undefined);
-    const first = operation?.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
-    return first?.kind === Kind.FIELD ? first.name.value : 'unknown';
-  } catch {
-    return 'unknown';
-  }
+  const { operation } = prepareGraphql({ query, variables: undefined, operationName: operationName ?? undefined });
+  const first = operation?.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+  return first?.kind === Kind.FIELD ? first.name.value : 'unknown';
 }
 
 /** Hasura's wording when a body is not a GraphQL request. */
-export function readRequest(item: unknown): GraphqlRequest | HasuraError {
-  if (!item || typeof item !== 'object' || Array.isArray(item)) {
-    return hasuraError('When parsing the constructor GQLReq of type Hasura.GraphQL.Transport.HTTP.Protocol.GQLReq expected Object', ERROR_CODES.parseFailed);
-  }
-  const { query, variables, operationName } = item as Record<string, unknown>;
-  if (typeof query !== 'string') return hasuraError("the key 'query' was not present", ERROR_CODES.parseFailed, '$');
-  if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) {
-    return hasuraError('expected Object for variables', ERROR_CODES.parseFailed, '$.variables');
-  }
-  if (operationName != null && typeof operationName !== 'string') return hasuraError('expected String for operationName', ERROR_CODES.parseFailed, '$.operationName');
-  return {
-    query,
-    variables: (variables ?? null) as Record<string, unknown> | null,
-    operationName: (operationName ?? null) as string | null,
-  };
-}
+const REFUSALS = {
+  notAnObject: hasuraError('When parsing the constructor GQLReq of type Hasura.GraphQL.Transport.HTTP.Protocol.GQLReq expected Object', ERROR_CODES.parseFailed),
+  missingQuery: hasuraError("the key 'query' was not present", ERROR_CODES.parseFailed, '$'),
+  badVariables: hasuraError('expected Object for variables', ERROR_CODES.parseFailed, '$.variables'),
+  badOperationName: hasuraError('expected String for operationName', ERROR_CODES.parseFailed, '$.operationName'),
+};
 
 export interface Engine {
   schemas: Record<Caller['role'], GraphQLSchema>;
@@ -95,12 +73,8 @@ export type Prepared = { ok: true; args: ExecutionArgs; operation: OperationType
 
 /** Parses and validates a request against the caller's own schema, and builds graphql-js's execution arguments. */
 export function prepare(engine: Engine, caller: Caller, request: GraphqlRequest, baseUrl: string): Prepared {
-  let document: DocumentNode;
-  try {
-    document = parse(request.query);
-  } catch {
-    return { ok: false, errors: [hasuraError('not a valid graphql query', ERROR_CODES.validation, '$.query')] };
-  }
+  const { document, operation } = prepareGraphql(request);
+  if (!document) return { ok: false, errors: [hasuraError('not a valid graphql query', ERROR_CODES.validation, '$.query')] };
   const schema = engine.schemas[caller.role];
   const problems = validate(schema, document);
   if (problems.length) {
@@ -109,7 +83,6 @@ export function prepare(engine: Engine, caller: Caller, request: GraphqlRequest,
     const fieldFirst = [...errors].sort((a, b) => Number(b.message.startsWith('field ')) - Number(a.message.startsWith('field ')));
     return { ok: false, errors: fieldFirst };
   }
-  const operation = getOperationAST(document, request.operationName ?? undefined);
   if (!operation) {
     return {
       ok: false,
@@ -178,9 +151,9 @@ export function graphqlHandler(deps: EndpointDeps) {
 }
 
 async function run(deps: EndpointDeps, caller: Caller, item: unknown) {
-  const request = readRequest(item);
-  if ('extensions' in request) return { errors: [request] };
-  const prepared = prepare(deps.engine, caller, request, deps.ctx.baseUrl());
+  const reading = readGraphqlRequest(item, REFUSALS);
+  if (!reading.ok) return { errors: [reading.error] };
+  const prepared = prepare(deps.engine, caller, reading.request, deps.ctx.baseUrl());
   if (!prepared.ok) return { errors: prepared.errors };
   if (prepared.operation === 'subscription') {
     return { errors: [hasuraError('subscriptions are not supported over HTTP, use websockets instead', ERROR_CODES.validation)] };

@@ -54,7 +54,7 @@ export class KronorSockets {
           const prepared = prepare(
             deps.engine,
             caller,
-            { query: payload.query, variables: payload.variables ?? null, operationName: payload.operationName ?? null },
+            { query: payload.query, variables: payload.variables ?? undefined, operationName: payload.operationName ?? undefined },
             deps.ctx.baseUrl(),
           );
           return prepared.ok ? prepared.args : prepared.errors.map(toWsError);

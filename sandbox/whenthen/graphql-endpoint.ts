@@ -8,21 +8,9 @@
  * (`errors[0].extensions.code = error.auth.unauthenticated`); a body that is not a GraphQL request at all gets 400.
  */
 import type { ServerResponse } from 'node:http';
-import {
-  execute,
-  getOperationAST,
-  GraphQLError,
-  Kind,
-  parse,
-  validate,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-  type TypeNode,
-} from 'graphql';
+import { Kind, type GraphQLSchema, type OperationDefinitionNode, type TypeNode } from 'graphql';
 import type { SandboxContext } from '../core/context.ts';
+import { prepareGraphql, readGraphqlBody, runEach, type GraphqlRequest } from '../core/graphql.ts';
 import { sendJson, type Handler, type SandboxRequest } from '../core/http.ts';
 import { ERROR_CODES, PRIVATE_KEY, PROVIDER } from './config.ts';
 import type { IdempotencyKeys } from './idempotency.ts';
@@ -40,75 +28,15 @@ export function operationKind(rootField: string): 'create' | 'status' | 'other' 
   return OPERATION_KINDS[rootField] ?? 'other';
 }
 
-interface GraphqlRequest {
-  query: string;
-  variables: Record<string, unknown> | undefined;
-  operationName: string | undefined;
-}
-
-type BodyReading = { ok: true; requests: GraphqlRequest[]; batch: boolean } | { ok: false; message: string };
-
 /** INVENTED wording (WhenThen's server is graphql-java; its exact texts for broken bodies are not public). */
 const BAD_BODY = 'The request body must be a JSON object (or an array of them) with a "query"';
-const BAD_VARIABLES = '"variables" must be a JSON object';
-
-export function readGraphqlBody(body: unknown): BodyReading {
-  const batch = Array.isArray(body);
-  const items = batch ? (body as unknown[]) : [body];
-  if (items.length === 0) return { ok: false, message: BAD_BODY };
-  const requests: GraphqlRequest[] = [];
-  for (const item of items) {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) return { ok: false, message: BAD_BODY };
-    const { query, variables, operationName } = item as Record<string, unknown>;
-    if (typeof query !== 'string' || query.trim() === '') return { ok: false, message: BAD_BODY };
-    if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return { ok: false, message: BAD_VARIABLES };
-    requests.push({
-      query,
-      variables: (variables ?? undefined) as Record<string, unknown> | undefined,
-      operationName: typeof operationName === 'string' ? operationName : undefined,
-    });
-  }
-  return { ok: true, requests, batch };
-}
-
-interface Prepared {
-  request: GraphqlRequest;
-  document: DocumentNode | undefined;
-  syntaxError: GraphQLError | undefined;
-  operation: OperationDefinitionNode | undefined;
-  rootFields: string[];
-}
-
-function prepare(request: GraphqlRequest): Prepared {
-  try {
-    const document = parse(request.query);
-    const operation = getOperationAST(document, request.operationName) ?? undefined;
-    return { request, document, syntaxError: undefined, operation, rootFields: operation ? rootFieldsOf(document, operation) : [] };
-  } catch (error) {
-    const syntaxError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
-    return { request, document: undefined, syntaxError, operation: undefined, rootFields: [] };
-  }
-}
-
-/** The root fields an operation asks for, following fragments at the top level. */
-export function rootFieldsOf(document: DocumentNode, operation: OperationDefinitionNode): string[] {
-  const fragments = new Map(
-    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])),
-  );
-  const names: string[] = [];
-  const walk = (set: SelectionSetNode, seen: Set<string>) => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) names.push(selection.name.value);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, seen);
-      else if (!seen.has(selection.name.value)) {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) walk(fragment, new Set([...seen, selection.name.value]));
-      }
-    }
-  };
-  walk(operation.selectionSet, new Set());
-  return names;
-}
+const REFUSALS = {
+  emptyBatch: BAD_BODY,
+  notAnObject: BAD_BODY,
+  missingQuery: BAD_BODY,
+  blankQuery: BAD_BODY,
+  badVariables: '"variables" must be a JSON object',
+};
 
 /** Who calls: the private key, a live client token, or nobody (undefined). */
 export function authenticate(authorization: string | undefined, store: WhenThenStore): Caller | undefined {
@@ -129,7 +57,7 @@ function isStringType(type: TypeNode): boolean {
  * INVENTED leniency, after graphql-java before v20 (WhenThen's stack): a number given for a `String` variable is
  * read as its text. The seed's own listPayments example sends `"after": 0`.
  */
-export function lenientVariables(operation: OperationDefinitionNode | undefined, variables: Record<string, unknown> | undefined) {
+export function lenientVariables(operation: OperationDefinitionNode | undefined, variables: GraphqlRequest['variables']) {
   if (!operation || !variables) return variables;
   const adjusted = { ...variables };
   for (const definition of operation.variableDefinitions ?? []) {
@@ -148,24 +76,10 @@ export interface GraphqlEndpointDeps {
 }
 
 export function graphqlHandler({ ctx, store, schema, rootValue, idempotency }: GraphqlEndpointDeps): Handler {
-  async function run(prepared: Prepared, context: RequestContext): Promise<ExecutionResult> {
-    if (!prepared.document) return { errors: [prepared.syntaxError!] };
-    const errors = validate(schema, prepared.document);
-    if (errors.length) return { errors };
-    return execute({
-      schema,
-      document: prepared.document,
-      rootValue,
-      contextValue: context,
-      variableValues: lenientVariables(prepared.operation, prepared.request.variables),
-      operationName: prepared.request.operationName,
-    });
-  }
-
   return async (req: SandboxRequest, res: ServerResponse) => {
-    const reading = readGraphqlBody(req.json());
-    if (!reading.ok) return sendJson(res, 400, { errors: [{ message: reading.message }] });
-    const prepared = reading.requests.map(prepare);
+    const reading = readGraphqlBody(req.json(), REFUSALS);
+    if (!reading.ok) return sendJson(res, 400, { errors: [{ message: reading.error }] });
+    const prepared = reading.requests.map(prepareGraphql);
     for (const field of prepared.flatMap((p) => p.rootFields)) ctx.record(PROVIDER, field);
 
     const first = prepared[0]?.rootFields[0] ?? 'unknown';
@@ -174,12 +88,9 @@ export function graphqlHandler({ ctx, store, schema, rootValue, idempotency }: G
     const caller = authenticate(req.header('authorization'), store);
     if (!caller) return refuseUnauthenticated(res, req);
 
-    const context: RequestContext = { caller, baseUrl: ctx.baseUrl() };
-    const answer = async () => {
-      const results: ExecutionResult[] = [];
-      for (const p of prepared) results.push(await run(p, context));
-      return reading.batch ? results : results[0];
-    };
+    const contextValue: RequestContext = { caller, baseUrl: ctx.baseUrl() };
+    const answer = () =>
+      runEach(prepared, reading.batch, (p) => ({ schema, rootValue, contextValue, variableValues: lenientVariables(p.operation, p.request.variables) }));
 
     const key = req.header('x-idempotency-key');
     const mutates = prepared.some((p) => p.operation?.operation === 'mutation');
