@@ -621,3 +621,13 @@ describe('WhenThen adapter against the sandbox', () => {
     }
   });
 });
+
+describe('idempotencyUuid', () => {
+  it('is a stable, well-formed UUID per reference', async () => {
+    const { idempotencyUuid } = await import('./server.ts');
+    const key = idempotencyUuid('kp_abcdefghijklmnopqrstuvwx');
+    assert.match(key, /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(idempotencyUuid('kp_abcdefghijklmnopqrstuvwx'), key);
+    assert.notEqual(idempotencyUuid('kp_abcdefghijklmnopqrstuvwy'), key);
+  });
+});

@@ -10,6 +10,7 @@
  * Both are found again by `orderId` (lookup.ts): Kassa keeps its reference as `providerPaymentId` and the window the
  * payment was created in as `data`, so nothing depends on the `?id=` WhenThen appends to the shopper's return URL.
  */
+import { createHash } from 'node:crypto';
 import type { PaymentMethod } from '../../core/model.ts';
 import { callGraphQL, type CallOptions, type GraphQLAnswer } from '../../server/provider-http.ts';
 import {
@@ -172,7 +173,7 @@ class WhenthenAdapter implements ProviderAdapter {
       // WhenThen de-duplicates on X-Idempotency-Key: a retry answers the first answer, never a second payment.
       idempotent: true,
       signal: input.signal,
-      idempotencyKey: input.reference,
+      idempotencyKey: idempotencyUuid(input.reference),
     });
     const approval = findError(answer.errors, ERROR_CODES.requiresApmAuthorization);
     if (approval) {
@@ -262,4 +263,14 @@ function isWebUrl(value: unknown): value is string {
   } catch {
     return false;
   }
+}
+
+/**
+ * WhenThen documents `X-Idempotency-Key` as a UUID; Kassa's reference is not one, so the key is a UUID derived from
+ * it (the same reference always gives the same key, so retries stay de-duplicated).
+ */
+export function idempotencyUuid(reference: string): string {
+  const hex = createHash('sha256').update(`kassa-whenthen:${reference}`).digest('hex');
+  // Version 8 (custom) and the RFC 9562 variant bits, so the value is a well-formed UUID.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
