@@ -1,0 +1,70 @@
+/**
+ * Kronor's errors (Hasura: HTTP 200, `{errors:[{message, extensions:{code, path}}]}`) → Kassa's errors. Refusals a
+ * shopper can act on become `ProviderRefused` with Kassa's own short message; a refused token is the merchant's
+ * setup (`KronorSetupError`, logged by the endpoint); a refused document is a Kassa bug (plain Error); anything else
+ * Kronor could not answer is `ProviderUnavailable`. Log messages name Kronor's code and the start of its message,
+ * never a token or the request.
+ */
+import type { GraphQLErrorItem } from '../../server/provider-http.ts';
+import { ProviderRefused, ProviderUnavailable } from '../../server/provider.ts';
+
+/** The merchant's Kronor setup is wrong (token, environment): not the shopper's to fix. */
+export class KronorSetupError extends Error {
+  override name = 'KronorSetupError';
+}
+
+/** Hasura's codes for a refused Authorization header or token. */
+const AUTH_CODES = new Set(['access-denied', 'invalid-jwt', 'invalid-headers']);
+/** Kronor's codes for an input or a state it refuses (`bad-request`: INVENTED by the sandbox for state conflicts). */
+const REFUSAL_CODES = new Set(['validation-failed', 'bad-request']);
+
+export function errorCode(error: GraphQLErrorItem): string {
+  const code = error.extensions?.code;
+  return typeof code === 'string' && code ? code : 'unknown';
+}
+
+function describe(errors: readonly GraphQLErrorItem[]): string {
+  const first = errors[0];
+  return first ? `${errorCode(first)}: ${first.message.slice(0, 120)}` : 'no detail';
+}
+
+function authFailure(operation: string, errors: readonly GraphQLErrorItem[]): KronorSetupError | undefined {
+  const refused = errors.find((e) => AUTH_CODES.has(errorCode(e)));
+  if (!refused) return undefined;
+  return new KronorSetupError(
+    `kronor: ${operation} was refused (${errorCode(refused)}); check providers.kronor.merchantToken and that it belongs to the configured environment`,
+  );
+}
+
+/** What a shopper is told for each refusal Kronor states, by the words of its message. First match wins. */
+const REFUSALS: ReadonlyArray<[RegExp, (currency: string) => ProviderRefused]> = [
+  [/customerSwishNumber/i, () => new ProviderRefused('Swish did not accept this mobile number. Please check it.', 'fields.phone')],
+  [/already has a successful payment/i, () => new ProviderRefused('This order has already been paid.')],
+  [/already in progress|cancel it first/i, () => new ProviderRefused('A payment for this order is already in progress. Please finish it or try again later.')],
+  [/shippingAddress|orderLines/i, () => new ProviderRefused('PayPal needs the full shipping address and order lines. Please choose another payment method.')],
+  [/currency/i, (currency) => new ProviderRefused(`Kronor cannot take this payment in ${currency}. Please choose another payment method.`)],
+  [/\bamount\b/i, () => new ProviderRefused('Kronor does not accept this amount for this payment method. Please choose another one.')],
+  [/email/i, () => new ProviderRefused("Kronor did not accept the customer's email address.")],
+  [/additionalData\.name/i, () => new ProviderRefused("Kronor needs the customer's name for this payment method.")],
+];
+
+/** Errors of a write that starts a payment (a session, a Swish payment). */
+export function createFailure(operation: string, errors: readonly GraphQLErrorItem[], currency: string): Error {
+  const auth = authFailure(operation, errors);
+  if (auth) return auth;
+  const refusal = errors.find((e) => REFUSAL_CODES.has(errorCode(e)));
+  if (!refusal) return new ProviderUnavailable(`kronor: ${operation} answered an error (${describe(errors)})`);
+  // A field or variable Kronor's schema does not take: Kassa sent something wrong, nothing the shopper can fix.
+  if (/not found in type|got invalid value/i.test(refusal.message)) {
+    return new Error(`kronor: ${operation} refused Kassa's request (${describe([refusal])})`);
+  }
+  for (const [pattern, refuse] of REFUSALS) {
+    if (pattern.test(refusal.message)) return refuse(currency);
+  }
+  return new Error(`kronor: ${operation} refused Kassa's request (${describe([refusal])})`);
+}
+
+/** Errors of a read or a setup call: a refused token is setup, anything else Kronor could not answer. */
+export function readFailure(operation: string, errors: readonly GraphQLErrorItem[]): Error {
+  return authFailure(operation, errors) ?? new ProviderUnavailable(`kronor: ${operation} answered an error (${describe(errors)})`);
+}

@@ -1,0 +1,571 @@
+/**
+ * The Kronor adapter over real HTTP against the sandbox's Kronor (sandbox/kronor/README.md): configuration,
+ * methods, sessions and the payments a browser starts in them through every outcome, webhooks, and faults.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { useSandbox } from '../../../sandbox/testing.ts';
+import type { NextAction, PaymentMethod } from '../../core/model.ts';
+import { isAllowedUrl } from '../../core/url-safety.ts';
+import {
+  ProviderRefused,
+  ProviderUnavailable,
+  WebhookRejected,
+  type CreatedPayment,
+  type CreatePaymentInput,
+  type ProviderAdapter,
+  type ResolvedOrder,
+  type StoredPaymentRef,
+} from '../../server/provider.ts';
+import { KronorSetupError } from './errors.ts';
+import { kronorProvider, setKronorWebhookUrl, type KronorConfig } from './server.ts';
+
+const MERCHANT_TOKEN = 'sandbox-kronor-merchant-token';
+/** For adapters whose webhooks a test does not check (a real secret comes from setWebhookUrl). */
+const UNUSED_SECRET = 'f'.repeat(64);
+const RETURN_URL = 'https://shop.example/return?kassa_payment=kp_abcdefghijklmnopqrstuvwx';
+
+const sb = useSandbox();
+
+/** Stands in for the endpoint's `/webhooks/kronor`: keeps every delivery, answers as Kronor expects. */
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+let receiver: Server;
+let receiverUrl = '';
+const received: Received[] = [];
+
+before(async () => {
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('[accepted]');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/kassa/webhooks/kronor`;
+});
+after(async () => {
+  receiver.closeAllConnections();
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+});
+beforeEach(() => {
+  received.length = 0;
+});
+
+const TIMING = { timeoutMs: 2000, attempts: 2 };
+
+function kronor(config: Partial<KronorConfig> = {}, timing = TIMING): ProviderAdapter {
+  return kronorProvider.create({ environment: 'sandbox', merchantToken: MERCHANT_TOKEN, webhookSecret: UNUSED_SECRET, ...config }, { sandboxUrl: sb.url, ...timing });
+}
+
+const signal = () => AbortSignal.timeout(5000);
+
+function sekOrder(over: Partial<ResolvedOrder> = {}): ResolvedOrder {
+  return { reference: 'A-1001', amount: 25_000, currency: 'SEK', customer: { name: 'Anna Andersson', email: 'anna@example.se', language: 'sv' }, ...over };
+}
+
+let references = 0;
+/** A Kassa-shaped reference, new per call (Kronor's idempotency keys outlive a sandbox reset within a process). */
+function newReference(): string {
+  references += 1;
+  return `kp_${String(references).padStart(4, '0')}${Date.now().toString(36)}abcdefghijklmnop`.slice(0, 27);
+}
+
+async function methodFor(adapter: ProviderAdapter, order: ResolvedOrder, id: string): Promise<PaymentMethod> {
+  const method = (await adapter.listMethods(order, signal())).find((m) => m.id === id);
+  assert.ok(method, `${id} is listed`);
+  return method;
+}
+
+function paymentInput(order: ResolvedOrder, method: PaymentMethod, over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
+  const reference = over.reference ?? newReference();
+  return {
+    reference,
+    order,
+    method,
+    fields: {},
+    returnUrl: RETURN_URL,
+    endpointReturnUrl: `https://shop.example/kassa/return/${reference}`,
+    webhookUrl: receiverUrl,
+    idempotencyKey: reference,
+    signal: signal(),
+    ...over,
+  };
+}
+
+type KronorAction = Extract<NextAction, { type: 'kronor' }>;
+
+/** What the endpoint stores of a created payment and hands back to readStatus. */
+function stored(created: CreatedPayment): StoredPaymentRef {
+  return { reference: created.providerPaymentId, providerPaymentId: created.providerPaymentId, data: created.data };
+}
+
+function kronorAction(action: NextAction): KronorAction {
+  assert.equal(action.type, 'kronor');
+  return action as KronorAction;
+}
+
+/** A GraphQL call as the shopper's browser makes it: to the action's httpUrl, with the session token. */
+async function asBrowser<T = any>(action: KronorAction, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(action.httpUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${action.sessionToken}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors) throw new Error(`browser call refused: ${JSON.stringify(body.errors)}`);
+  return body.data!;
+}
+
+/** A merchant call the adapter does not make itself (refunds, drills). */
+async function asMerchant<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${sb.url}/kronor/v1/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${MERCHANT_TOKEN}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors) throw new Error(`merchant call refused: ${JSON.stringify(body.errors)}`);
+  return body.data!;
+}
+
+const START_SWISH = `mutation($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }`;
+const START_CARD = `mutation($pay: CreditCardPaymentInput!) { newCreditCardPayment(pay: $pay) { waitToken } }`;
+
+async function startSwish(action: KronorAction, key = 'swish-1'): Promise<string> {
+  const data = await asBrowser(action, START_SWISH, { pay: { flow: 'mcom', idempotencyKey: key, returnUrl: action.returnUrl } });
+  return data.newSwishPayment.waitToken;
+}
+
+async function startCard(action: KronorAction): Promise<string> {
+  const data = await asBrowser(action, START_CARD, { pay: { idempotencyKey: 'card-1', returnUrl: action.returnUrl } });
+  return data.newCreditCardPayment.waitToken;
+}
+
+async function decide(waitToken: string, outcome: 'pay' | 'decline' | 'cancel' | 'expire' | 'fail'): Promise<void> {
+  await sb.control('POST', `/payments/kronor/${waitToken}/outcome`, { outcome });
+}
+
+interface SandboxPayment {
+  id: string;
+  status: string;
+  amount: number;
+  currency: string;
+  reference: string | null;
+}
+
+async function kronorPayments(): Promise<SandboxPayment[]> {
+  return (await sb.control('GET', '/payments?provider=kronor')).payments;
+}
+
+async function count(operation: string): Promise<number> {
+  return (await sb.control<{ count: number }>('GET', `/requests?provider=kronor&operation=${operation}`)).count;
+}
+
+async function faultsLeft(): Promise<Array<{ operation: string; remaining: number | null }>> {
+  return (await sb.control('GET', '/faults')).faults;
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 2000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > end) return value;
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+}
+
+describe('configuration', () => {
+  const schema = kronorProvider.configSchema;
+  const minimal = { environment: 'sandbox', merchantToken: MERCHANT_TOKEN, webhookSecret: UNUSED_SECRET } as const;
+
+  test('a minimal configuration is accepted, with a 30-minute session', () => {
+    assert.deepEqual(schema.parse(minimal), { ...minimal, sessionTtlMinutes: 30 });
+  });
+
+  test('a missing merchant token or webhook secret is named', () => {
+    const noToken = schema.safeParse({ environment: 'production', webhookSecret: UNUSED_SECRET });
+    assert.deepEqual(noToken.error!.issues[0]!.path, ['merchantToken']);
+    assert.match(noToken.error!.issues[0]!.message, /merchantToken is required/);
+    const noSecret = schema.safeParse({ environment: 'production', merchantToken: 'x' });
+    assert.deepEqual(noSecret.error!.issues[0]!.path, ['webhookSecret']);
+    assert.match(noSecret.error!.issues[0]!.message, /webhookSecret is required: the hmacSecret/);
+    assert.match(schema.safeParse({ ...minimal, merchantToken: '  ' }).error!.issues[0]!.message, /merchantToken must not be empty/);
+  });
+
+  test('an unknown option is refused, without echoing any value', () => {
+    const result = schema.safeParse({ ...minimal, merchantToken: 'very-secret-token', apiKey: 'other-secret' });
+    assert.equal(result.success, false);
+    const issue = result.error!.issues[0]!;
+    assert.equal(issue.code, 'unrecognized_keys');
+    assert.deepEqual((issue as { keys: string[] }).keys, ['apiKey']);
+    assert.doesNotMatch(JSON.stringify(result.error!.issues), /secret-token|other-secret/);
+  });
+
+  test('URLs must be secure outside loopback; the session lifetime and methods are bounded', () => {
+    const message = (over: Record<string, unknown>) => schema.safeParse({ ...minimal, ...over }).error?.issues[0]?.message;
+    assert.match(message({ graphqlUrl: 'http://kronor.example/v1/graphql' })!, /graphqlUrl must use https/);
+    assert.match(message({ wsUrl: 'https://kronor.example/v1/graphql' })!, /wsUrl must use wss/);
+    assert.match(message({ paymentGatewayUrl: 'not a url' })!, /paymentGatewayUrl must be an absolute https URL/);
+    assert.match(message({ graphqlUrl: 'https://user:pw@kronor.example/v1/graphql' })!, /must not carry credentials/);
+    assert.equal(message({ graphqlUrl: 'http://127.0.0.1:9/v1/graphql', wsUrl: 'ws://localhost:9/v1/graphql' }), undefined);
+    assert.match(message({ sessionTtlMinutes: 24 * 60 + 1 })!, /at most 1440/);
+    assert.match(message({ sessionTtlMinutes: 2.5 })!, /whole number/);
+    assert.match(message({ methods: ['swish', 'klarna'] })!, /methods may only list swish, swish-ecom, creditCard/);
+    assert.match(message({ methods: [] })!, /at least one/);
+    assert.match(message({ environment: 'live' })!, /'sandbox', 'staging' or 'production'/);
+  });
+
+  test('each environment has its own hosts; overrides move them', () => {
+    const hosts = (config: Partial<KronorConfig>) => kronor(config).redirectHosts;
+    assert.deepEqual(hosts({ environment: 'production' }), ['kronor.io', 'payment-gateway.kronor.io']);
+    assert.deepEqual(hosts({ environment: 'staging' }), ['staging.kronor.io', 'payment-gateway.staging.kronor.io']);
+    assert.deepEqual(hosts({}), [new URL(sb.url).host]);
+    assert.deepEqual(hosts({ environment: 'production', graphqlUrl: 'https://api.kronor.example/v1/graphql' }), [
+      'api.kronor.example',
+      'payment-gateway.kronor.io',
+    ]);
+  });
+
+  test('create refuses an invalid configuration too', () => {
+    assert.throws(() => kronorProvider.create({ environment: 'sandbox', merchantToken: MERCHANT_TOKEN } as KronorConfig, { sandboxUrl: sb.url, ...TIMING }));
+  });
+});
+
+describe('listMethods', () => {
+  test('by currency, within limits, and only what the merchant enabled', async () => {
+    const ids = async (adapter: ProviderAdapter, order: ResolvedOrder) => (await adapter.listMethods(order, signal())).map((m) => m.id);
+    assert.deepEqual(await ids(kronor(), sekOrder()), ['kronor:swish', 'kronor:creditCard', 'kronor:bankTransfer']);
+    assert.deepEqual(await ids(kronor(), sekOrder({ currency: 'NOK' })), ['kronor:creditCard', 'kronor:vipps']);
+    assert.deepEqual(await ids(kronor({ methods: ['swish-ecom', 'creditCard'] }), sekOrder()), ['kronor:swish-ecom', 'kronor:creditCard']);
+    const swish = await methodFor(kronor(), sekOrder(), 'kronor:swish');
+    assert.deepEqual([swish.min, swish.max, swish.kind, swish.name.en], [100, 15_000_000, 'mobile', 'Swish']);
+    // No call to Kronor: there is no list call.
+    assert.equal(await count('paymentRequests'), 0);
+    assert.equal((await sb.control('GET', '/requests?provider=kronor')).count, 0);
+  });
+});
+
+describe('createPayment and readStatus', () => {
+  test('a session the browser can use, on the allow-list, waiting for the shopper', async () => {
+    const adapter = kronor();
+    const order = sekOrder();
+    const input = paymentInput(order, await methodFor(adapter, order, 'kronor:swish'));
+    const created = await adapter.createPayment(input);
+    const action = kronorAction(created.action);
+    assert.equal(created.providerPaymentId, input.reference);
+    assert.deepEqual([created.state, created.providerStatus], ['action_required', 'SESSION_OPEN']);
+    assert.deepEqual({ paymentMethod: action.paymentMethod, returnUrl: action.returnUrl }, { paymentMethod: 'swish', returnUrl: RETURN_URL });
+    assert.ok(isAllowedUrl(action.httpUrl, adapter.redirectHosts));
+    assert.ok(isAllowedUrl(action.wsUrl.replace(/^ws/, 'http'), adapter.redirectHosts));
+    assert.equal(action.wsUrl, action.httpUrl.replace(/^http/, 'ws'));
+    // What the endpoint keeps holds no token.
+    assert.doesNotMatch(JSON.stringify(created.data), new RegExp(action.sessionToken.slice(-20)));
+    assert.deepEqual(Object.keys(created.data!).sort(), ['expiresAt', 'method']);
+    const ttl = Date.parse(String(created.data!.expiresAt)) - Date.now();
+    assert.ok(ttl > 29 * 60_000 && ttl <= 30 * 60_000, `expires in 30 minutes, not ${ttl} ms`);
+
+    // A real session token: the session role sees an empty session.
+    assert.deepEqual((await asBrowser(action, '{ paymentRequests { waitToken } }')).paymentRequests, []);
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'action_required', providerStatus: 'SESSION_OPEN' });
+  });
+
+  test('Swish as the browser starts it: waiting, approved → paid; one payment, with the order\'s terms', async () => {
+    const adapter = kronor();
+    const order = sekOrder();
+    const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:swish')));
+    const action = kronorAction(created.action);
+    const waitToken = await startSwish(action);
+    const waiting = await until(() => adapter.readStatus(stored(created), signal()), (s) => s.state === 'action_required' && s.providerStatus !== 'SESSION_OPEN');
+    assert.deepEqual(waiting, { state: 'action_required', providerStatus: 'WAITING_FOR_PAYMENT' });
+    await decide(waitToken, 'pay');
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'paid', providerStatus: 'PAID' });
+    const payments = await kronorPayments();
+    assert.equal(payments.length, 1);
+    assert.deepEqual(payments.map((p) => [p.amount, p.currency, p.reference]), [[25_000, 'SEK', created.providerPaymentId]]);
+  });
+
+  for (const [outcome, state, status] of [
+    ['pay', 'paid', 'PAID'],
+    ['decline', 'declined', 'DECLINED'],
+    ['cancel', 'cancelled', 'CANCELLED'],
+    ['fail', 'failed', 'ERROR'],
+  ] as const) {
+    test(`a card payment the shopper ends with ${outcome} reads ${state}`, async () => {
+      const adapter = kronor();
+      const order = sekOrder({ currency: 'EUR' });
+      const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:creditCard')));
+      await decide(await startCard(kronorAction(created.action)), outcome);
+      assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state, providerStatus: status });
+    });
+  }
+
+  test('Swish timing out reads expired; a session nobody paid in expires with its expiresAt', async () => {
+    const adapter = kronor();
+    const order = sekOrder();
+    const method = await methodFor(adapter, order, 'kronor:swish');
+    const created = await adapter.createPayment(paymentInput(order, method));
+    await decide(await startSwish(kronorAction(created.action)), 'expire');
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'expired', providerStatus: 'ERROR (TM01)' });
+
+    const idle = await adapter.createPayment(paymentInput(order, method));
+    const past = { ...idle, data: { ...idle.data, expiresAt: new Date(Date.now() - 1000).toISOString() } };
+    assert.deepEqual(await adapter.readStatus(stored(past), signal()), { state: 'expired', providerStatus: 'SESSION_EXPIRED' });
+  });
+
+  test('a card under manual capture reads authorized; a refunded payment reads refunded', async () => {
+    await sb.control('POST', '/kronor/settings', { cardCaptureMode: 'manual' });
+    const adapter = kronor();
+    const order = sekOrder();
+    const method = await methodFor(adapter, order, 'kronor:creditCard');
+    const held = await adapter.createPayment(paymentInput(order, method));
+    await decide(await startCard(kronorAction(held.action)), 'pay');
+    assert.deepEqual(await adapter.readStatus(stored(held), signal()), { state: 'authorized', providerStatus: 'AUTHORIZED' });
+    await sb.control('POST', '/kronor/settings', { cardCaptureMode: 'automatic' });
+
+    const paid = await adapter.createPayment(paymentInput(order, method));
+    await decide(await startCard(kronorAction(paid.action)), 'pay');
+    const { payments } = await asMerchant(`query($r: String!) { payments(where: {merchantReference: {_eq: $r}}) { id } }`, { r: paid.providerPaymentId });
+    const refund = `mutation($r: RefundPaymentInput!) { refundPayment(refund: $r) { waitToken } }`;
+    await asMerchant(refund, { r: { amount: 5_000, idempotencyKey: `${paid.providerPaymentId}-r1`, message: 'Part', paymentId: payments[0].id } });
+    assert.deepEqual(await adapter.readStatus(stored(paid), signal()), { state: 'partially_refunded', providerStatus: 'PAID (PARTIALLY_REFUNDED)' });
+    await asMerchant(refund, { r: { amount: 20_000, idempotencyKey: `${paid.providerPaymentId}-r2`, message: 'Rest', paymentId: payments[0].id } });
+    assert.deepEqual(await adapter.readStatus(stored(paid), signal()), { state: 'refunded', providerStatus: 'PAID (FULLY_REFUNDED)' });
+  });
+
+  test('the same reference again reuses the session (a retry never makes a second one)', async () => {
+    const adapter = kronor();
+    const order = sekOrder();
+    const input = paymentInput(order, await methodFor(adapter, order, 'kronor:swish'));
+    const first = kronorAction((await adapter.createPayment(input)).action);
+    const again = kronorAction((await adapter.createPayment({ ...input, signal: signal() })).action);
+    assert.equal(again.sessionToken, first.sessionToken);
+    const waitToken = await startSwish(first);
+    // The browser after a reload, with the reused session: Kronor answers the pending payment again.
+    assert.equal(await startSwish(again, 'swish-after-reload'), waitToken);
+    assert.equal((await kronorPayments()).length, 1);
+  });
+
+  test('a reference already paid at Kronor answers no action and its state, starting nothing', async () => {
+    const adapter = kronor();
+    const order = sekOrder();
+    const reference = newReference();
+    // A session for the same reference made with another idempotency key (an earlier attempt Kronor still knows).
+    const earlier = await asMerchant(
+      `mutation($p: PaymentSessionWithReferenceCheckInput!) { newPaymentSessionWithReferenceCheck(payment: $p) { token } }`,
+      { p: { amount: 25_000, currency: 'SEK', country: 'SE', expiresAt: new Date(Date.now() + 600_000).toISOString(), idempotencyKey: `${reference}-old`, merchantReference: reference, message: 'Order' } },
+    );
+    const token: string = earlier.newPaymentSessionWithReferenceCheck.token;
+    const httpUrl = `${sb.url}/kronor/v1/graphql`;
+    const action: KronorAction = { type: 'kronor', sessionToken: token, httpUrl, wsUrl: httpUrl.replace(/^http/, 'ws'), paymentMethod: 'swish', returnUrl: RETURN_URL };
+    await decide(await startSwish(action), 'pay');
+
+    const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:swish'), { reference }));
+    assert.deepEqual(created.action, { type: 'none' });
+    assert.deepEqual([created.state, created.providerStatus], ['paid', 'PAID']);
+    assert.equal((await kronorPayments()).filter((p) => p.reference === reference).length, 1);
+  });
+
+  test('P24 and PayPal sessions carry what Kronor needs to start them', async () => {
+    const adapter = kronor();
+    const customer = {
+      name: 'Jan Kowalski',
+      email: 'jan@example.pl',
+      phone: '+48500100200',
+      language: 'pl',
+      address: { line1: 'Ul. Długa 1', city: 'Kraków', postalCode: '30-001', country: 'PL' },
+    };
+    const pln: ResolvedOrder = { reference: 'PL-1', amount: 4_000, currency: 'PLN', customer, lines: [{ name: 'Kubek', quantity: 2, unitPrice: 2_000 }] };
+    const p24 = kronorAction((await adapter.createPayment(paymentInput(pln, await methodFor(adapter, pln, 'kronor:p24')))).action);
+    assert.equal(p24.paymentMethod, 'p24');
+    // The sandbox refuses P24 unless the session's country is PL and it names the customer.
+    await asBrowser(p24, `mutation($pay: P24PaymentInput!) { newP24Payment(pay: $pay) { paymentId } }`, { pay: { idempotencyKey: 'p24-1', returnUrl: RETURN_URL } });
+
+    const paypal = kronorAction((await adapter.createPayment(paymentInput(pln, await methodFor(adapter, pln, 'kronor:payPal')))).action);
+    assert.equal(paypal.paymentMethod, 'payPal');
+    await asBrowser(paypal, `mutation($pay: PayPalPaymentInput!) { newPayPalPayment(pay: $pay) { paymentId } }`, { pay: { idempotencyKey: 'pp-1', returnUrl: RETURN_URL } });
+    assert.deepEqual((await kronorPayments()).map((p) => [p.currency, p.amount]), [['PLN', 4_000], ['PLN', 4_000]]);
+  });
+
+  test('Swish by phone number: started by the server, approved on the phone → paid', async () => {
+    const adapter = kronor({ methods: ['swish-ecom'] });
+    const order = sekOrder();
+    const method = await methodFor(adapter, order, 'kronor:swish-ecom');
+    const created = await adapter.createPayment(paymentInput(order, method, { fields: { phone: '070-123 45 67' } }));
+    assert.deepEqual(created.action, { type: 'none' });
+    assert.deepEqual([created.state, created.providerStatus], ['pending', 'INITIALIZING']);
+    const phone = await fetch(`${sb.url}/kronor/swish/phone?number=46701234567`).then((r) => r.text());
+    const [payment] = await kronorPayments();
+    assert.ok(payment && phone.includes(payment.id), 'the Swish phone of that number shows the request');
+    await decide(payment.id, 'pay');
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'paid', providerStatus: 'PAID' });
+  });
+
+  test('refusals the shopper can act on, with plain messages', async () => {
+    const ecom = kronor({ methods: ['swish-ecom', 'creditCard'] });
+    const order = sekOrder();
+    const method = await methodFor(ecom, order, 'kronor:swish-ecom');
+    await assert.rejects(ecom.createPayment(paymentInput(order, method, { fields: { phone: '08 123 456' } })), (error: unknown) => {
+      assert.ok(error instanceof ProviderRefused);
+      assert.equal(error.field, 'fields.phone');
+      return true;
+    });
+    assert.equal((await sb.control('GET', '/requests?provider=kronor')).count, 0, 'a bad number never reaches Kronor');
+
+    // Kronor's own limit on a session (1–100 000 000 minor units) → a refusal naming the amount, not Kronor's text.
+    const huge = sekOrder({ amount: 100_000_001 });
+    const card = (await ecom.listMethods(sekOrder(), signal())).find((m) => m.id === 'kronor:creditCard')!;
+    await assert.rejects(ecom.createPayment(paymentInput(huge, card)), (error: unknown) => {
+      assert.ok(error instanceof ProviderRefused);
+      assert.match(error.message, /does not accept this amount/);
+      assert.doesNotMatch(error.message, /100000000|minor units/);
+      return true;
+    });
+    // A method of another provider, or one not offered for the currency.
+    await assert.rejects(ecom.createPayment(paymentInput(order, { ...card, id: 'hero:creditCard' })), ProviderRefused);
+    await assert.rejects(ecom.createPayment(paymentInput(sekOrder({ currency: 'ISK' }), card)), ProviderRefused);
+  });
+
+  test('a refused merchant token is the merchant\'s setup, and the message holds no token', async () => {
+    const adapter = kronor({ merchantToken: 'wrong-merchant-token-123' });
+    const order = sekOrder();
+    const method = await methodFor(adapter, order, 'kronor:swish');
+    await assert.rejects(adapter.createPayment(paymentInput(order, method)), (error: unknown) => {
+      assert.ok(error instanceof KronorSetupError);
+      assert.match(error.message, /merchantToken/);
+      assert.doesNotMatch(error.message, /wrong-merchant-token/);
+      return true;
+    });
+    await assert.rejects(adapter.readStatus({ reference: 'kp_x', providerPaymentId: 'kp_x' }, signal()), KronorSetupError);
+  });
+});
+
+describe('webhooks', () => {
+  /** Registers the receiver with Kronor, pays once, and answers the adapter and the sandbox's deliveries. */
+  async function paidWithWebhooks() {
+    const { hmacSecret } = await setKronorWebhookUrl({ environment: 'sandbox', merchantToken: MERCHANT_TOKEN }, receiverUrl, { sandboxUrl: sb.url, ...TIMING });
+    assert.match(hmacSecret!, /^[0-9a-f]{64}$/);
+    const adapter = kronor({ webhookSecret: hmacSecret! });
+    const order = sekOrder();
+    const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:swish')));
+    await decide(await startSwish(kronorAction(created.action)), 'pay');
+    const deliveries: Array<{ headers: Record<string, string>; body: string; status: number }> = (await sb.control('GET', '/webhooks?provider=kronor')).webhooks;
+    return { adapter, created, hmacSecret: hmacSecret!, deliveries };
+  }
+
+  const request = (headers: Record<string, string>, body: string | Uint8Array, method = 'POST') => ({
+    method,
+    url: new URL(receiverUrl),
+    headers: new Headers(headers),
+    body: typeof body === 'string' ? new TextEncoder().encode(body) : body,
+  });
+
+  test('a webhook Kronor sent verifies and names the payment; the answer is [accepted]', async () => {
+    const { adapter, created, deliveries } = await paidWithWebhooks();
+    assert.ok(deliveries.length >= 2, 'WAITING_FOR_PAYMENT and PAID were announced');
+    for (const delivery of deliveries) {
+      assert.deepEqual(await adapter.verifyWebhook(request(delivery.headers, delivery.body)), {
+        reference: created.providerPaymentId,
+        providerPaymentId: created.providerPaymentId,
+      });
+    }
+    // The same bytes arrived at the receiver, and it answered as Kronor expects.
+    assert.equal(received.length, deliveries.length);
+    const last = received[received.length - 1]!;
+    const verified = await adapter.verifyWebhook({ method: 'POST', url: new URL(receiverUrl), headers: new Headers(last.headers as Record<string, string>), body: new Uint8Array(last.body) });
+    assert.equal(verified.reference, created.providerPaymentId);
+    const answer = adapter.webhookAnswer!();
+    assert.deepEqual([answer.status, await answer.text()], [200, '[accepted]']);
+  });
+
+  test('a tampered, unsigned, mis-signed or unreadable webhook is rejected', async () => {
+    const { adapter, hmacSecret, deliveries } = await paidWithWebhooks();
+    const { headers, body } = deliveries[deliveries.length - 1]!;
+    const reject = (promise: Promise<unknown>) => assert.rejects(promise, WebhookRejected);
+    await reject(adapter.verifyWebhook(request(headers, body.replace('PAID', 'PAIF'))));
+    await reject(adapter.verifyWebhook(request(headers, `${body} `)));
+    await reject(adapter.verifyWebhook(request({ ...headers, 'X-HMAC-SHA256-Signature': '' }, body)));
+    await reject(adapter.verifyWebhook(request({ 'content-type': 'application/json' }, body)));
+    const signature = headers['X-HMAC-SHA256-Signature'] ?? headers['x-hmac-sha256-signature']!;
+    await reject(adapter.verifyWebhook(request({ 'X-HMAC-SHA256-Signature': signature.slice(0, 62) }, body)));
+    await reject(adapter.verifyWebhook(request({ 'X-HMAC-SHA256-Signature': `${signature.slice(0, 63)}${signature.endsWith('0') ? '1' : '0'}` }, body)));
+    await reject(kronor({ webhookSecret: 'another-secret-of-enough-length' }).verifyWebhook(request(headers, body)));
+    await reject(adapter.verifyWebhook(request(headers, body, 'GET')));
+    // Genuinely signed, but not what Kronor sends.
+    const { createHmac } = await import('node:crypto');
+    const signed = (text: string) => request({ 'X-HMAC-SHA256-Signature': createHmac('sha256', hmacSecret).update(text).digest('hex') }, text);
+    await reject(adapter.verifyWebhook(signed('not json')));
+    await reject(adapter.verifyWebhook(signed('{"events":[]}')));
+    // A signed event about no payment (a capture) is accepted and names nothing.
+    assert.deepEqual(await adapter.verifyWebhook(signed('{"events":[{"event":"captureStateUpdate","id":"1","triggeredAt":"x","additionalData":{"paymentId":1}}]}')), {});
+  });
+});
+
+describe('faults', () => {
+  async function swishInput(adapter: ProviderAdapter, over: Partial<CreatePaymentInput> = {}) {
+    const order = sekOrder();
+    return paymentInput(order, await methodFor(adapter, order, 'kronor:swish'), over);
+  }
+
+  test('a 500 on the session is retried with the same key: one session', async () => {
+    const adapter = kronor();
+    await sb.control('POST', '/faults', { provider: 'kronor', operation: 'create', kind: 'error', status: 500 });
+    const input = await swishInput(adapter);
+    const created = await adapter.createPayment(input);
+    assert.deepEqual(await faultsLeft(), [], 'the fault took the first attempt');
+    assert.equal(await count('newPaymentSessionWithReferenceCheck'), 1);
+    const again = await adapter.createPayment({ ...input, signal: signal() });
+    assert.equal(kronorAction(again.action).sessionToken, kronorAction(created.action).sessionToken);
+  });
+
+  for (const status of [500, 429]) {
+    test(`a session that keeps answering ${status} is unavailable after exactly the configured attempts`, async () => {
+      const adapter = kronor();
+      await sb.control('POST', '/faults', { provider: 'kronor', operation: 'create', kind: 'error', status, times: 3 });
+      await assert.rejects(adapter.createPayment(await swishInput(adapter)), ProviderUnavailable);
+      assert.deepEqual((await faultsLeft()).map((f) => f.remaining), [1], 'two attempts, not three');
+      assert.deepEqual(await kronorPayments(), []);
+    });
+  }
+
+  test('status reads are retried, then unavailable; a timeout too', async () => {
+    const adapter = kronor();
+    const created = await adapter.createPayment(await swishInput(adapter));
+    await sb.control('POST', '/faults', { provider: 'kronor', operation: 'status', kind: 'error', status: 503, times: 3 });
+    await assert.rejects(adapter.readStatus(stored(created), signal()), ProviderUnavailable);
+    assert.deepEqual((await faultsLeft()).map((f) => f.remaining), [1]);
+    await sb.control('DELETE', '/faults');
+
+    const quick = kronor({}, { timeoutMs: 200, attempts: 2 });
+    await sb.control('POST', '/faults', { provider: 'kronor', operation: 'status', kind: 'timeout', times: 2 });
+    await assert.rejects(quick.readStatus(stored(created), signal()), (error: unknown) => error instanceof ProviderUnavailable && /200 ms/.test(error.message));
+    await sb.control('POST', '/faults', { provider: 'kronor', operation: 'status', kind: 'malformed' });
+    await assert.rejects(adapter.readStatus(stored(created), signal()), ProviderUnavailable);
+    await sb.control('DELETE', '/faults');
+    assert.equal((await adapter.readStatus(stored(created), signal())).state, 'action_required');
+  });
+
+  test('the Swish phone-number payment is retried with its key: one payment', async () => {
+    const adapter = kronor({ methods: ['swish-ecom'] });
+    const order = sekOrder();
+    const method = await methodFor(adapter, order, 'kronor:swish-ecom');
+    await sb.control('POST', '/faults', { provider: 'kronor', operation: 'newSwishPayment', kind: 'error', status: 502 });
+    const input = paymentInput(order, method, { fields: { phone: '0701234567' } });
+    await adapter.createPayment(input);
+    await adapter.createPayment({ ...input, signal: signal() });
+    assert.deepEqual(await faultsLeft(), []);
+    assert.equal((await kronorPayments()).length, 1);
+  });
+
+  test('setting the webhook URL is not retried (a repeat would make a second setting)', async () => {
+    await sb.control('POST', '/faults', { provider: 'kronor', operation: 'setWebhookUrl', kind: 'error', status: 500, times: 2 });
+    await assert.rejects(setKronorWebhookUrl({ environment: 'sandbox', merchantToken: MERCHANT_TOKEN }, receiverUrl, { sandboxUrl: sb.url, ...TIMING }), ProviderUnavailable);
+    assert.deepEqual((await faultsLeft()).map((f) => f.remaining), [1]);
+  });
+});
