@@ -1,3 +1,4 @@
+/// <reference types="mocha" />
 /**
  * The sandbox as a browser sees it: Chromium opens a Kronor payment session, starts a Swish payment with the
  * session token, subscribes to `paymentRequests` over graphql-ws, and sees WAITING_FOR_PAYMENT then PAID when the

@@ -7,7 +7,7 @@ import { after, before, beforeEach } from 'node:test';
 import { startDemo, type RunningDemo } from '../../demo/server.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { callControl } from '../../sandbox/testing.ts';
-import type { PaymentResponse, PaymentView, SessionResponse } from '../core/model.ts';
+import type { PaymentView, SessionResponse } from '../core/model.ts';
 import type { KassaConfig } from './config.ts';
 
 export interface Answer<T = any> {
@@ -24,7 +24,8 @@ export interface Harness {
   readonly answers: Answer[];
   api<T = any>(path: string, init?: RequestInit): Promise<Answer<T>>;
   session(order: string): Promise<SessionResponse>;
-  pay(token: string, method: string, options?: { key?: string; fields?: Record<string, string> }): Promise<Answer<PaymentResponse>>;
+  /** The answer body is a `PaymentResponse` on 201, a problem otherwise. */
+  pay(token: string, method: string, options?: { key?: string; fields?: Record<string, string> }): Promise<Answer>;
   control<T = any>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
   /** Reads status events from `/payments/{ref}/events` until a final state or `timeoutMs`. */
   events(reference: string, timeoutMs?: number): Promise<PaymentView[]>;
@@ -76,7 +77,7 @@ export function useEndpoint(overrides: Partial<KassaConfig> = {}): Harness {
       return answer.body;
     },
     pay(token, method, options = {}) {
-      return harness.api<PaymentResponse>('/payments', json({ token, method, ...(options.fields ? { fields: options.fields } : {}) }, { 'idempotency-key': options.key ?? randomUUID() }));
+      return harness.api('/payments', json({ token, method, ...(options.fields ? { fields: options.fields } : {}) }, { 'idempotency-key': options.key ?? randomUUID() }));
     },
     control(method, path, body) {
       return callControl(harness.sandbox.url, method, path, body);
