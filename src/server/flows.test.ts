@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NextAction, PaymentMethod, PaymentResponse, ProviderName } from '../core/model.ts';
 import { problemCode } from '../core/problems.ts';
+import { demoKassaConfig } from '../../demo/config.ts';
 import { useEndpoint, type Harness } from './testing.ts';
 
 interface FlowCase {
@@ -145,5 +146,15 @@ describe('payment flows, every provider, over HTTP', () => {
     await h.control('POST', '/faults', { provider: 'hidirect', operation: 'status', kind: 'error', status: 500, times: 0 });
     const read = await h.api(`/payments/${created.body.payment.reference}`);
     assert.equal(read.body.state, 'paid');
+  });
+
+  it('never sends a configured secret to the browser in any of these flows', () => {
+    const config = demoKassaConfig({ sandboxUrl: h.sandbox.url, shopUrl: h.demo.url });
+    const secrets = [config.secret, ...Object.values(config.providers).flatMap((p) => Object.entries(p as Record<string, string>).filter(([k]) => /key|secret|token/i.test(k) && !/public/i.test(k)).map(([, v]) => v))];
+    assert.ok(h.answers.length > 50);
+    for (const answer of h.answers) {
+      const headers = [...answer.headers.entries()].join('\n');
+      for (const secret of secrets) assert.ok(!answer.text.includes(secret) && !headers.includes(secret), `a secret leaked in: ${answer.text.slice(0, 200)}`);
+    }
   });
 });

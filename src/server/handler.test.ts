@@ -177,6 +177,21 @@ describe('the endpoint over HTTP', () => {
       assert.equal((await h.control('GET', '/payments?provider=hidirect')).payments.length, 1);
     });
 
+    it('hands out a Kronor session token only for a Kronor method', async () => {
+      const sek = await h.session('DEMO-SEK');
+      const kronor = await h.pay(sek.token, 'kronor:swish');
+      assert.equal(kronor.status, 201, kronor.text);
+      assert.equal(kronor.body.action.type, 'kronor');
+      assert.ok(kronor.body.action.sessionToken.length > 20);
+      const eur = await h.session('DEMO-EUR');
+      for (const method of eur.methods.filter((m) => m.provider !== 'kronor' && !m.fields?.length)) {
+        const answer = await h.pay(eur.token, method.id);
+        assert.equal(answer.status, 201, `${method.id}: ${answer.text}`);
+        assert.notEqual(answer.body.action.type, 'kronor');
+        assert.doesNotMatch(answer.text, /sessionToken/);
+      }
+    });
+
     it('answers 409 when a key is reused with another request', async () => {
       const { token, methods } = await h.session('DEMO-EUR');
       const hero = methods.find((m) => m.provider === 'hero')!;
