@@ -11,21 +11,29 @@ import { findChromium } from './scripts/chromium.mjs';
 const executablePath = findChromium();
 if (!executablePath) throw new Error('No Chromium found: run `npm test` (it installs one) or set CHROME_PATH.');
 
-/** Starts the sandbox with the test server and tells the browser where it is. */
+/**
+ * Starts the sandbox and the demo's endpoint (allowing the test pages' origin) with the test server, and tells
+ * the browser where they are: `GET /__kassa__/env.json` → `{sandboxUrl, endpointUrl}`.
+ */
 function kassaServices() {
   let sandbox;
+  let demo;
   return {
     name: 'kassa-services',
-    async serverStart() {
+    async serverStart({ config }) {
       const { startSandbox } = await tsImport('./sandbox/server.ts', import.meta.url);
+      const { startDemo } = await tsImport('./demo/server.ts', import.meta.url);
       sandbox = await startSandbox();
+      const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+      demo = await startDemo({ sandboxUrl: sandbox.url, allowedOrigins: origins, overrides: { rateLimitPerMinute: 10_000 } });
     },
     async serverStop() {
+      await demo?.close();
       await sandbox?.close();
     },
     serve(context) {
       if (context.path === '/__kassa__/env.json') {
-        return { body: JSON.stringify({ sandboxUrl: sandbox.url }), type: 'application/json' };
+        return { body: JSON.stringify({ sandboxUrl: sandbox.url, endpointUrl: `${demo.url}/kassa` }), type: 'application/json' };
       }
       return undefined;
     },
@@ -36,7 +44,7 @@ export default {
   files: ['src/components/**/*.test.ts', '**/*.browser.test.ts', '!node_modules/**'],
   nodeResolve: true,
   concurrency: 1,
-  testsFinishTimeout: 180_000,
+  testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 20_000 } },
   browsers: [
     chromeLauncher({

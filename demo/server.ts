@@ -2,13 +2,17 @@
  * The demo shop's server: the Kassa endpoint mounted at `/kassa` on `node:http`, next to the shop's pages.
  * `startDemo()` is what `npm start` and the tests run.
  */
-import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { KassaConfig } from '../src/server/config.ts';
 import { createKassaHandler } from '../src/server/handler.ts';
 import { createNodeListener } from '../src/server/node.ts';
 import { CURRENCIES, PRODUCTS } from './catalogue.ts';
 import { demoKassaConfig } from './config.ts';
+import { checkoutPage, contentSecurityPolicy, DEMO_CSS, returnPage } from './pages.ts';
 
 export interface DemoOptions {
   port?: number;
@@ -22,6 +26,8 @@ export interface DemoOptions {
 
 export interface RunningDemo {
   url: string;
+  /** Content-Security-Policy violations the demo pages reported (tests expect none). */
+  cspReports: unknown[];
   close(): Promise<void>;
 }
 
@@ -33,6 +39,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const cspReports: unknown[] = [];
   const config = demoKassaConfig({ sandboxUrl: options.sandboxUrl, shopUrl: url, allowedOrigins: options.allowedOrigins });
   const kassa = createNodeListener(createKassaHandler({ ...config, ...options.overrides }));
 
@@ -43,16 +50,24 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       return void res.end(indexPage(url, options.sandboxUrl));
     }
-    if (req.method === 'GET' && path === '/return.html') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      return void res.end(returnPage());
+    if (req.method === 'GET' && path === '/checkout.html') {
+      const query = new URL(req.url ?? '/', url).searchParams;
+      return void sendPage(res, checkoutPage(query.get('order') ?? 'DEMO-EUR', query.get('lang'), query.get('group')), options.sandboxUrl);
     }
+    if (req.method === 'GET' && path === '/return.html') return void sendPage(res, returnPage(), options.sandboxUrl);
+    if (req.method === 'GET' && path === '/assets/demo.css') {
+      res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' });
+      return void res.end(DEMO_CSS);
+    }
+    if (req.method === 'GET' && path.startsWith('/assets/')) return void serveAsset(res, path.slice('/assets/'.length));
+    if (req.method === 'POST' && path === '/csp-report') return void collectReport(req, res, cspReports);
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Not found');
   });
 
   return {
     url,
+    cspReports,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -73,8 +88,42 @@ function indexPage(url: string, sandboxUrl: string): string {
 </body></html>`;
 }
 
-function returnPage(): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Kassa demo — payment</title></head><body>
-<h1>Back in the shop</h1><p>The payment's reference is in this page's address (<code>kassa_payment</code>); its status is at
-<code>/kassa/payments/&lt;reference&gt;</code>.</p></body></html>`;
+function sendPage(res: ServerResponse, html: string, sandboxUrl: string): void {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(sandboxUrl) });
+  res.end(html);
+}
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
+
+/** The built script-tag bundle (`npm run build`) and its chunks, from dist/. */
+async function serveAsset(res: ServerResponse, name: string): Promise<void> {
+  const path = normalize(join(DIST, name));
+  if (!path.startsWith(DIST) || !(extname(path) in TYPES)) {
+    res.writeHead(404).end();
+    return;
+  }
+  try {
+    const body = await readFile(path);
+    res.writeHead(200, { 'content-type': TYPES[extname(path)]!, 'access-control-allow-origin': '*' });
+    res.end(body);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not built: run `npm run build`.');
+  }
+}
+
+function collectReport(req: IncomingMessage, res: ServerResponse, reports: unknown[]): void {
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    if (body.length < 65_536) body += chunk;
+  });
+  req.on('end', () => {
+    try {
+      reports.push(JSON.parse(body));
+    } catch {
+      reports.push(body);
+    }
+    res.writeHead(204).end();
+  });
 }

@@ -53,6 +53,10 @@ if (only === 'all') {
   run('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
   run('lint', 'npx', ['eslint', '.']);
 }
+if (only !== 'browser') {
+  // The end-to-end tests load the built script-tag bundle, as a shop does.
+  run('build (dist/kassa.js)', 'npx', ['vite', 'build', '--logLevel', 'warn']);
+}
 if (only !== 'browser' && nodeTests.length) {
   run(`node tests (${nodeTests.length} files)`, process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...nodeTests], env);
 }

@@ -223,6 +223,10 @@ describe('the endpoint over HTTP', () => {
       assert.equal(preflight.status, 204);
       assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /idempotency-key/);
       assertProblem(await h.api('/session', json({ order: 'DEMO-EUR' }, { origin: 'https://evil.example' })), 403, 'origin-not-allowed');
+      // A problem for an allowed origin is readable by that page too.
+      const problem = await h.api('/session', json({ order: 'NOPE' }, { origin: 'https://shop.example' }));
+      assertProblem(problem, 404, 'order-not-found');
+      assert.equal(problem.headers.get('access-control-allow-origin'), 'https://shop.example');
     });
   });
 

@@ -50,19 +50,23 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
 
   return async function kassa(request, context = {}) {
     const url = new URL(request.url);
+    // Problems carry the CORS headers too, so a page on an allowed origin can read (and localize) them.
+    let cors: Record<string, string> = {};
+    const withCors = (response: Response) => {
+      for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
+      return response;
+    };
     try {
       if (!url.pathname.startsWith(config.basePath)) throw new HttpProblem('not-found');
       const path = url.pathname.slice(config.basePath.length) || '/';
       const isWebhook = path.startsWith('/webhooks/') || path.startsWith('/return/');
-      const cors = isWebhook ? {} : corsHeaders(request, url, config);
+      cors = isWebhook ? {} : corsHeaders(request, url, config);
       if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: { ...cors, 'access-control-max-age': '600' } });
-      const response = await route(request, url, path, context.clientAddress ?? 'unknown');
-      for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
-      return response;
+      return withCors(await route(request, url, path, context.clientAddress ?? 'unknown'));
     } catch (error) {
-      if (error instanceof HttpProblem) return problemResponse(error);
+      if (error instanceof HttpProblem) return withCors(problemResponse(error));
       config.onError(error, `${request.method} ${url.pathname}`);
-      return problemResponse(new HttpProblem('internal'));
+      return withCors(problemResponse(new HttpProblem('internal')));
     }
   };
 

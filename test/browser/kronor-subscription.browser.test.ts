@@ -6,10 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { createClient, type Client } from 'graphql-ws';
-
-interface Env {
-  sandboxUrl: string;
-}
+import { testEnv, type TestEnv as Env } from './env.ts';
 
 async function graphql(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(url, {
@@ -27,7 +24,7 @@ describe('sandbox Kronor from Chromium', () => {
   let client: Client | undefined;
 
   before(async () => {
-    env = await (await fetch('/__kassa__/env.json')).json();
+    env = await testEnv();
   });
 
   after(async () => {

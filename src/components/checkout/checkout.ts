@@ -1,0 +1,337 @@
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { formatAmount } from '../../core/format.ts';
+import { pickLocalized } from '../../core/i18n.ts';
+import type { PaymentState, SessionResponse } from '../../core/model.ts';
+import type { KassaCompleteEvent, KassaErrorEvent, KassaFailEvent } from '../shared/events.ts';
+import { LocaleController } from '../shared/locale-controller.ts';
+import type { KassaMethodFields } from '../method-fields/method-fields.ts';
+import type { KassaMethodPicker } from '../method-picker/method-picker.ts';
+import { CheckoutController, type CheckoutView, type KronorWatch } from './checkout-controller.ts';
+import { styles } from './checkout.styles.ts';
+
+/**
+ * The children's parts, exported so a page styles them through `kassa-checkout::part(…)`: under their own names,
+ * except where a name would be ambiguous next to the checkout's own parts (`error`, `amount`, `retry`) or too generic (`message`, `button`).
+ */
+const PICKER_PARTS = 'radiogroup, group, group-label, method, method-checked, logo, name, empty';
+const FIELDS_PARTS = 'fieldset, legend, field, label, input, input-invalid, hint, error: field-error';
+const REDIRECT_PARTS = 'message: redirect-message, button: redirect-button';
+const QR_PARTS = 'code, instructions, open-app, countdown';
+const STATUS_PARTS = 'status, icon: status-icon, message: status-message, amount: status-amount, retry: status-retry';
+
+/**
+ * The drop-in checkout: opens a session for `order` at the merchant's Kassa `endpoint`, lets the shopper choose a
+ * payment method (and fill in what it needs), starts the payment — one idempotency key per click, so a double click
+ * or a retried request never pays twice — then sends the shopper on (redirect, form, QR code, app, or Kronor in the
+ * browser) and shows the payment's status live until it is final.
+ *
+ * Composes `kassa-method-picker`, `kassa-method-fields`, `kassa-redirect`, `kassa-qr` and `kassa-status`; its
+ * `define.ts` registers them with it (the class itself registers nothing). Their events (`kassa-status-change`, `kassa-complete`, `kassa-fail`, and `kassa-error` from a
+ * refused redirect) bubble out of this element as they are; it adds none of its own for them.
+ *
+ * @summary Drop-in checkout: session → method → fields → pay → redirect / QR / app → live status → result.
+ *
+ * @fires kassa-method-change - `KassaMethodChangeEvent` when the shopper chooses another method (`method`).
+ * @fires kassa-payment-start - `KassaPaymentStartEvent` when the endpoint created the payment (`payment`, `action`).
+ * @fires kassa-error - `KassaErrorEvent` when the endpoint answered a problem or could not be reached (`code` is the
+ *   problem code, `network` or `generic`), or Kronor could not start the payment (`code: 'kronor'`); `message` is
+ *   localized.
+ * @fires kassa-status-change - From the inner `kassa-status`: the payment's state changed.
+ * @fires kassa-complete - From the inner `kassa-status`: the payment succeeded (paid or authorized).
+ * @fires kassa-fail - From the inner `kassa-status`: the payment was declined, cancelled, expired or failed.
+ *
+ * @csspart loading - The "loading" line while the session opens or a Kronor payment starts (role=status).
+ * @csspart amount - The order total above the methods.
+ * @csspart pay-button - The pay button ("Pay €49.90").
+ * @csspart error - An endpoint problem, localized (role=alert).
+ * @csspart retry - The "Try again" button after an error or a failed payment.
+ * @csspart cancel - The "Cancel" button while waiting for the payment, back to the methods.
+ * @csspart result - The final message: success, or why the payment failed.
+ * @csspart radiogroup - From `kassa-method-picker`: the container of every group.
+ * @csspart group - From `kassa-method-picker`: one group of methods.
+ * @csspart group-label - From `kassa-method-picker`: a group's label.
+ * @csspart method - From `kassa-method-picker`: one method.
+ * @csspart method-checked - From `kassa-method-picker`: also on the checked method.
+ * @csspart logo - From `kassa-method-picker`: a method's logo.
+ * @csspart name - From `kassa-method-picker`: a method's name.
+ * @csspart empty - From `kassa-method-picker`: the message when no method is available.
+ * @csspart fieldset - From `kassa-method-fields`: the fieldset around the inputs.
+ * @csspart legend - From `kassa-method-fields`: its legend.
+ * @csspart field - From `kassa-method-fields`: one field (label, input, hint, error).
+ * @csspart label - From `kassa-method-fields`: a field's label.
+ * @csspart input - From `kassa-method-fields`: a field's input.
+ * @csspart input-invalid - From `kassa-method-fields`: also on an input whose error is shown.
+ * @csspart hint - From `kassa-method-fields`: a field's hint.
+ * @csspart field-error - `kassa-method-fields`' `error` part: a field's error message.
+ * @csspart redirect-message - `kassa-redirect`'s `message` part: where the shopper is being taken.
+ * @csspart redirect-button - `kassa-redirect`'s `button` part: the "Continue to payment" fallback.
+ * @csspart code - From `kassa-qr`: the QR code.
+ * @csspart instructions - From `kassa-qr`: the line telling the shopper to scan.
+ * @csspart open-app - From `kassa-qr`: the "Open {app}" link.
+ * @csspart countdown - From `kassa-qr`: the time left.
+ * @csspart status - From `kassa-status`: the live region with the payment's state.
+ * @csspart status-icon - `kassa-status`' `icon` part.
+ * @csspart status-message - `kassa-status`' `message` part: the localized state.
+ * @csspart status-amount - `kassa-status`' `amount` part.
+ * @csspart status-retry - `kassa-status`' `retry` part, shown when the endpoint cannot be read.
+ *
+ * @cssproperty --kassa-color-text - Text colour.
+ * @cssproperty --kassa-color-muted - Colour of secondary text (loading, hints).
+ * @cssproperty --kassa-color-background - Background of the checkout.
+ * @cssproperty --kassa-color-surface - Background of the total and of secondary buttons.
+ * @cssproperty --kassa-color-border - Border of secondary buttons.
+ * @cssproperty --kassa-color-accent - Background of the pay button.
+ * @cssproperty --kassa-color-accent-text - Text colour of the pay button.
+ * @cssproperty --kassa-color-error - Colour of errors and of a failed result.
+ * @cssproperty --kassa-color-success - Colour of a successful result.
+ * @cssproperty --kassa-color-focus - Focus ring colour.
+ * @cssproperty --kassa-radius - Corner radius.
+ * @cssproperty --kassa-spacing - Base spacing unit.
+ * @cssproperty --kassa-font-family - Font family.
+ * @cssproperty --kassa-font-size - Base font size.
+ */
+export class KassaCheckout extends LitElement {
+  static override styles = styles;
+
+  /** The merchant's Kassa endpoint, e.g. `/kassa` (relative to the page, or absolute on an allowed origin). */
+  @property() endpoint = '';
+
+  /** The merchant's order reference; the endpoint decides the amount from it (the browser never does). */
+  @property() order = '';
+
+  /** The language (a BCP 47 tag such as `sv` or `de-CH`); by default the page's `lang`, then the browser's. */
+  @property({ reflect: true }) locale: string | undefined;
+
+  /** How the method picker groups methods (passed on to `kassa-method-picker`'s `group-by`). */
+  @property({ attribute: 'group-by' }) groupBy: string | undefined;
+
+  /** How to go to a provider's page. Defaults to `location.assign(url)`; tests and client-side routers pass their own. */
+  @property({ attribute: false }) navigate: (url: string) => void = (url) => location.assign(url);
+
+  @query('kassa-method-fields') private fieldsElement!: KassaMethodFields | null;
+
+  private readonly i18n = new LocaleController(this);
+  private readonly flow = new CheckoutController(this, (key, params) => this.i18n.t(key, params));
+  /** Whether focus was inside the checkout when its view was about to change. */
+  private hadFocus = false;
+  private shownView: CheckoutView['name'] | undefined;
+
+  /** The open checkout session (order, amount, currency, methods), once loaded; read-only. */
+  get session(): SessionResponse | undefined {
+    return this.flow.session;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('endpoint') || changed.has('order')) this.flow.configure(this.endpoint, this.order, this.i18n.tag);
+    if (this.flow.view.name !== this.shownView) this.hadFocus = this.matches(':focus-within');
+  }
+
+  protected override updated(): void {
+    const viewChanged = this.flow.view.name !== this.shownView;
+    this.shownView = this.flow.view.name;
+    // A view that replaced the focused control takes the focus, so keyboard users are never left on <body>.
+    if (viewChanged && this.hadFocus && !this.matches(':focus-within')) this.focusView();
+    this.hadFocus = false;
+    if (this.flow.fieldsSyncPending) void this.syncFields();
+    const problem = this.flow.fieldProblem;
+    if (problem) {
+      this.flow.fieldProblem = undefined;
+      this.fieldsElement?.reportErrors({ [problem]: 'fields.error.pattern' });
+    }
+  }
+
+  /** Reads the fields element's validity once it has rendered the chosen method. */
+  private async syncFields(): Promise<void> {
+    const fields = this.fieldsElement;
+    if (!fields) return;
+    await fields.updateComplete;
+    if (fields.method?.id === this.flow.methodId) this.flow.setFields(fields.values ?? {}, fields.valid);
+  }
+
+  private focusView(): void {
+    const root = this.renderRoot as ShadowRoot;
+    const target = root.querySelector<HTMLElement>('[data-focus]') ?? root.querySelector<HTMLElement>('.view');
+    target?.focus();
+    if (!this.matches(':focus-within')) root.querySelector<HTMLElement>('.view')?.focus();
+  }
+
+  private onPickerChange(event: Event): void {
+    const picker = event.currentTarget as KassaMethodPicker;
+    if (picker.value) this.flow.choose(picker.value);
+  }
+
+  private onFieldsChange(event: Event): void {
+    const fields = event.currentTarget as KassaMethodFields;
+    this.flow.setFields(fields.values ?? {}, fields.valid);
+  }
+
+  private onPay(): void {
+    if (this.flow.busy || this.flow.view.name !== 'choose' || !this.flow.method) return;
+    const fields = this.fieldsElement;
+    if (fields && !fields.validate()) {
+      this.flow.setFields(fields.values ?? {}, false);
+      return;
+    }
+    if (fields) this.flow.setFields(fields.values ?? {}, true);
+    void this.flow.pay();
+  }
+
+  private onComplete(event: KassaCompleteEvent): void {
+    this.flow.succeeded(event.payment);
+  }
+
+  private onFail(event: KassaFailEvent): void {
+    this.flow.failed(event.payment);
+  }
+
+  private onRedirectError(event: KassaErrorEvent): void {
+    if (event.code === 'unsafe-action') this.flow.refusedAction();
+  }
+
+  protected override render(): TemplateResult {
+    return html`<section class="checkout" aria-label=${this.i18n.t('checkout.title')}>${this.renderView(this.flow.view)}</section>`;
+  }
+
+  private renderView(view: CheckoutView): TemplateResult | typeof nothing {
+    const t = this.i18n.t.bind(this.i18n);
+    switch (view.name) {
+      case 'idle':
+        return nothing;
+      case 'loading':
+        return html`<div class="view" tabindex="-1">
+          <p part="loading" class="message loading" role="status">${t('common.loading')}</p>
+        </div>`;
+      case 'unavailable':
+        return html`<div class="view" tabindex="-1">
+          <p part="error" class="message error" role="alert">${t(`error.${view.code}`)}</p>
+          <button part="retry" class="secondary" type="button" data-focus @click=${() => this.flow.retry()}>${t('common.retry')}</button>
+        </div>`;
+      case 'choose':
+        return this.renderChoose();
+      case 'redirect':
+        return html`<div class="view" tabindex="-1">
+          <kassa-redirect
+            exportparts=${REDIRECT_PARTS}
+            .action=${view.action}
+            .pending=${view.pending}
+            .navigate=${this.navigate}
+            provider-name=${t(`picker.provider.${view.payment.provider}`)}
+            locale=${this.i18n.tag}
+            @kassa-error=${this.onRedirectError}
+          ></kassa-redirect>
+          ${this.renderCancel()}
+        </div>`;
+      case 'starting':
+        return html`<div class="view" tabindex="-1">
+          <p part="loading" class="message loading" role="status">${t('checkout.paying')}</p>
+          ${this.renderCancel()}
+        </div>`;
+      case 'qr':
+        return html`<div class="view" tabindex="-1">
+          <kassa-qr
+            exportparts=${QR_PARTS}
+            data=${view.data}
+            deep-link=${ifDefined(view.deepLink)}
+            app=${view.app ?? this.methodName(view.payment.method)}
+            expires-at=${ifDefined(view.expiresAt)}
+            locale=${this.i18n.tag}
+          ></kassa-qr>
+          ${this.renderStatus(view.payment.reference, view.kronor)} ${this.renderCancel()}
+        </div>`;
+      case 'waiting':
+        return html`<div class="view" tabindex="-1">${this.renderStatus(view.payment.reference, view.kronor)} ${this.renderCancel()}</div>`;
+      case 'succeeded':
+        return html`<div class="view" tabindex="-1">
+          <p part="result" class="result success" role="status" tabindex="-1" data-focus>${t(stateMessage(view.payment.state, 'paid'))}</p>
+        </div>`;
+      case 'failed': {
+        const message =
+          view.reason === 'unsafe-action'
+            ? t('redirect.unsafe')
+            : view.reason === 'kronor'
+              ? t('checkout.error.kronor')
+              : t(stateMessage(view.state, 'failed'));
+        return html`<div class="view" tabindex="-1">
+          <p part="result" class="result failure" role="alert">${message}</p>
+          <button part="retry" class="secondary" type="button" data-focus @click=${() => this.flow.retry()}>${t('common.retry')}</button>
+        </div>`;
+      }
+    }
+  }
+
+  private renderChoose(): TemplateResult {
+    const t = this.i18n.t.bind(this.i18n);
+    const { session, method, busy, payError, canPay } = this.flow;
+    if (!session) return html``;
+    const amount = formatAmount(session.amount, session.currency, this.i18n.tag);
+    return html`<div class="view" tabindex="-1">
+      <p part="amount" class="amount"><span>${t('checkout.total')}</span> <span class="amount-value">${amount}</span></p>
+      <kassa-method-picker
+        exportparts=${PICKER_PARTS}
+        .methods=${session.methods}
+        value=${ifDefined(this.flow.methodId)}
+        group-by=${ifDefined(this.groupBy)}
+        locale=${this.i18n.tag}
+        ?disabled=${busy}
+        data-focus
+        @change=${this.onPickerChange}
+      ></kassa-method-picker>
+      ${method?.fields?.length
+        ? html`<kassa-method-fields
+            exportparts=${FIELDS_PARTS}
+            .method=${method}
+            .values=${this.flow.values}
+            locale=${this.i18n.tag}
+            ?disabled=${busy}
+            @change=${this.onFieldsChange}
+          ></kassa-method-fields>`
+        : nothing}
+      ${payError ? html`<p part="error" class="message error" role="alert">${t(`error.${payError}`)}</p>` : nothing}
+      <button
+        part="pay-button"
+        class="pay"
+        type="button"
+        aria-disabled=${canPay ? 'false' : 'true'}
+        aria-describedby=${ifDefined(method ? undefined : 'pay-hint')}
+        @click=${this.onPay}
+      >
+        ${busy ? t('checkout.paying') : t('checkout.pay', { amount })}
+      </button>
+      ${method ? nothing : html`<p id="pay-hint" class="hint">${t('checkout.choose')}</p>`}
+    </div>`;
+  }
+
+  private renderStatus(reference: string, kronor: KronorWatch | undefined): TemplateResult {
+    return html`<kassa-status
+      exportparts=${STATUS_PARTS}
+      endpoint=${this.endpoint}
+      reference=${reference}
+      .kronor=${kronor}
+      locale=${this.i18n.tag}
+      @kassa-complete=${this.onComplete}
+      @kassa-fail=${this.onFail}
+    ></kassa-status>`;
+  }
+
+  private renderCancel(): TemplateResult {
+    return html`<button part="cancel" class="secondary" type="button" @click=${() => this.flow.cancel()}>${this.i18n.t('common.cancel')}</button>`;
+  }
+
+  private methodName(methodId: string): string {
+    const method = this.session?.methods.find((m) => m.id === methodId);
+    return method ? pickLocalized(method.name, this.i18n.locale) : '';
+  }
+}
+
+/** The message for a final state, or `fallback`'s when the state is not a final one. */
+function stateMessage(state: PaymentState | undefined, fallback: PaymentState): `status.${PaymentState}` {
+  return `status.${state ?? fallback}`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kassa-checkout': KassaCheckout;
+  }
+}

@@ -1,0 +1,452 @@
+/// <reference types="mocha" />
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { loadMessages, translate } from '../../core/i18n.ts';
+import type { MethodField, PaymentMethod } from '../../core/model.ts';
+import { ISSUER_FIELD_KEYS, issuerFields } from '../../providers/hero/issuer.ts';
+import { KRONOR_METHODS } from '../../providers/kronor/methods.ts';
+import './define.ts';
+import { KassaMethodFields, isEmailAddress, isSwedishMobile } from './method-fields.ts';
+
+const CATASTROPHIC = '^(a+)+$';
+
+/** As MilkyPay's pre-request lists a service's fields (labels in en, ru, uk). */
+const MILKY: PaymentMethod = {
+  id: 'milkypay:mobile_uah',
+  provider: 'milkypay',
+  kind: 'mobile',
+  name: { en: 'Mobile money', uk: 'Мобільні гроші' },
+  fields: [
+    {
+      key: 'phone_number',
+      type: 'tel',
+      label: { en: 'Phone number', ru: 'Номер телефона', uk: 'Номер телефону' },
+      hint: { en: 'International format, digits only', uk: 'Міжнародний формат' },
+      example: '380501234567',
+      pattern: '^380[0-9]{9}$',
+      required: true,
+    },
+    { key: 'account_name', type: 'text', label: { en: 'Account name', ru: 'Имя счёта', uk: 'Назва рахунку' }, pattern: CATASTROPHIC, required: false },
+  ],
+};
+
+const SWISH_FIELD: MethodField = KRONOR_METHODS['swish-ecom'].fields![0]!;
+const SWISH: PaymentMethod = { id: 'kronor:swish-ecom', provider: 'kronor', kind: 'mobile', name: { en: 'Swish with mobile number', sv: 'Swish med mobilnummer' }, fields: [{ ...SWISH_FIELD }] };
+/** The same field with no label or hint from the provider: Kassa's own apply. */
+const SWISH_BARE: PaymentMethod = { ...SWISH, fields: [{ key: 'phone', type: 'tel', label: {}, required: true }] };
+const HERO: PaymentMethod = { id: 'hero:pay3x', provider: 'hero', kind: 'installments', name: { en: 'Pay in 3' }, fields: issuerFields(ISSUER_FIELD_KEYS) };
+
+const root = (el: KassaMethodFields) => el.shadowRoot!;
+const inputs = (el: KassaMethodFields) => [...root(el).querySelectorAll<HTMLInputElement>('input')];
+const input = (el: KassaMethodFields, i = 0) => inputs(el)[i]!;
+/** The label's own text, without the "Required" mark. */
+const labelText = (el: KassaMethodFields, i = 0) =>
+  [...input(el, i).labels![0]!.childNodes]
+    .filter((node) => node.nodeType === Node.TEXT_NODE)
+    .map((node) => node.textContent)
+    .join('')
+    .trim();
+const errorOf = (el: KassaMethodFields, i = 0) => {
+  const ids = (input(el, i).getAttribute('aria-describedby') ?? '').split(' ');
+  return ids.map((id) => root(el).getElementById(id)).find((node) => node?.getAttribute('part') === 'error')?.textContent?.trim();
+};
+const hintOf = (el: KassaMethodFields, i = 0) => {
+  const ids = (input(el, i).getAttribute('aria-describedby') ?? '').split(' ');
+  return ids.map((id) => root(el).getElementById(id)).find((node) => node?.getAttribute('part') === 'hint')?.textContent?.trim();
+};
+
+async function fields(method: PaymentMethod | undefined, locale = 'en', values: Record<string, string> = {}) {
+  const el = await fixture<KassaMethodFields>(html`<kassa-method-fields locale=${locale}></kassa-method-fields>`);
+  el.method = method;
+  el.values = values;
+  await el.updateComplete;
+  await aTimeout(0); // a catalogue other than English loads asynchronously
+  await el.updateComplete;
+  return el;
+}
+
+async function typeInto(el: KassaMethodFields, index: number, text: string) {
+  input(el, index).focus();
+  await sendKeys({ type: text });
+  await el.updateComplete;
+}
+
+describe('kassa-method-fields', () => {
+  afterEach(() => {
+    delete (window as unknown as Record<string, unknown>).__kassaPwned;
+  });
+
+  describe('rendering', () => {
+    it('is the registered class', () => {
+      expect(customElements.get('kassa-method-fields')).to.equal(KassaMethodFields);
+    });
+
+    it('renders one labelled input per MilkyPay field, with hint, example and limits', async () => {
+      const el = await fields(MILKY);
+      expect(inputs(el)).to.have.length(2);
+      expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal('Details for Mobile money');
+      expect(labelText(el, 0)).to.equal('Phone number');
+      expect(labelText(el, 1)).to.equal('Account name');
+      const phone = input(el, 0);
+      expect(phone.type).to.equal('tel');
+      expect(phone.name).to.equal('phone_number');
+      expect(phone.placeholder).to.equal('380501234567');
+      expect(phone.maxLength).to.equal(256);
+      expect(phone.autocomplete).to.equal('tel');
+      expect(phone.required).to.equal(true);
+      expect(input(el, 1).required).to.equal(false);
+      expect(hintOf(el, 0)).to.equal('International format, digits only');
+      expect(phone.hasAttribute('aria-invalid')).to.equal(false);
+      // The provider's pattern never reaches the browser's own (unbounded) pattern matching.
+      expect(inputs(el).some((i) => i.hasAttribute('pattern'))).to.equal(false);
+      expect(root(el).querySelectorAll('[part="error"]')).to.have.length(0);
+      const required = phone.labels![0]!.querySelector('.required')!;
+      expect(required.textContent).to.equal('Required');
+      expect(required.getAttribute('aria-hidden')).to.equal('true');
+    });
+
+    it('uses a text input with a numeric keyboard for number fields', async () => {
+      const el = await fields({ ...MILKY, fields: [{ key: 'amount_code', type: 'number', label: { en: 'Code' }, required: true }] });
+      expect(input(el).type).to.equal('text');
+      expect(input(el).inputMode).to.equal('decimal');
+      el.values = { amount_code: '12a' };
+      expect(el.validate()).to.equal(false);
+      el.values = { amount_code: '0012' };
+      expect(el.valid).to.equal(true);
+    });
+
+    it('renders nothing, and is valid, without a method or without fields', async () => {
+      const none = await fields(undefined);
+      expect(root(none).children).to.have.length(0);
+      expect(root(none).querySelector('fieldset')).to.equal(null);
+      expect(none.valid).to.equal(true);
+      expect(none.validate()).to.equal(true);
+      const bare = await fields({ id: 'kronor:swish', provider: 'kronor', kind: 'mobile', name: { en: 'Swish' } });
+      expect(root(bare).querySelector('fieldset')).to.equal(null);
+      expect(bare.valid).to.equal(true);
+    });
+
+    it('shows the values it is given, and keeps only the method\u2019s keys when the method changes', async () => {
+      const el = await fields(MILKY, 'en', { phone_number: '380501234567', stale: 'x' });
+      expect(input(el, 0).value).to.equal('380501234567');
+      el.method = SWISH;
+      el.values = { ...el.values, phone: '0701234567' };
+      await el.updateComplete;
+      expect(el.values).to.deep.equal({ phone: '0701234567' });
+      expect(input(el).value).to.equal('0701234567');
+    });
+
+    it('forgets shown errors when another method is chosen', async () => {
+      const el = await fields(MILKY);
+      el.validate();
+      await el.updateComplete;
+      expect(root(el).querySelectorAll('[part="error"]')).to.have.length(1);
+      el.method = SWISH;
+      await el.updateComplete;
+      expect(root(el).querySelectorAll('[part="error"]')).to.have.length(0);
+      expect(el.valid).to.equal(false);
+    });
+  });
+
+  describe('validation', () => {
+    it('required and empty: validate() shows the error with aria-invalid, links it, focuses the input', async () => {
+      const el = await fields(MILKY);
+      expect(el.valid).to.equal(false);
+      expect(el.validate()).to.equal(false);
+      await el.updateComplete;
+      const phone = input(el, 0);
+      expect(phone.getAttribute('aria-invalid')).to.equal('true');
+      expect(errorOf(el, 0)).to.equal('Please fill in Phone number.');
+      expect(hintOf(el, 0)).to.equal('International format, digits only'); // hint still linked
+      expect(phone.getAttribute('part')).to.equal('input input-invalid');
+      expect(root(el).activeElement).to.equal(phone);
+      // The optional field is fine empty.
+      expect(input(el, 1).hasAttribute('aria-invalid')).to.equal(false);
+    });
+
+    it('validate() focuses the first invalid input, not the first input', async () => {
+      const el = await fields(HERO, 'en', { companyName: 'ACME', addressLine1: '1 rue X', postalCode: '75002', city: 'Paris', email: 'bad', phone: '+33600000000' });
+      expect(el.validate()).to.equal(false);
+      await el.updateComplete;
+      expect(root(el).activeElement).to.equal(input(el, 4));
+      expect(errorOf(el, 4)).to.equal('Enter an email address, e.g. name@example.com.');
+      expect(inputs(el).filter((i) => i.getAttribute('aria-invalid') === 'true')).to.deep.equal([input(el, 4)]);
+    });
+
+    it('pattern mismatch: no error while typing the first time, an error after leaving the field, live after that', async () => {
+      const el = await fields(MILKY);
+      await typeInto(el, 0, '12345');
+      expect(el.values.phone_number).to.equal('12345');
+      expect(errorOf(el, 0)).to.equal(undefined);
+      expect(input(el, 0).hasAttribute('aria-invalid')).to.equal(false);
+      await sendKeys({ press: 'Tab' });
+      await el.updateComplete;
+      expect(errorOf(el, 0)).to.equal('Phone number does not look right.');
+      expect(input(el, 0).getAttribute('aria-invalid')).to.equal('true');
+      input(el, 0).select();
+      await sendKeys({ type: '380501234567' });
+      await el.updateComplete;
+      expect(errorOf(el, 0)).to.equal(undefined); // fixed while typing: the error goes at once
+      expect(el.valid).to.equal(true);
+    });
+
+    it('does not flag a field the shopper only tabbed through', async () => {
+      const el = await fields(MILKY);
+      input(el, 0).focus();
+      await sendKeys({ press: 'Tab' });
+      await el.updateComplete;
+      expect(errorOf(el, 0)).to.equal(undefined);
+      expect(el.valid).to.equal(false);
+    });
+
+    it('a catastrophic provider pattern stays responsive (< 100 ms), does not throw, and is not applied', async () => {
+      const el = await fields(MILKY, 'en', { phone_number: '380501234567' });
+      const evil = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!';
+      const started = performance.now();
+      const field = input(el, 1);
+      field.value = evil;
+      field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+      const valid = el.valid;
+      const validated = el.validate();
+      const took = performance.now() - started;
+      expect(took).to.be.below(100);
+      expect(el.values.account_name).to.equal(evil);
+      expect(valid).to.equal(true);
+      expect(validated).to.equal(true);
+    });
+
+    it('says a value set by code is too long', async () => {
+      const el = await fields(MILKY, 'en', { phone_number: '3'.repeat(300) });
+      expect(el.validate()).to.equal(false);
+      await el.updateComplete;
+      expect(errorOf(el, 0)).to.equal('Phone number is too long.');
+    });
+
+    it('trims a value when the shopper leaves the field, and tests it trimmed', async () => {
+      const el = await fields(SWISH);
+      await typeInto(el, 0, '  070 123 45 67 ');
+      expect(el.valid).to.equal(true);
+      await sendKeys({ press: 'Tab' });
+      await el.updateComplete;
+      expect(el.values.phone).to.equal('070 123 45 67');
+      expect(input(el).value).to.equal('070 123 45 67');
+    });
+
+    it('checks a Swish number as a Swedish mobile: 07XXXXXXXX or 467XXXXXXXX', async () => {
+      for (const good of ['0701234567', '46701234567', '+46 70 123 45 67', '0046701234567', '073-123 45 67']) expect(isSwedishMobile(good), good).to.equal(true);
+      for (const bad of ['0801234567', '070123456', '4670123456', '+4570123456', 'abc']) expect(isSwedishMobile(bad), bad).to.equal(false);
+      const el = await fields(SWISH_BARE, 'en', { phone: '0812345678' });
+      expect(el.validate()).to.equal(false);
+      await el.updateComplete;
+      expect(errorOf(el)).to.equal('Enter a Swedish mobile number, e.g. 0701234567.');
+      el.values = { phone: '46701234567' };
+      await el.updateComplete;
+      expect(el.valid).to.equal(true);
+      expect(errorOf(el)).to.equal(undefined);
+    });
+
+    it('checks e-mail addresses', () => {
+      expect(isEmailAddress('compta@exemple.fr')).to.equal(true);
+      for (const bad of ['compta', 'a@b', 'a b@c.fr', '@c.fr', 'a@.fr']) expect(isEmailAddress(bad), bad).to.equal(false);
+    });
+  });
+
+  describe('known fields', () => {
+    it('gives a Swish number Kassa\u2019s own label, hint and autofill when the provider gives none', async () => {
+      const el = await fields(SWISH_BARE);
+      expect(labelText(el)).to.equal('Mobile number');
+      expect(hintOf(el)).to.equal('The number your Swish app uses, e.g. 0701234567');
+      expect(input(el).autocomplete).to.equal('tel');
+    });
+
+    it('keeps the provider\u2019s own label and hint when it has them in the shopper\u2019s language', async () => {
+      const el = await fields(SWISH);
+      expect(labelText(el)).to.equal('Mobile number for Swish');
+      expect(hintOf(el)).to.equal(SWISH_FIELD.hint!.en);
+    });
+
+    it('gives Hero\u2019s company details autofill tokens, and Kassa labels when the provider has no text', async () => {
+      const bare = { ...HERO, fields: HERO.fields!.map((f) => ({ ...f, label: {} })) };
+      const el = await fields(bare);
+      expect(inputs(el).map((i) => i.getAttribute('autocomplete'))).to.deep.equal(['organization', 'street-address', 'postal-code', 'address-level2', 'email', 'tel']);
+      expect(inputs(el).map((_, i) => labelText(el, i))).to.deep.equal(['Company name', 'Street address', 'Postal code', 'City', 'Email', 'Phone number']);
+      expect(input(el, 4).type).to.equal('email');
+    });
+  });
+
+  describe('events', () => {
+    it('fires change when valid flips while typing and when a value is committed; input events reach the page', async () => {
+      const el = await fields(SWISH_BARE);
+      const changes: Array<{ valid: boolean; phone: string | undefined }> = [];
+      let inputs = 0;
+      document.addEventListener('change', (e) => e.target === el && changes.push({ valid: el.valid, phone: el.values.phone }));
+      el.addEventListener('input', (e) => {
+        expect(e.target).to.equal(el);
+        inputs++;
+      });
+      await typeInto(el, 0, '070123456');
+      expect(changes).to.deep.equal([]); // values changed, valid still false, not committed
+      await sendKeys({ type: '7' });
+      expect(changes).to.deep.equal([{ valid: true, phone: '0701234567' }]);
+      await sendKeys({ press: 'Tab' });
+      expect(changes).to.deep.equal([
+        { valid: true, phone: '0701234567' },
+        { valid: true, phone: '0701234567' },
+      ]);
+      expect(inputs).to.equal(10);
+    });
+
+    it('the change event bubbles and is composed', async () => {
+      const el = await fields(SWISH_BARE);
+      input(el).focus();
+      const event = oneEvent(el, 'change');
+      await sendKeys({ type: '0' });
+      await sendKeys({ press: 'Tab' });
+      const fired = await event;
+      expect(fired.bubbles).to.equal(true);
+      expect(fired.composed).to.equal(true);
+      expect(fired.target).to.equal(el);
+    });
+
+    it('does not fire change for validate() or values set by code', async () => {
+      const el = await fields(SWISH_BARE);
+      let count = 0;
+      el.addEventListener('change', () => count++);
+      el.values = { phone: '0701234567' };
+      await el.updateComplete;
+      el.validate();
+      await aTimeout(10);
+      expect(count).to.equal(0);
+    });
+  });
+
+  describe('server-side field problems', () => {
+    it('reportErrors shows the endpoint\u2019s problem on the field, focuses it, and clears it when edited', async () => {
+      const el = await fields(SWISH_BARE, 'en', { phone: '0701234567' });
+      expect(el.valid).to.equal(true);
+      expect(el.reportErrors({ 'fields.phone': 'fields.phone.error' })).to.equal(true);
+      await el.updateComplete;
+      expect(el.valid).to.equal(false);
+      expect(errorOf(el)).to.equal('Enter a Swedish mobile number, e.g. 0701234567.');
+      expect(root(el).activeElement).to.equal(input(el));
+      await sendKeys({ press: 'End' });
+      await sendKeys({ press: 'Backspace' });
+      await sendKeys({ type: '7' });
+      await el.updateComplete;
+      expect(errorOf(el)).to.equal(undefined);
+      expect(el.valid).to.equal(true);
+    });
+
+    it('reportErrors ignores fields that are not on the form and replaces unknown message keys', async () => {
+      const el = await fields(HERO);
+      expect(el.reportErrors({ 'fields.nope': 'fields.phone.error' })).to.equal(false);
+      expect(el.reportErrors({ city: 'no.such.key' as never })).to.equal(true);
+      await el.updateComplete;
+      expect(errorOf(el, 3)).to.equal('City does not look right.');
+      expect(el.reportErrors({})).to.equal(false);
+      await el.updateComplete;
+      expect(errorOf(el, 3)).to.equal('Please fill in City.'); // its own error stays shown once shown
+    });
+  });
+
+  describe('provider data is untrusted', () => {
+    it('renders a hostile label, hint, example and method name as text; nothing runs', async () => {
+      const hostile = '<img src=x onerror=window.__kassaPwned=1>';
+      const el = await fields({
+        ...MILKY,
+        name: { en: hostile },
+        fields: [{ key: 'x', type: 'text', label: { en: hostile }, hint: { en: hostile }, example: hostile, required: true }],
+      });
+      el.validate();
+      await el.updateComplete;
+      await aTimeout(50);
+      expect(labelText(el)).to.equal(hostile);
+      expect(hintOf(el)).to.equal(hostile);
+      expect(input(el).placeholder).to.equal(hostile);
+      expect(errorOf(el)).to.equal(`Please fill in ${hostile}.`);
+      expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal(`Details for ${hostile}`);
+      expect(root(el).querySelector('img')).to.equal(null);
+      expect((window as unknown as Record<string, unknown>).__kassaPwned).to.equal(undefined);
+    });
+
+    it('skips fields without a key and repeated keys', async () => {
+      const el = await fields({ ...MILKY, fields: [{ key: '', type: 'text', label: { en: 'Empty' }, required: true }, ...MILKY.fields!, MILKY.fields![0]!] });
+      expect(inputs(el)).to.have.length(2);
+    });
+  });
+
+  describe('accessibility (axe)', () => {
+    it('passes with fields', async () => {
+      await expect(await fields(MILKY)).to.be.accessible();
+    });
+    it('passes with every error shown', async () => {
+      const el = await fields(HERO, 'en', { email: 'nope', postalCode: '!' });
+      el.validate();
+      await el.updateComplete;
+      expect(root(el).querySelectorAll('[part="error"]')).to.have.length(6);
+      await expect(el).to.be.accessible();
+    });
+    it('passes when disabled', async () => {
+      const el = await fields(SWISH);
+      el.disabled = true;
+      await el.updateComplete;
+      expect(input(el).matches(':disabled')).to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('localization', () => {
+    it('picks the provider\u2019s Swedish label and Kassa\u2019s Swedish messages with locale="sv"', async () => {
+      const sv = await loadMessages('sv');
+      const el = await fields(SWISH, 'sv', { phone: '0812345678' });
+      await waitUntil(() => labelText(el) === 'Mobilnummer för Swish', 'no Swedish label');
+      expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal(translate(sv, 'fields.legend', { method: 'Swish med mobilnummer' }));
+      el.validate();
+      await el.updateComplete;
+      expect(errorOf(el)).to.equal(sv['fields.phone.error']);
+    });
+
+    it('uses Kassa\u2019s label for a known field when the provider has none in the shopper\u2019s language (Hero in Swedish)', async () => {
+      const sv = await loadMessages('sv');
+      const el = await fields(HERO, 'sv');
+      await waitUntil(() => labelText(el) === sv['fields.companyName'], 'no Swedish Kassa label');
+      expect(labelText(el, 3)).to.equal(sv['fields.city']);
+      expect(labelText(el, 3)).to.not.equal(HERO.fields![3]!.label.en); // not the provider's English
+    });
+
+    it('locale="uk" is not a Kassa language: English throughout, the provider\u2019s English label included', async () => {
+      const el = await fields(MILKY, 'uk');
+      expect(labelText(el)).to.equal('Phone number');
+      expect(hintOf(el)).to.equal('International format, digits only');
+      expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal('Details for Mobile money');
+    });
+
+    it('follows a change of locale', async () => {
+      const el = await fields(SWISH);
+      el.locale = 'sv';
+      await waitUntil(() => labelText(el) === 'Mobilnummer för Swish', 'did not switch');
+      el.locale = 'en';
+      await waitUntil(() => labelText(el) === 'Mobile number for Swish', 'did not switch back');
+    });
+  });
+
+  describe('lifecycle', () => {
+    afterEach(() => document.documentElement.removeAttribute('lang'));
+
+    it('stops following the page language once removed, and resumes when put back', async () => {
+      const el = await fixture<KassaMethodFields>(html`<kassa-method-fields></kassa-method-fields>`);
+      el.method = SWISH;
+      document.documentElement.lang = 'en';
+      await aTimeout(50);
+      await el.updateComplete;
+      expect(labelText(el)).to.equal('Mobile number for Swish');
+      const parent = el.parentNode!;
+      el.remove();
+      document.documentElement.lang = 'sv';
+      await aTimeout(100);
+      expect(labelText(el)).to.equal('Mobile number for Swish');
+      parent.appendChild(el);
+      await waitUntil(() => labelText(el) === 'Mobilnummer för Swish', 'did not resume');
+    });
+  });
+});

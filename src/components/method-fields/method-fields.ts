@@ -1,0 +1,381 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
+import { englishMessages, pickLocalized, type MessageKey } from '../../core/i18n.ts';
+import type { MethodField, PaymentMethod } from '../../core/model.ts';
+import { matchesSafePattern } from '../../core/safe-pattern.ts';
+import { LocaleController } from '../shared/locale-controller.ts';
+import { styles } from './method-fields.styles.ts';
+
+/** Longest value an input takes (`maxlength`); a longer value set by code is reported as too long. */
+export const MAX_FIELD_LENGTH = 256;
+
+/** What Kassa itself knows about a field key: its own label, hint, check and autofill token. */
+interface KnownField {
+  label: MessageKey;
+  hint?: MessageKey;
+  check?: (value: string) => boolean;
+  error?: MessageKey;
+  autocomplete?: string;
+}
+
+/** A Swedish mobile number as Swish takes it: 07XXXXXXXX, 467XXXXXXXX, +467… or 00467…, spaces and dashes allowed. */
+export function isSwedishMobile(value: string): boolean {
+  return /^(?:\+46|0046|46|0)7\d{8}$/.test(value.replace(/[\s-]/g, ''));
+}
+
+/** An e-mail address in the shape every provider accepts: something@host.tld, no spaces. */
+export function isEmailAddress(value: string): boolean {
+  return /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/.test(value);
+}
+
+const isNumber = (value: string): boolean => /^[0-9]+(?:[.,][0-9]+)?$/.test(value);
+
+/**
+ * Kassa's own knowledge of field keys: Kronor's Swish number (`phone` on a Kronor method) and Hero's company details
+ * (`companyName`, `addressLine1`, `postalCode`, `city`, `email`, `phone`).
+ */
+function knownField(key: string, method: PaymentMethod): KnownField | undefined {
+  switch (key) {
+    case 'phone':
+      return method.provider === 'kronor'
+        ? { label: 'fields.phone', hint: 'fields.phone.hint', check: isSwedishMobile, error: 'fields.phone.error', autocomplete: 'tel' }
+        : { label: 'fields.phoneNumber', autocomplete: 'tel' };
+    case 'email':
+      return { label: 'fields.email', autocomplete: 'email' };
+    case 'companyName':
+      return { label: 'fields.companyName', autocomplete: 'organization' };
+    case 'addressLine1':
+      return { label: 'fields.addressLine1', autocomplete: 'street-address' };
+    case 'postalCode':
+      return { label: 'fields.postalCode', autocomplete: 'postal-code' };
+    case 'city':
+      return { label: 'fields.city', autocomplete: 'address-level2' };
+    default:
+      return undefined;
+  }
+}
+
+/** The provider's text in exactly this language (Norwegian under any of its codes), or undefined. */
+function textIn(texts: Record<string, string> | undefined, locale: string): string | undefined {
+  if (!texts || typeof texts !== 'object') return undefined;
+  const text = texts[locale] ?? (locale === 'nb' ? (texts.no ?? texts.nn) : undefined);
+  return typeof text === 'string' && text.trim() ? text : undefined;
+}
+
+interface FieldView {
+  field: MethodField;
+  known: KnownField | undefined;
+}
+
+/**
+ * The inputs a chosen payment method needs: MilkyPay service fields, the Swish number of Kronor's phone flow, Hero's
+ * company details. One labelled input per `method.fields` entry, with hint, placeholder (the provider's example),
+ * autofill tokens and inline validation.
+ *
+ * Labels and hints: the provider's text in the shopper's language when it has one; for keys Kassa knows (`phone` on a
+ * Kronor method = Swish number; `companyName`, `addressLine1`, `postalCode`, `city`, `email`, `phone`) Kassa's own
+ * localized label and hint when the provider has no text in that language; otherwise the provider's text by
+ * `pickLocalized` (its English, then any), and the field key as a last resort. The language is the element's Kassa
+ * locale, so a `locale` Kassa has no catalogue for (`uk`, `ru`) gives English throughout, provider labels included.
+ *
+ * Validation, in order: required (blank = empty); at most 256 characters; Kassa's own check for a known key (Swish:
+ * a Swedish mobile number, 07XXXXXXXX or 467XXXXXXXX); an e-mail shape for `email` inputs; the provider's `pattern`
+ * only through `matchesSafePattern` (a pattern that could backtrack catastrophically is not applied; the provider
+ * checks again); digits for `number` inputs without a pattern. Values are tested trimmed, and trimmed in `values`
+ * when the shopper leaves a field or `validate()` runs. Errors appear when the shopper leaves a field they edited,
+ * or on `validate()`, and from then on follow the typing.
+ *
+ * Server-side problems: when the endpoint answers `invalid-fields` with `field: 'fields.phone'`, call
+ * `reportErrors({'fields.phone': 'fields.phone.error'})` (keys with or without the `fields.` prefix).
+ *
+ * Provider text (labels, hints, examples) is rendered as text only; provider patterns never reach the input's
+ * `pattern` attribute.
+ *
+ * @tag kassa-method-fields
+ * @summary The inputs a chosen payment method needs, with localized labels and inline validation.
+ *
+ * @fires change - `values` changed by the shopper and was committed (they left the field or pressed Enter), or
+ *   `valid` flipped while they typed. A plain `Event` with `bubbles` and `composed`; read `values` and `valid`.
+ *   The inputs' own `input` events (composed) reach the page on every keystroke, with the host as target.
+ *
+ * @csspart fieldset - The fieldset around every input.
+ * @csspart legend - Its legend ("Details for Swish").
+ * @csspart field - One field: label, input, hint and error.
+ * @csspart label - A field's label.
+ * @csspart input - A field's input.
+ * @csspart input-invalid - Also on an input whose error is shown.
+ * @csspart hint - A field's hint.
+ * @csspart error - A field's error message.
+ *
+ * @cssproperty --kassa-color-text - Text colour.
+ * @cssproperty --kassa-color-muted - Hints and the "required" mark.
+ * @cssproperty --kassa-color-background - Input background.
+ * @cssproperty --kassa-color-surface - Surface colour (theme).
+ * @cssproperty --kassa-color-border - Input borders.
+ * @cssproperty --kassa-color-accent - Border of the focused input.
+ * @cssproperty --kassa-color-accent-text - Text on accent (theme).
+ * @cssproperty --kassa-color-error - Error messages and invalid inputs.
+ * @cssproperty --kassa-color-success - Success colour (theme).
+ * @cssproperty --kassa-color-focus - Focus ring.
+ * @cssproperty --kassa-radius - Corner radius.
+ * @cssproperty --kassa-spacing - Spacing unit.
+ * @cssproperty --kassa-font-family - Font.
+ * @cssproperty --kassa-font-size - Base font size.
+ */
+export class KassaMethodFields extends LitElement {
+  static override styles = styles;
+
+  /** The chosen method; its `fields` are rendered. Without fields the element renders nothing and is valid. */
+  @property({ attribute: false }) method: PaymentMethod | undefined;
+
+  /**
+   * The values by field key, updated as the shopper types (as typed; trimmed when they leave a field). When the
+   * method changes, values for keys the new method does not have are dropped.
+   */
+  @property({ attribute: false }) values: Record<string, string> = {};
+
+  /** The language (BCP 47); otherwise the nearest `lang` in the page, then the browser's. */
+  @property({ reflect: true }) locale?: string;
+
+  /** Disables every input (e.g. while a payment is being started). */
+  @property({ type: Boolean, reflect: true }) disabled = false;
+
+  /** Keys whose errors are shown. */
+  @state() private shown: ReadonlySet<string> = new Set();
+  /** Errors reported by the endpoint, until the shopper edits that field. */
+  @state() private serverErrors: Readonly<Record<string, MessageKey>> = {};
+
+  private readonly i18n = new LocaleController(this);
+  /** Keys the shopper edited since the method was set: their errors show once they leave the field. */
+  private edited = new Set<string>();
+  private lastValid = true;
+
+  /** Whether every field's value is acceptable (whether or not errors are shown yet). */
+  get valid(): boolean {
+    return this.views().every((view) => !this.errorFor(view));
+  }
+
+  /** Shows every field's error, focuses the first invalid input, and answers whether all fields are valid. */
+  validate(): boolean {
+    const views = this.views();
+    this.trimValues(views.map((view) => view.field.key));
+    this.shown = new Set(views.map((view) => view.field.key));
+    const firstInvalid = views.findIndex((view) => this.errorFor(view));
+    if (firstInvalid >= 0) this.inputAt(firstInvalid)?.focus();
+    this.lastValid = firstInvalid < 0;
+    return firstInvalid < 0;
+  }
+
+  /**
+   * Shows problems the endpoint found (`invalid-fields` names `field: 'fields.phone'`): field key (with or without
+   * `fields.`) → message key; a message key Kassa does not have becomes the field's usual error. Each stays until
+   * the shopper edits that field; `valid` is false meanwhile. Focuses the first such input. An empty object clears
+   * them. Answers whether any reported field is on this form (if not, show a general message instead).
+   */
+  reportErrors(fieldErrors: Record<string, MessageKey>): boolean {
+    const views = this.views();
+    const errors: Record<string, MessageKey> = {};
+    for (const [path, message] of Object.entries(fieldErrors ?? {})) {
+      const key = path.startsWith('fields.') ? path.slice('fields.'.length) : path;
+      const view = views.find((v) => v.field.key === key);
+      if (!view) continue;
+      errors[key] = typeof message === 'string' && message in englishMessages ? message : (view.known?.error ?? 'fields.error.pattern');
+    }
+    this.serverErrors = errors;
+    this.shown = new Set([...this.shown, ...Object.keys(errors)]);
+    const first = views.findIndex((view) => view.field.key in errors);
+    if (first >= 0) this.inputAt(first)?.focus();
+    this.lastValid = this.valid;
+    return first >= 0;
+  }
+
+  /** Focuses the first input. */
+  override focus(options?: FocusOptions): void {
+    const input = this.inputAt(0);
+    if (input) input.focus(options);
+    else super.focus(options);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // The locale controller reads the attribute before Lit reflects the property: reflect it first.
+    if (changed.has('locale')) syncAttribute(this, 'locale', this.locale);
+    if (changed.has('method')) {
+      const previous = changed.get('method') as PaymentMethod | undefined;
+      if (previous?.id !== this.method?.id || previous === undefined) {
+        this.shown = new Set();
+        this.serverErrors = {};
+        this.edited = new Set();
+      }
+      const keys = new Set(this.views().map((view) => view.field.key));
+      const values = this.values ?? {};
+      if (Object.keys(values).some((key) => !keys.has(key))) {
+        this.values = Object.fromEntries(Object.entries(values).filter(([key]) => keys.has(key)));
+      }
+    }
+    if (changed.has('method') || changed.has('values')) this.lastValid = this.valid;
+  }
+
+  protected override render(): TemplateResult | typeof nothing {
+    const views = this.views();
+    if (!this.method || !views.length) return nothing;
+    const methodName = pickLocalized(this.method.name, this.i18n.locale);
+    return html`
+      <fieldset part="fieldset" class="fieldset" ?disabled=${this.disabled} @input=${this.onInput} @change=${this.onChange} @focusout=${this.onFocusout}>
+        <legend part="legend" class="legend">${this.i18n.t('fields.legend', { method: methodName })}</legend>
+        ${views.map((view, index) => this.renderField(view, index))}
+      </fieldset>
+    `;
+  }
+
+  private renderField(view: FieldView, index: number): TemplateResult {
+    const { field, known } = view;
+    const id = `field-${index}`;
+    const label = this.labelFor(view);
+    const hint = this.hintFor(view);
+    const error = this.shown.has(field.key) ? this.errorFor(view) : undefined;
+    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+    const autocomplete = known?.autocomplete ?? (field.type === 'tel' ? 'tel' : field.type === 'email' ? 'email' : undefined);
+    return html`
+      <div part="field" class="field">
+        <label part="label" class="label" for=${id}>
+          ${label}${field.required ? html` <span class="required" aria-hidden="true">${this.i18n.t('fields.required')}</span>` : nothing}
+        </label>
+        <input
+          part=${error ? 'input input-invalid' : 'input'}
+          class="input"
+          id=${id}
+          name=${field.key}
+          data-index=${index}
+          type=${field.type === 'tel' || field.type === 'email' ? field.type : 'text'}
+          inputmode=${field.type === 'number' ? 'decimal' : nothing}
+          maxlength=${MAX_FIELD_LENGTH}
+          placeholder=${field.example ?? nothing}
+          autocomplete=${autocomplete ?? nothing}
+          ?required=${field.required}
+          aria-invalid=${error ? 'true' : nothing}
+          aria-describedby=${describedBy || nothing}
+          .value=${live(this.values?.[field.key] ?? '')}
+        />
+        ${hint ? html`<p part="hint" class="hint" id="${id}-hint">${hint}</p>` : nothing}
+        ${error ? html`<p part="error" class="error" id="${id}-error">${this.i18n.t(error, { field: label })}</p>` : nothing}
+      </div>
+    `;
+  }
+
+  /** The method's usable fields: string keys, first of each key. */
+  private views(): FieldView[] {
+    const method = this.method;
+    const fields = method && Array.isArray(method.fields) ? method.fields : [];
+    const seen = new Set<string>();
+    const views: FieldView[] = [];
+    for (const field of fields) {
+      if (!field || typeof field.key !== 'string' || !field.key || seen.has(field.key)) continue;
+      seen.add(field.key);
+      views.push({ field, known: knownField(field.key, method!) });
+    }
+    return views;
+  }
+
+  private labelFor({ field, known }: FieldView): string {
+    const locale = this.i18n.locale;
+    if (known && !textIn(field.label, locale)) return this.i18n.t(known.label);
+    return pickLocalized(field.label, locale).trim() || field.key;
+  }
+
+  private hintFor({ field, known }: FieldView): string {
+    const locale = this.i18n.locale;
+    if (known?.hint && !textIn(field.hint, locale)) return this.i18n.t(known.hint);
+    return pickLocalized(field.hint, locale).trim();
+  }
+
+  /** The message key of a field's current problem, or undefined when its value is acceptable. */
+  private errorFor({ field, known }: FieldView): MessageKey | undefined {
+    const server = this.serverErrors[field.key];
+    if (server) return server;
+    const raw = this.values?.[field.key];
+    const value = typeof raw === 'string' ? raw.trim() : '';
+    if (!value) return field.required ? 'fields.error.required' : undefined;
+    if (value.length > MAX_FIELD_LENGTH) return 'fields.error.tooLong';
+    if (known?.check && !known.check(value)) return known.error ?? 'fields.error.pattern';
+    if ((field.type === 'email' || field.key === 'email') && !isEmailAddress(value)) return 'fields.email.error';
+    if (field.pattern && !matchesSafePattern(field.pattern, value)) return 'fields.error.pattern';
+    if (field.type === 'number' && !field.pattern && !isNumber(value)) return 'fields.error.pattern';
+    return undefined;
+  }
+
+  private inputAt(index: number): HTMLInputElement | null {
+    return this.renderRoot.querySelector<HTMLInputElement>(`input[data-index="${index}"]`);
+  }
+
+  private viewOf(target: EventTarget | null): { view: FieldView; input: HTMLInputElement } | undefined {
+    if (!(target instanceof HTMLInputElement)) return undefined;
+    const view = this.views()[Number(target.dataset.index)];
+    return view ? { view, input: target } : undefined;
+  }
+
+  private onInput = (event: Event): void => {
+    const found = this.viewOf(event.target);
+    if (!found) return;
+    const key = found.view.field.key;
+    this.edited.add(key);
+    if (key in this.serverErrors) {
+      const { [key]: _cleared, ...rest } = this.serverErrors;
+      this.serverErrors = rest;
+    }
+    this.values = { ...this.values, [key]: found.input.value };
+    const valid = this.valid;
+    if (valid !== this.lastValid) {
+      this.lastValid = valid;
+      this.fireChange();
+    }
+  };
+
+  /** The input's own `change` (the shopper committed a value): trim it and tell the page. */
+  private onChange = (event: Event): void => {
+    const found = this.viewOf(event.target);
+    if (!found) return;
+    this.trimValues([found.view.field.key]);
+    this.lastValid = this.valid;
+    this.fireChange();
+  };
+
+  private onFocusout = (event: FocusEvent): void => {
+    const found = this.viewOf(event.target);
+    if (!found || !this.edited.has(found.view.field.key) || this.shown.has(found.view.field.key)) return;
+    this.shown = new Set([...this.shown, found.view.field.key]);
+  };
+
+  private trimValues(keys: readonly string[]): void {
+    const values = this.values ?? {};
+    const trimmed = { ...values };
+    let changed = false;
+    for (const key of keys) {
+      const value = values[key];
+      if (typeof value === 'string' && value !== value.trim()) {
+        trimmed[key] = value.trim();
+        changed = true;
+      }
+    }
+    if (changed) this.values = trimmed;
+  }
+
+  private fireChange(): void {
+    this.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+  }
+}
+
+/** Sets or removes an attribute to match a property, so the locale controller sees it in this same update. */
+function syncAttribute(element: Element, name: string, value: string | undefined): void {
+  if (value) {
+    if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+  } else if (element.hasAttribute(name)) {
+    element.removeAttribute(name);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kassa-method-fields': KassaMethodFields;
+  }
+}

@@ -1,0 +1,262 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { pickLocalized, type MessageKey } from '../../core/i18n.ts';
+import { PROVIDER_NAMES, isProviderName, type MethodKind, type PaymentMethod } from '../../core/model.ts';
+import { safeImageUrl } from '../../core/url-safety.ts';
+import { LocaleController } from '../shared/locale-controller.ts';
+import { styles } from './method-picker.styles.ts';
+
+/** The order groups appear in when grouped by kind; a kind the endpoint invents later falls into `other`. */
+export const KIND_ORDER: readonly MethodKind[] = ['card', 'wallet', 'mobile', 'bank', 'invoice', 'installments', 'health', 'other'];
+
+/** How the picker groups methods: by what they are (`kind`) or by who handles them (`provider`). */
+export type MethodGrouping = 'kind' | 'provider';
+
+interface MethodGroup {
+  key: string;
+  label: MessageKey;
+  methods: Array<{ method: PaymentMethod; index: number }>;
+}
+
+/**
+ * An accessible radio group of payment methods from every provider, grouped by kind or provider, localized, with
+ * logos.
+ *
+ * Keyboard (as native radios): one tab stop (the checked method, or the first); ArrowDown/ArrowRight and
+ * ArrowUp/ArrowLeft move to the next/previous method across groups, wrapping, and select it (left/right swap in
+ * right-to-left text); Home/End go to the first/last method and select it; Space selects the focused method.
+ *
+ * Accessibility tree: one `radiogroup` named by `picker.label` ("Payment method") holds every method, so there is one
+ * tab stop and arrow keys cross groups, as native radios sharing one `name` do across fieldsets; each visible group
+ * is a `group` named by its visible label ("Cards", "Wallets" …); each method is a `radio` whose accessible name is
+ * the method's name. Logos are decorative (`alt=""`): the name is right beside them, and an alt text would only make
+ * screen readers say the name twice ("Swish logo Swish").
+ *
+ * Method names and logos come from the providers and are untrusted: names are rendered as text, in the shopper's
+ * language by `pickLocalized`; a logo is shown only when `safeImageUrl` accepts it, and is loaded without a referrer.
+ * Methods whose provider is not one of Kassa's, or whose id repeats an earlier one, are left out.
+ *
+ * @tag kassa-method-picker
+ * @summary Choose a payment method: an accessible radio group, grouped, localized, with logos.
+ *
+ * @fires change - The shopper selected another method (click, Space, arrow keys, Home/End); read the new id from
+ *   `value`. A plain `Event` with `bubbles` and `composed`; not fired when `value` is set by code.
+ *
+ * @csspart radiogroup - The radio group holding every group of methods.
+ * @csspart group - One group of methods.
+ * @csspart group-label - A group's visible label.
+ * @csspart method - One method (role `radio`).
+ * @csspart method-checked - Also on the method that is checked (`::part()` cannot test attributes).
+ * @csspart logo - A method's logo image.
+ * @csspart name - A method's name.
+ * @csspart empty - The message shown when there is no method.
+ *
+ * @cssproperty --kassa-color-text - Text colour.
+ * @cssproperty --kassa-color-muted - Group labels.
+ * @cssproperty --kassa-color-background - A method's background.
+ * @cssproperty --kassa-color-surface - The checked method's background.
+ * @cssproperty --kassa-color-border - Borders.
+ * @cssproperty --kassa-color-accent - The checked method's border and radio dot.
+ * @cssproperty --kassa-color-accent-text - Text on accent (theme).
+ * @cssproperty --kassa-color-error - Error colour (theme).
+ * @cssproperty --kassa-color-success - Success colour (theme).
+ * @cssproperty --kassa-color-focus - Focus ring.
+ * @cssproperty --kassa-radius - Corner radius.
+ * @cssproperty --kassa-spacing - Spacing unit.
+ * @cssproperty --kassa-font-family - Font.
+ * @cssproperty --kassa-font-size - Base font size.
+ */
+export class KassaMethodPicker extends LitElement {
+  static override styles = styles;
+
+  /** The methods to offer, as the endpoint's session lists them. Within a group they keep this order. */
+  @property({ attribute: false }) methods: PaymentMethod[] = [];
+
+  /** The selected method's id (`kronor:swish`); `''` when none. A value matching no method checks nothing. */
+  @property() value = '';
+
+  /** Group by `kind` (cards, wallets, …; the default) or by `provider`. Groups come in a fixed order. */
+  @property({ attribute: 'group-by' }) groupBy: MethodGrouping = 'kind';
+
+  /** The language (BCP 47); otherwise the nearest `lang` in the page, then the browser's. */
+  @property({ reflect: true }) locale?: string;
+
+  /** Nothing can be selected; the methods are shown dimmed and leave the tab order. */
+  @property({ type: Boolean, reflect: true }) disabled = false;
+
+  @state() private brokenLogos: ReadonlySet<string> = new Set();
+
+  private readonly i18n = new LocaleController(this);
+  private groups: MethodGroup[] = [];
+  private ordered: PaymentMethod[] = [];
+
+  /** Focuses the tab stop: the checked method, or the first. */
+  override focus(options?: FocusOptions): void {
+    const radio = this.radioAt(this.tabStopIndex());
+    if (radio && !this.disabled) radio.focus(options);
+    else super.focus(options);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // The locale controller reads the attribute before Lit reflects the property: reflect it first.
+    if (changed.has('locale')) syncAttribute(this, 'locale', this.locale);
+    if (changed.has('methods') || changed.has('groupBy')) this.regroup();
+  }
+
+  protected override render(): TemplateResult {
+    if (!this.ordered.length) return html`<p part="empty" class="empty">${this.i18n.t('picker.empty')}</p>`;
+    const tabStop = this.tabStopIndex();
+    return html`
+      <div
+        part="radiogroup"
+        class="picker"
+        role="radiogroup"
+        aria-label=${this.i18n.t('picker.label')}
+        aria-disabled=${this.disabled ? 'true' : nothing}
+        @keydown=${this.onKeydown}
+        @click=${this.onClick}
+      >
+        ${this.groups.map(
+          (group, g) => html`
+            <div part="group" class="group" role="group" aria-labelledby="group-${g}">
+              <div part="group-label" class="group-label" id="group-${g}">${this.i18n.t(group.label)}</div>
+              ${group.methods.map(({ method, index }) => this.renderMethod(method, index, index === tabStop))}
+            </div>
+          `,
+        )}
+      </div>
+    `;
+  }
+
+  private renderMethod(method: PaymentMethod, index: number, tabStop: boolean): TemplateResult {
+    const checked = method.id === this.value;
+    const logo = safeImageUrl(method.logo);
+    return html`
+      <div
+        part=${checked ? 'method method-checked' : 'method'}
+        class="method"
+        role="radio"
+        data-index=${index}
+        aria-checked=${checked ? 'true' : 'false'}
+        aria-disabled=${this.disabled ? 'true' : nothing}
+        tabindex=${tabStop && !this.disabled ? 0 : -1}
+      >
+        <span class="dot" aria-hidden="true"></span>
+        ${logo && !this.brokenLogos.has(logo)
+          ? html`<img part="logo" class="logo" src=${logo} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" @error=${() => this.logoFailed(logo)} />`
+          : nothing}
+        <span part="name" class="name">${pickLocalized(method.name, this.i18n.locale)}</span>
+      </div>
+    `;
+  }
+
+  private regroup(): void {
+    const list = Array.isArray(this.methods) ? this.methods : [];
+    const seen = new Set<string>();
+    const usable = list.filter((m) => {
+      if (!m || typeof m.id !== 'string' || !m.id || seen.has(m.id) || !isProviderName(m.provider)) return false;
+      seen.add(m.id);
+      return true;
+    });
+    const byProvider = this.groupBy === 'provider';
+    const keys: readonly string[] = byProvider ? PROVIDER_NAMES : KIND_ORDER;
+    const buckets = new Map<string, PaymentMethod[]>(keys.map((key) => [key, []]));
+    for (const method of usable) {
+      const key = byProvider ? method.provider : KIND_ORDER.includes(method.kind) ? method.kind : 'other';
+      buckets.get(key)!.push(method);
+    }
+    let index = 0;
+    this.groups = [];
+    for (const [key, methods] of buckets) {
+      if (!methods.length) continue;
+      const label = (byProvider ? `picker.provider.${key}` : `picker.group.${key}`) as MessageKey;
+      this.groups.push({ key, label, methods: methods.map((method) => ({ method, index: index++ })) });
+    }
+    this.ordered = this.groups.flatMap((group) => group.methods.map((entry) => entry.method));
+  }
+
+  private tabStopIndex(): number {
+    const checked = this.ordered.findIndex((m) => m.id === this.value);
+    return checked >= 0 ? checked : 0;
+  }
+
+  private radioAt(index: number): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>(`[role="radio"][data-index="${index}"]`);
+  }
+
+  private indexOf(target: EventTarget | null): number | undefined {
+    const radio = target instanceof Element ? target.closest('[role="radio"]') : null;
+    const index = radio ? Number(radio.getAttribute('data-index')) : NaN;
+    return Number.isInteger(index) && index >= 0 && index < this.ordered.length ? index : undefined;
+  }
+
+  private onClick = (event: MouseEvent): void => {
+    const index = this.indexOf(event.target);
+    if (index === undefined || this.disabled) return;
+    this.choose(index);
+  };
+
+  private onKeydown = (event: KeyboardEvent): void => {
+    if (this.disabled || event.altKey || event.ctrlKey || event.metaKey) return;
+    const count = this.ordered.length;
+    const current = this.indexOf(event.target) ?? this.tabStopIndex();
+    const rtl = this.matches(':dir(rtl)');
+    let next: number;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = current + 1;
+        break;
+      case 'ArrowUp':
+        next = current - 1;
+        break;
+      case 'ArrowRight':
+        next = rtl ? current - 1 : current + 1;
+        break;
+      case 'ArrowLeft':
+        next = rtl ? current + 1 : current - 1;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = count - 1;
+        break;
+      case ' ':
+        next = current;
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    this.choose((next + count) % count);
+  };
+
+  /** The shopper's choice: focus it, check it, and tell the page when the value changed. */
+  private choose(index: number): void {
+    const method = this.ordered[index];
+    if (!method) return;
+    this.radioAt(index)?.focus();
+    if (method.id === this.value) return;
+    this.value = method.id;
+    this.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+  }
+
+  private logoFailed(url: string): void {
+    this.brokenLogos = new Set([...this.brokenLogos, url]);
+  }
+}
+
+/** Sets or removes an attribute to match a property, so the locale controller sees it in this same update. */
+function syncAttribute(element: Element, name: string, value: string | undefined): void {
+  if (value) {
+    if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+  } else if (element.hasAttribute(name)) {
+    element.removeAttribute(name);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kassa-method-picker': KassaMethodPicker;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Gives an element its language: its own `locale` or `lang` attribute, then the nearest `lang` in the page (across
+ * shadow roots), then the browser's languages. Follows changes of the page's `lang` while connected and loads each
+ * catalogue only when first used.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { chooseLocale, englishMessages, loadMessages, translate, type Locale, type MessageKey, type Messages } from '../../core/i18n.ts';
+
+export class LocaleController implements ReactiveController {
+  locale: Locale = 'en';
+  /** The BCP 47 tag for Intl formatting (keeps the page's region, e.g. `de-CH`). */
+  tag = 'en';
+  private messages: Messages = englishMessages;
+  private observer: MutationObserver | undefined;
+  private key = '';
+
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement & { locale?: string }) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.observer = new MutationObserver(() => this.resolve());
+    this.observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+    this.resolve();
+  }
+
+  hostDisconnected(): void {
+    this.observer?.disconnect();
+    this.observer = undefined;
+  }
+
+  /** Before each update: the element's own attributes may have changed. */
+  hostUpdate(): void {
+    this.resolve();
+  }
+
+  t(key: MessageKey, params?: Record<string, string | number>): string {
+    return translate(this.messages, key, params);
+  }
+
+  private resolve(): void {
+    const chosen = chooseLocale([
+      // The property first: set from code, it is current before Lit reflects it to the attribute.
+      this.host.locale,
+      this.host.getAttribute('locale'),
+      this.host.getAttribute('lang'),
+      nearestLang(this.host),
+      document.documentElement.lang,
+      ...(navigator.languages ?? [navigator.language]),
+    ]);
+    const key = `${chosen.locale}|${chosen.tag}`;
+    if (key === this.key) return;
+    this.key = key;
+    this.tag = chosen.tag;
+    void loadMessages(chosen.locale).then((messages) => {
+      if (this.key !== key) return; // a newer choice won
+      this.locale = chosen.locale;
+      this.messages = messages;
+      this.host.requestUpdate();
+    });
+  }
+}
+
+/** The `lang` of the closest ancestor that has one, crossing shadow-root boundaries. */
+function nearestLang(element: Element): string | undefined {
+  let node: Node | null = element.parentNode;
+  while (node) {
+    if (node instanceof Element && node.hasAttribute('lang')) return node.getAttribute('lang') ?? undefined;
+    node = node instanceof ShadowRoot ? node.host : node.parentNode;
+  }
+  return undefined;
+}

@@ -1,0 +1,87 @@
+/**
+ * The browser's client for the merchant's Kassa endpoint (`POST /session`, `POST /payments`, `GET /payments/{ref}`).
+ * Every failure becomes an `EndpointError` with a problem code the elements turn into a localized message; the raw
+ * answer is never shown.
+ */
+import type { PaymentResponse, PaymentView, SessionResponse } from './model.ts';
+import { problemCode, type ProblemCode } from './problems.ts';
+
+export type EndpointErrorCode = ProblemCode | 'network' | 'generic';
+
+export class EndpointError extends Error {
+  constructor(
+    readonly code: EndpointErrorCode,
+    readonly status: number,
+    /** The field at fault, for validation problems (`fields.phone`). */
+    readonly field?: string,
+  ) {
+    super(code);
+    this.name = 'EndpointError';
+  }
+}
+
+/** `/kassa` + `/session`, resolved against the page (the endpoint may be relative or on another origin). */
+export function endpointUrl(endpoint: string, path: string): string {
+  return new URL(`${endpoint.replace(/\/+$/, '')}${path}`, document.baseURI).href;
+}
+
+async function call<T>(url: string, init: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, credentials: 'same-origin', headers: { accept: 'application/json', ...init.headers } });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new EndpointError('network', 0);
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  if (response.ok && body && typeof body === 'object') return body as T;
+  const problem = (body ?? {}) as { type?: unknown; field?: unknown };
+  throw new EndpointError(problemCode(problem.type) ?? 'generic', response.status, typeof problem.field === 'string' ? problem.field : undefined);
+}
+
+export function openSession(endpoint: string, order: string, options: { locale?: string; signal?: AbortSignal } = {}): Promise<SessionResponse> {
+  const body: Record<string, string> = { order };
+  if (options.locale) body.locale = options.locale;
+  return call(endpointUrl(endpoint, '/session'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: options.signal,
+  });
+}
+
+export interface StartPaymentInput {
+  token: string;
+  method: string;
+  fields?: Record<string, string>;
+  /** One per click: a retry of the same click sends the same key, so the shopper never pays twice. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+export function startPayment(endpoint: string, input: StartPaymentInput): Promise<PaymentResponse> {
+  return call(endpointUrl(endpoint, '/payments'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': input.idempotencyKey },
+    body: JSON.stringify({ token: input.token, method: input.method, ...(input.fields ? { fields: input.fields } : {}) }),
+    signal: input.signal,
+  });
+}
+
+export function readPayment(endpoint: string, reference: string, signal?: AbortSignal): Promise<PaymentView> {
+  return call(endpointUrl(endpoint, `/payments/${encodeURIComponent(reference)}`), { method: 'GET', signal });
+}
+
+export function paymentEventsUrl(endpoint: string, reference: string): string {
+  return endpointUrl(endpoint, `/payments/${encodeURIComponent(reference)}/events`);
+}
+
+/** A fresh idempotency key for one click. */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}

@@ -1,0 +1,85 @@
+/**
+ * Kassa's languages: English, Swedish, Danish, Norwegian Bokmål, Finnish, Icelandic, German, French and Polish.
+ * English ships with every element; each other catalogue is its own chunk, loaded only when a page uses it.
+ */
+import en, { type MessageKey, type Messages } from './locales/en.ts';
+
+export type { MessageKey, Messages };
+
+export const LOCALES = ['en', 'sv', 'da', 'nb', 'fi', 'is', 'de', 'fr', 'pl'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Explicit loaders, so bundlers make one chunk per language and nothing else is ever fetched. */
+const LOADERS: Record<Exclude<Locale, 'en'>, () => Promise<{ default: Partial<Messages> }>> = {
+  sv: () => import('./locales/sv.ts'),
+  da: () => import('./locales/da.ts'),
+  nb: () => import('./locales/nb.ts'),
+  fi: () => import('./locales/fi.ts'),
+  is: () => import('./locales/is.ts'),
+  de: () => import('./locales/de.ts'),
+  fr: () => import('./locales/fr.ts'),
+  pl: () => import('./locales/pl.ts'),
+};
+
+/** Norwegian is written `no`, `nb` or `nn` in the wild; Kassa's Norwegian is Bokmål. */
+const ALIASES: Record<string, Locale> = { no: 'nb', nn: 'nb' };
+
+/** The catalogue for a BCP 47 tag (`sv-SE` → `sv`), or undefined when Kassa does not have that language. */
+export function supportedLocale(tag: string | null | undefined): Locale | undefined {
+  if (!tag) return undefined;
+  const language = tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  if ((LOCALES as readonly string[]).includes(language)) return language as Locale;
+  return ALIASES[language];
+}
+
+/**
+ * The first tag Kassa has a catalogue for, from most to least specific: the element's own `locale`/`lang`, the
+ * nearest `lang` in the page, then the browser's languages; English when none matches. Returns the catalogue code
+ * and the tag to format numbers with (the page's own, so `de-CH` keeps Swiss number formats).
+ */
+export function chooseLocale(candidates: ReadonlyArray<string | null | undefined>): { locale: Locale; tag: string } {
+  for (const candidate of candidates) {
+    const locale = supportedLocale(candidate);
+    if (locale && candidate) return { locale, tag: safeTag(candidate) ?? locale };
+  }
+  return { locale: 'en', tag: 'en' };
+}
+
+function safeTag(tag: string): string | undefined {
+  try {
+    return Intl.getCanonicalLocales(tag.replace('_', '-'))[0];
+  } catch {
+    return undefined;
+  }
+}
+
+const cache = new Map<Locale, Promise<Messages>>([['en', Promise.resolve(en)]]);
+
+/** The whole catalogue for a locale; keys a translation lacks fall back to English. */
+export function loadMessages(locale: Locale): Promise<Messages> {
+  let messages = cache.get(locale);
+  if (!messages) {
+    messages = LOADERS[locale as Exclude<Locale, 'en'>]()
+      .then((module) => ({ ...en, ...module.default }))
+      .catch(() => en);
+    cache.set(locale, messages);
+  }
+  return messages;
+}
+
+export const englishMessages: Messages = en;
+
+/** Fills `{name}` placeholders; values are plain text (rendered by Lit as text, never as HTML). */
+export function translate(messages: Messages, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * A provider's localized text (MilkyPay's `name.{en,ru,uk}`), picked by the same rule: the locale, then English,
+ * then whatever language it has.
+ */
+export function pickLocalized(texts: Record<string, string> | undefined, locale: string): string {
+  if (!texts) return '';
+  const language = locale.toLowerCase().split('-')[0]!;
+  return texts[language] ?? (language === 'nb' ? (texts.no ?? texts.nn) : undefined) ?? texts.en ?? Object.values(texts)[0] ?? '';
+}

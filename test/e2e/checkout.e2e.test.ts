@@ -1,0 +1,130 @@
+/**
+ * The whole checkout in real Chromium, leaving the page as a shopper does: the demo shop's checkout page (served
+ * with a strict Content-Security-Policy and Trusted Types) → pick a method → pay → the sandbox's hosted page →
+ * back on the return page, where only `<kassa-status>` shows the final state. Driven from Node with
+ * playwright-core, since a test page cannot follow its own navigation away (TOOLCHAIN.md).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startDemo, type RunningDemo } from '../../demo/server.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
+import { callControl } from '../../sandbox/testing.ts';
+
+/** Hosted-page button per outcome; `expire` has no button, so it is preset through the control API. */
+const OUTCOMES = [
+  { outcome: 'pay', button: /^(Pay|Approve)$/, shown: /Payment complete/ },
+  { outcome: 'decline', button: /^Decline$/, shown: /declined/ },
+  { outcome: 'cancel', button: /^Cancel$/, shown: /cancelled/ },
+  { outcome: 'expire', button: undefined, shown: /expired/ },
+] as const;
+
+interface Flow {
+  provider: string;
+  order: string;
+  /** The method's radio, by its accessible name, inside the provider's group. */
+  group: string;
+  method: RegExp;
+  /** Outcomes this provider has: hi.health, WhenThen and Kronor's MobilePay have no expiry of their own. */
+  outcomes: ReadonlyArray<(typeof OUTCOMES)[number]['outcome']>;
+}
+
+const FLOWS: Flow[] = [
+  { provider: 'hero', order: 'DEMO-EUR', group: 'Hero', method: /Pay in full/, outcomes: ['pay', 'decline', 'cancel', 'expire'] },
+  { provider: 'milkypay', order: 'DEMO-EUR', group: 'MilkyPay', method: /^Payment card/, outcomes: ['pay', 'decline', 'cancel', 'expire'] },
+  { provider: 'hidirect', order: 'DEMO-EUR', group: 'hi.health', method: /hi\.health/, outcomes: ['pay', 'decline', 'cancel'] },
+  { provider: 'whenthen', order: 'DEMO-EUR', group: 'WhenThen', method: /^Card/, outcomes: ['pay', 'decline', 'cancel'] },
+  { provider: 'kronor', order: 'DEMO-DKK', group: 'Kronor', method: /MobilePay/, outcomes: ['pay', 'decline', 'cancel'] },
+];
+
+
+describe('checkout end to end in Chromium', () => {
+  let sandbox: RunningSandbox;
+  let demo: RunningDemo;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    sandbox = await startSandbox();
+    demo = await startDemo({ sandboxUrl: sandbox.url });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await demo?.close();
+    await sandbox?.close();
+  });
+
+  async function openCheckout(order: string): Promise<Page> {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${demo.url}/checkout.html?order=${order}&group=provider`);
+    return page;
+  }
+
+  for (const flow of FLOWS) {
+    for (const { outcome, button, shown } of OUTCOMES.filter((o) => flow.outcomes.includes(o.outcome))) {
+      it(`${flow.provider}: ${outcome} on the hosted page → the return page shows it`, async () => {
+        await callControl(sandbox.url, 'POST', '/reset');
+        if (!button) await callControl(sandbox.url, 'POST', '/outcomes', { provider: flow.provider, outcome });
+        const page = await openCheckout(flow.order);
+        try {
+          await page.getByRole('group', { name: flow.group }).getByRole('radio', { name: flow.method }).click();
+          await page.getByRole('button', { name: /^Pay / }).click();
+          await page.waitForURL((url) => url.origin === sandbox.url || url.pathname === '/return.html');
+          if (button) await page.getByRole('button', { name: button }).click();
+          await page.waitForURL((url) => url.pathname === '/return.html', { timeout: 10_000 });
+          assert.match(new URL(page.url()).searchParams.get('kassa_payment') ?? '', /^kp_/);
+          await page.getByRole('status').filter({ hasText: shown }).waitFor({ timeout: 10_000 });
+          const { payments } = await callControl(sandbox.url, 'GET', `/payments?provider=${flow.provider}`);
+          assert.equal(payments.length, 1, 'one provider payment');
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  }
+
+  it('Swish: QR shown, the phone approves, the status flips to paid without a reload', async () => {
+    await callControl(sandbox.url, 'POST', '/reset');
+    const page = await openCheckout('DEMO-SEK');
+    try {
+      await page.getByRole('radio', { name: /^Swish$/ }).click();
+      await page.getByRole('button', { name: /^Pay / }).click();
+      await page.getByRole('img', { name: /QR code/ }).waitFor();
+      const checkoutUrl = page.url();
+      const phone = await browser.newPage();
+      await phone.goto(`${sandbox.url}/kronor/swish/phone`);
+      await phone.getByRole('link', { name: /499,00 SEK|499\.00 SEK/ }).first().click();
+      await phone.getByRole('button', { name: /^Approve$/ }).click();
+      await phone.close();
+      await page.getByRole('status').filter({ hasText: /Payment complete/ }).waitFor({ timeout: 10_000 });
+      assert.equal(page.url(), checkoutUrl, 'no navigation');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a double click on pay makes one payment', async () => {
+    await callControl(sandbox.url, 'POST', '/reset');
+    const page = await openCheckout('DEMO-EUR');
+    try {
+      await page.getByRole('group', { name: 'hi.health' }).getByRole('radio').first().click();
+      await page.getByRole('button', { name: /^Pay / }).dblclick();
+      await page.waitForURL((url) => url.origin === sandbox.url);
+      const { payments } = await callControl(sandbox.url, 'GET', '/payments?provider=hidirect');
+      assert.equal(payments.length, 1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('ran every page under the strict policy with no violation and no page error', () => {
+    assert.deepEqual(demo.cspReports, []);
+    assert.deepEqual(pageErrors, []);
+  });
+});
