@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { useSandbox } from '../sandbox/testing.ts';
@@ -31,4 +33,20 @@ describe('README sandbox examples', () => {
       assert.doesNotMatch(stdout, /"errors"\s*:/);
     });
   }
+});
+
+describe('README element reference', () => {
+  it('matches custom-elements.json, which matches the classes', async () => {
+    // cem writes its --outdir relative to the project, so a scratch folder under node_modules/.cache.
+    const dir = await mkdtemp('node_modules/.cache-kassa-cem-');
+    try {
+      await run('npx', ['cem', 'analyze', '--litelement', '--globs', 'src/components/**/*.ts', '--exclude', 'src/components/**/*.test.ts', '--outdir', dir], { timeout: 60_000 });
+      const fresh = JSON.parse(readFileSync(join(dir, 'custom-elements.json'), 'utf8'));
+      const committed = JSON.parse(readFileSync(new URL('../custom-elements.json', import.meta.url), 'utf8'));
+      assert.deepEqual(committed, fresh, 'custom-elements.json is out of date: run `npm run analyze`');
+      await run('node', ['scripts/elements-reference.mjs', '--check']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -66,6 +66,27 @@ describe('checkout end to end in Chromium', () => {
     return page;
   }
 
+  it('reports a Trusted Types violation on the demo pages (so "no report" below means something)', async () => {
+    const page = await openCheckout('DEMO-EUR');
+    try {
+      // A string assigned to innerHTML is exactly what the policy forbids; Kassa's own code never does it.
+      await page.evaluate(() => {
+        try {
+          document.body.insertAdjacentHTML('beforeend', '<b>not allowed</b>');
+        } catch {
+          // refused by Trusted Types, as it must be
+        }
+      });
+      const deadline = Date.now() + 5_000;
+      while (!demo.cspReports.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(demo.cspReports.length > 0, 'the violation was reported');
+      assert.match(JSON.stringify(demo.cspReports[0]), /trusted-types|require-trusted-types-for/);
+    } finally {
+      await page.close();
+      demo.cspReports.length = 0;
+    }
+  });
+
   for (const flow of FLOWS) {
     for (const { outcome, button, shown } of OUTCOMES.filter((o) => flow.outcomes.includes(o.outcome))) {
       it(`${flow.provider}: ${outcome} on the hosted page → the return page shows it`, async () => {

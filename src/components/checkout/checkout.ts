@@ -31,6 +31,7 @@ const STATUS_PARTS = 'status, icon: status-icon, message: status-message, amount
  * `define.ts` registers them with it (the class itself registers nothing). Their events (`kassa-status-change`, `kassa-complete`, `kassa-fail`, and `kassa-error` from a
  * refused redirect) bubble out of this element as they are; it adds none of its own for them.
  *
+ * @tag kassa-checkout
  * @summary Drop-in checkout: session → method → fields → pay → redirect / QR / app → live status → result.
  *
  * @fires kassa-method-change - `KassaMethodChangeEvent` when the shopper chooses another method (`method`).
