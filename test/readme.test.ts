@@ -41,8 +41,10 @@ describe('README element reference', () => {
     const dir = await mkdtemp('node_modules/.cache-kassa-cem-');
     try {
       await run('npx', ['cem', 'analyze', '--litelement', '--globs', 'src/components/**/*.ts', '--exclude', 'src/components/**/*.test.ts', '--outdir', dir], { timeout: 60_000 });
-      const fresh = JSON.parse(readFileSync(join(dir, 'custom-elements.json'), 'utf8'));
-      const committed = JSON.parse(readFileSync(new URL('../custom-elements.json', import.meta.url), 'utf8'));
+      // The analyzer lists modules in file-system order, which differs between machines: compare by path.
+      const byPath = (m: { modules: Array<{ path: string }> }) => m.modules.sort((a, b) => a.path.localeCompare(b.path));
+      const fresh = byPath(JSON.parse(readFileSync(join(dir, 'custom-elements.json'), 'utf8')));
+      const committed = byPath(JSON.parse(readFileSync(new URL('../custom-elements.json', import.meta.url), 'utf8')));
       assert.deepEqual(committed, fresh, 'custom-elements.json is out of date: run `npm run analyze`');
       await run('node', ['scripts/elements-reference.mjs', '--check']);
     } finally {
