@@ -212,7 +212,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
       const problem = toProblem(error);
       // A provider that de-duplicates by reference can safely be asked again with the same key; for the others an
       // unanswered create may have happened, so the same key keeps answering this problem and never pays twice.
-      const retryable = problem.code === 'provider-unavailable' && adapter && adapter.name !== 'hero' && adapter.name !== 'hidirect';
+      const retryable = problem.code === 'provider-unavailable' && adapter?.createIsIdempotent === true;
       const transient = problem.code === 'rate-limited' || problem.code === 'internal';
       if (retryable || transient) await config.store.finishIdempotency(key, null, 0);
       else await config.store.finishIdempotency(key, problemParts(problem), config.paymentTtlSeconds * 1000);

@@ -107,6 +107,12 @@ export interface ProviderAdapter {
   readonly name: ProviderName;
   /** Hosts the shopper may be sent to for this provider and environment (exact host names, with port if any). */
   readonly redirectHosts: readonly string[];
+  /**
+   * Whether asking the provider to create the same payment twice makes one payment (Kronor's reference check,
+   * MilkyPay's reference_id, WhenThen's X-Idempotency-Key). When false (Hero, hi.health) a create that went
+   * unanswered may still have happened, so the endpoint never asks again for the same click.
+   */
+  readonly createIsIdempotent: boolean;
   /** The methods for an order; the endpoint caches the answer per provider and `methodsCacheKey`. */
   listMethods(order: ResolvedOrder, signal: AbortSignal): Promise<PaymentMethod[]>;
   /** What the cached method list depends on besides the provider (default: the currency). */

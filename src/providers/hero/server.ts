@@ -104,6 +104,7 @@ export function heroEndpoints(config: HeroConfig, sandboxUrl: string): Endpoints
 class HeroAdapter implements ProviderAdapter {
   readonly name = PROVIDER;
   readonly redirectHosts: readonly string[];
+  readonly createIsIdempotent = false;
   private readonly endpoints: Endpoints;
   private readonly headers: Record<string, string>;
 

@@ -62,6 +62,7 @@ function createHidirectAdapter(config: ResolvedHidirectConfig, deps: ProviderDep
   return {
     name: PROVIDER,
     redirectHosts: [new URL(urls.checkout).host],
+    createIsIdempotent: false,
 
     async listMethods(order: ResolvedOrder): Promise<PaymentMethod[]> {
       // Amount limits are left to the endpoint: the list is cached per currency, not per amount.

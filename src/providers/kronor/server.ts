@@ -83,6 +83,7 @@ interface KronorPaymentData extends Record<string, unknown> {
 class KronorAdapter implements ProviderAdapter {
   readonly name = PROVIDER;
   readonly redirectHosts: readonly string[];
+  readonly createIsIdempotent = true;
   private readonly endpoints: Endpoints;
   private readonly merchantHeaders: Record<string, string>;
   private readonly enabled: readonly KronorMethodCode[];

@@ -60,6 +60,7 @@ function createMilkypayAdapter(config: MilkypayConfig, deps: ProviderDeps): Prov
   return {
     name: PROVIDER,
     redirectHosts: endpoints.redirectHosts,
+    createIsIdempotent: true,
 
     async listMethods(order: ResolvedOrder, signal: AbortSignal): Promise<PaymentMethod[]> {
       // The pre-request does not filter by amount (the endpoint does, by min/max), so the list is cached per currency.

@@ -70,6 +70,7 @@ export const whenthenProvider: ProviderModule<WhenthenConfig> = {
 class WhenthenAdapter implements ProviderAdapter {
   readonly name = PROVIDER;
   readonly redirectHosts: readonly string[];
+  readonly createIsIdempotent = true;
   private readonly endpoints: WhenthenEndpoints;
   private readonly authorization: Record<string, string>;
 
