@@ -1,18 +1,20 @@
 /**
- * The demo shop's server: the Kassa endpoint mounted at `/kassa` on `node:http`, next to the shop's pages.
- * `startDemo()` is what `npm start` and the tests run.
+ * The demo shop's server: the Kassa endpoint mounted at `/kassa` on `node:http`, next to the shop's pages — the
+ * product page and cart (`/`), the checkout (`/checkout.html`), the return page (`/return.html`) and the React 19
+ * example (`/react/`) — their scripts and styles (`/static/`, from demo/public/) and the script-tag bundle
+ * (`/assets/`, from dist/). `startDemo()` is what `npm start` and the tests run.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import type { KassaConfig } from '../src/server/config.ts';
+import { OrderRefused, type KassaConfig } from '../src/server/config.ts';
 import { createKassaHandler } from '../src/server/handler.ts';
 import { createNodeListener } from '../src/server/node.ts';
-import { CURRENCIES, PRODUCTS } from './catalogue.ts';
+import { cartReference, CURRENCIES, PRODUCTS, resolveDemoOrder, type DemoCurrency } from './catalogue.ts';
 import { demoKassaConfig } from './config.ts';
-import { checkoutPage, contentSecurityPolicy, DEMO_CSS, returnPage } from './pages.ts';
+import { checkoutPage, contentSecurityPolicy, messagePage, returnPage, shopPage, withSandboxPanel, type PageContext } from './pages.ts';
 
 export interface DemoOptions {
   port?: number;
@@ -43,24 +45,35 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const config = demoKassaConfig({ sandboxUrl: options.sandboxUrl, shopUrl: url, allowedOrigins: options.allowedOrigins });
   const kassa = createNodeListener(createKassaHandler({ ...config, ...options.overrides }));
 
+  const context: PageContext = { sandboxUrl: options.sandboxUrl };
+
   server.on('request', (req, res) => {
-    const path = new URL(req.url ?? '/', url).pathname;
+    const address = new URL(req.url ?? '/', url);
+    const path = address.pathname;
     if (path === '/kassa' || path.startsWith('/kassa/')) return void kassa(req, res);
-    if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      return void res.end(indexPage(url, options.sandboxUrl));
-    }
-    if (req.method === 'GET' && path === '/checkout.html') {
-      const query = new URL(req.url ?? '/', url).searchParams;
-      return void sendPage(res, checkoutPage(query.get('order') ?? 'DEMO-EUR', query.get('lang'), query.get('group')), options.sandboxUrl);
-    }
-    if (req.method === 'GET' && path === '/return.html') return void sendPage(res, returnPage(), options.sandboxUrl);
-    if (req.method === 'GET' && path === '/assets/demo.css') {
-      res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' });
-      return void res.end(DEMO_CSS);
-    }
-    if (req.method === 'GET' && path.startsWith('/assets/')) return void serveAsset(res, path.slice('/assets/'.length));
     if (req.method === 'POST' && path === '/csp-report') return void collectReport(req, res, cspReports);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end('Method not allowed');
+    }
+    if (path === '/favicon.ico') return void res.writeHead(204).end();
+    if (path === '/' || path === '/index.html') return void sendPage(res, shopPage(context), options.sandboxUrl);
+    if (path === '/cart/checkout') return void checkoutCart(res, address.searchParams, context);
+    if (path === '/checkout.html') {
+      const query = address.searchParams;
+      const order = query.get('order') ?? 'DEMO-EUR';
+      const page = checkoutPage(context, order, query.get('lang'), query.get('group'), orderLines(order));
+      return void sendPage(res, page, options.sandboxUrl);
+    }
+    if (path === '/return.html') return void sendPage(res, returnPage(context), options.sandboxUrl);
+    if (path === '/react') {
+      res.writeHead(301, { location: '/react/' });
+      return void res.end();
+    }
+    if (path === '/react/' || path === '/react/index.html') return void serveReactPage(res, context);
+    if (path.startsWith('/react/')) return void serveFile(res, REACT_DIST, path.slice('/react/'.length));
+    if (path.startsWith('/static/')) return void serveFile(res, PUBLIC, path.slice('/static/'.length));
+    if (path.startsWith('/assets/')) return void serveFile(res, DIST, path.slice('/assets/'.length), 'Not built: run `npm run build`.');
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Not found');
   });
@@ -76,16 +89,33 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   };
 }
 
-function indexPage(url: string, sandboxUrl: string): string {
-  const products = PRODUCTS.map((p) => `<li>${p.name} (<code>${p.sku}</code>)</li>`).join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Kassa demo shop</title></head><body>
-<h1>Kassa demo shop</h1>
-<p>The Kassa endpoint is mounted at <code>${url}/kassa</code> (try <a href="/kassa/health">/kassa/health</a>), against the sandbox at
-<a href="${sandboxUrl}/_sandbox/">${sandboxUrl}</a>.</p>
-<p>Orders: <code>DEMO-EUR</code>, <code>DEMO-SEK</code>, <code>DEMO-DKK</code>, <code>DEMO-NOK</code>, <code>DEMO-PLN</code>, or a cart
-<code>CART-&lt;${CURRENCIES.join('|')}&gt;-&lt;sku&gt;.&lt;qty&gt;</code> of:</p><ul>${products}</ul>
-<pre>curl -s -X POST ${url}/kassa/session -H 'content-type: application/json' -d '{"order":"DEMO-EUR"}'</pre>
-</body></html>`;
+/**
+ * `/cart/checkout?currency=SEK&mug=2&tote=1`: the cart form's quantities become the order reference the checkout
+ * page opens (`cartReference`); the endpoint's `resolveOrder` prices it. The browser never sends an amount.
+ */
+function checkoutCart(res: ServerResponse, query: URLSearchParams, context: PageContext): void {
+  const currency = query.get('currency') as DemoCurrency;
+  const items = PRODUCTS.map((p) => ({ sku: p.sku, quantity: Number(query.get(p.sku) ?? 0) })).filter((i) => i.quantity !== 0);
+  const reference = CURRENCIES.includes(currency) && items.length ? cartReference(currency, items) : '';
+  try {
+    resolveDemoOrder(reference);
+  } catch (error) {
+    if (!(error instanceof OrderRefused)) throw error;
+    res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(context.sandboxUrl) });
+    return void res.end(messagePage(context, 'Nothing to check out', 'The cart is empty, or holds a quantity the shop does not sell (1 to 20 of each product).'));
+  }
+  // Grouped by provider: the demo is about telling the five apart.
+  res.writeHead(303, { location: `/checkout.html?order=${encodeURIComponent(reference)}&group=provider` });
+  res.end();
+}
+
+/** What the order holds, in words, for the checkout page ("2 × Kassa mug"); nothing for an unknown order. */
+function orderLines(reference: string): string[] | undefined {
+  try {
+    return resolveDemoOrder(reference).lines?.map((line) => `${line.quantity} × ${line.name}`);
+  } catch {
+    return undefined;
+  }
 }
 
 function sendPage(res: ServerResponse, html: string, sandboxUrl: string): void {
@@ -94,12 +124,19 @@ function sendPage(res: ServerResponse, html: string, sandboxUrl: string): void {
 }
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
+const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
+const REACT_DIST = fileURLToPath(new URL('./react/dist/', import.meta.url));
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+};
 
-/** The built script-tag bundle (`npm run build`) and its chunks, from dist/. */
-async function serveAsset(res: ServerResponse, name: string): Promise<void> {
-  const path = normalize(join(DIST, name));
-  if (!path.startsWith(DIST) || !(extname(path) in TYPES)) {
+/** A file under `dir` (no way out of it), for the types above; 404 otherwise. */
+async function serveFile(res: ServerResponse, dir: string, name: string, missing = 'Not found'): Promise<void> {
+  const path = normalize(join(dir, name));
+  if (!path.startsWith(dir) || !(extname(path) in TYPES)) {
     res.writeHead(404).end();
     return;
   }
@@ -108,8 +145,20 @@ async function serveAsset(res: ServerResponse, name: string): Promise<void> {
     res.writeHead(200, { 'content-type': TYPES[extname(path)]!, 'access-control-allow-origin': '*' });
     res.end(body);
   } catch {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not built: run `npm run build`.');
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(missing);
   }
+}
+
+/** `/react/`: the React 19 example (demo/react/, built by Vite into demo/react/dist/) under the same policy. */
+async function serveReactPage(res: ServerResponse, context: PageContext): Promise<void> {
+  let html: string;
+  try {
+    html = await readFile(join(REACT_DIST, 'index.html'), 'utf8');
+  } catch {
+    res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(context.sandboxUrl) });
+    return void res.end(messagePage(context, 'React example not built', '`npm start` builds it (or: npx vite build -c demo/react/vite.config.ts).'));
+  }
+  sendPage(res, withSandboxPanel(html, context), context.sandboxUrl);
 }
 
 function collectReport(req: IncomingMessage, res: ServerResponse, reports: unknown[]): void {

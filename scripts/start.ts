@@ -1,7 +1,9 @@
 /**
- * `npm start`: the sandbox on 127.0.0.1:${KASSA_SANDBOX_PORT:-4010} and the demo shop with the endpoint at `/kassa`
- * on 127.0.0.1:${KASSA_DEMO_PORT:-4000}; prints one URL to open.
+ * `npm start`: builds dist/kassa.js and the React example when they are missing or older than their sources, then
+ * starts the sandbox on 127.0.0.1:${KASSA_SANDBOX_PORT:-4010} and the demo shop with the endpoint at `/kassa` on
+ * 127.0.0.1:${KASSA_DEMO_PORT:-4000}; prints one URL to open (the shop links to everything else).
  */
+import { ensureBundle, ensureReactExample } from '../demo/build.ts';
 import { startDemo } from '../demo/server.ts';
 import { startSandbox } from '../sandbox/server.ts';
 
@@ -14,10 +16,15 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
-const sandbox = await startSandbox({ port: port('KASSA_SANDBOX_PORT', 4010) });
+const sandboxPort = port('KASSA_SANDBOX_PORT', 4010);
+const demoPort = port('KASSA_DEMO_PORT', 4000);
+await ensureBundle(console.log);
+await ensureReactExample(console.log);
+
+const sandbox = await startSandbox({ port: sandboxPort });
 const allowedOrigins = (process.env.KASSA_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-const demo = await startDemo({ port: port('KASSA_DEMO_PORT', 4000), sandboxUrl: sandbox.url, allowedOrigins });
-console.log(`Kassa demo shop: ${demo.url}/   (endpoint ${demo.url}/kassa, sandbox ${sandbox.url}/_sandbox/)`);
+const demo = await startDemo({ port: demoPort, sandboxUrl: sandbox.url, allowedOrigins });
+console.log(`Kassa demo shop: ${demo.url}/`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
