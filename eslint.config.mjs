@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '**/dist/', 'lib/', 'storybook-static/', 'custom-elements.json'] },
+  { ignores: ['node_modules/', '**/dist/', 'lib/', 'storybook-static/', '.storybook/public/', 'custom-elements.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node, ...globals.browser } } },

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -39,6 +39,8 @@ describe('README element reference', () => {
   it('matches custom-elements.json, which matches the classes', async () => {
     // cem writes its --outdir relative to the project, so a scratch folder under node_modules/.cache.
     const dir = await mkdtemp('node_modules/.cache-kassa-cem-');
+    // The analyzer also writes its output path into package.json ("customElements"): put the file back afterwards.
+    const packageJson = readFileSync(new URL('../package.json', import.meta.url));
     try {
       await run('npx', ['cem', 'analyze', '--litelement', '--globs', 'src/components/**/*.ts', '--exclude', 'src/components/**/*.test.ts', '--outdir', dir], { timeout: 60_000 });
       // The analyzer lists modules in file-system order, which differs between machines: compare by path.
@@ -48,6 +50,7 @@ describe('README element reference', () => {
       assert.deepEqual(committed, fresh, 'custom-elements.json is out of date: run `npm run analyze`');
       await run('node', ['scripts/elements-reference.mjs', '--check']);
     } finally {
+      writeFileSync(new URL('../package.json', import.meta.url), packageJson);
       await rm(dir, { recursive: true, force: true });
     }
   });
