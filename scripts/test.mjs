@@ -1,6 +1,7 @@
 /**
- * `npm test`: type check, lint, the Node tests (sandbox, server, providers, core) and the browser tests (elements,
- * in Chromium through web-test-runner). `--node` or `--browser` runs one half. Exits non-zero when anything fails.
+ * `npm test`: type check, lint, the Node tests (sandbox, server, providers, core), the browser tests (elements,
+ * in Chromium through web-test-runner) and the stories as tests (Storybook play functions, vitest browser mode).
+ * `--node` or `--browser` runs one half. Exits non-zero when anything fails.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -62,5 +63,9 @@ if (only !== 'browser' && nodeTests.length) {
 }
 if (only !== 'node' && browserTests.length) {
   run(`browser tests (${browserTests.length} files, Chromium at ${chrome})`, 'npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], env);
+}
+if (only !== 'node') {
+  // Every Storybook story's play function (and an axe check) in Chromium: vitest.config.ts.
+  run('stories as tests (Storybook, vitest browser mode)', 'npx', ['vitest', 'run', '--project', 'stories'], env);
 }
 console.log('\n✔ all tests passed');

@@ -5,11 +5,9 @@
  * playwright-core, since a test page cannot follow its own navigation away (TOOLCHAIN.md).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startDemo, type RunningDemo } from '../../demo/server.ts';
-import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
+import { describe, it } from 'node:test';
 import { callControl } from '../../sandbox/testing.ts';
+import { useShopInBrowser } from './harness.ts';
 
 /** Hosted-page button per outcome; `expire` has no button, so it is preset through the control API. */
 const OUTCOMES = [
@@ -39,32 +37,9 @@ const FLOWS: Flow[] = [
 
 
 describe('checkout end to end in Chromium', () => {
-  let sandbox: RunningSandbox;
-  let demo: RunningDemo;
-  let browser: Browser;
-  const pageErrors: string[] = [];
+  const shop = useShopInBrowser();
 
-  before(async () => {
-    sandbox = await startSandbox();
-    demo = await startDemo({ sandboxUrl: sandbox.url });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-    await sandbox?.close();
-  });
-
-  async function openCheckout(order: string): Promise<Page> {
-    const page = await browser.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${demo.url}/checkout.html?order=${order}&group=provider`);
-    return page;
-  }
+  const openCheckout = (order: string) => shop.open(`/checkout.html?order=${order}&group=provider`);
 
   it('reports a Trusted Types violation on the demo pages (so "no report" below means something)', async () => {
     const page = await openCheckout('DEMO-EUR');
@@ -78,30 +53,30 @@ describe('checkout end to end in Chromium', () => {
         }
       });
       const deadline = Date.now() + 5_000;
-      while (!demo.cspReports.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      assert.ok(demo.cspReports.length > 0, 'the violation was reported');
-      assert.match(JSON.stringify(demo.cspReports[0]), /trusted-types|require-trusted-types-for/);
+      while (!shop.demo.cspReports.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(shop.demo.cspReports.length > 0, 'the violation was reported');
+      assert.match(JSON.stringify(shop.demo.cspReports[0]), /trusted-types|require-trusted-types-for/);
     } finally {
       await page.close();
-      demo.cspReports.length = 0;
+      shop.demo.cspReports.length = 0;
     }
   });
 
   for (const flow of FLOWS) {
     for (const { outcome, button, shown } of OUTCOMES.filter((o) => flow.outcomes.includes(o.outcome))) {
       it(`${flow.provider}: ${outcome} on the hosted page → the return page shows it`, async () => {
-        await callControl(sandbox.url, 'POST', '/reset');
-        if (!button) await callControl(sandbox.url, 'POST', '/outcomes', { provider: flow.provider, outcome });
+        await callControl(shop.sandbox.url, 'POST', '/reset');
+        if (!button) await callControl(shop.sandbox.url, 'POST', '/outcomes', { provider: flow.provider, outcome });
         const page = await openCheckout(flow.order);
         try {
           await page.getByRole('group', { name: flow.group }).getByRole('radio', { name: flow.method }).click();
           await page.getByRole('button', { name: /^Pay / }).click();
-          await page.waitForURL((url) => url.origin === sandbox.url || url.pathname === '/return.html');
+          await page.waitForURL((url) => url.origin === shop.sandbox.url || url.pathname === '/return.html');
           if (button) await page.getByRole('button', { name: button }).click();
           await page.waitForURL((url) => url.pathname === '/return.html', { timeout: 10_000 });
           assert.match(new URL(page.url()).searchParams.get('kassa_payment') ?? '', /^kp_/);
           await page.getByRole('status').filter({ hasText: shown }).waitFor({ timeout: 10_000 });
-          const { payments } = await callControl(sandbox.url, 'GET', `/payments?provider=${flow.provider}`);
+          const { payments } = await callControl(shop.sandbox.url, 'GET', `/payments?provider=${flow.provider}`);
           assert.equal(payments.length, 1, 'one provider payment');
         } finally {
           await page.close();
@@ -111,15 +86,15 @@ describe('checkout end to end in Chromium', () => {
   }
 
   it('Swish: QR shown, the phone approves, the status flips to paid without a reload', async () => {
-    await callControl(sandbox.url, 'POST', '/reset');
+    await callControl(shop.sandbox.url, 'POST', '/reset');
     const page = await openCheckout('DEMO-SEK');
     try {
       await page.getByRole('radio', { name: /^Swish$/ }).click();
       await page.getByRole('button', { name: /^Pay / }).click();
       await page.getByRole('img', { name: /QR code/ }).waitFor();
       const checkoutUrl = page.url();
-      const phone = await browser.newPage();
-      await phone.goto(`${sandbox.url}/kronor/swish/phone`);
+      const phone = await shop.browser.newPage();
+      await phone.goto(`${shop.sandbox.url}/kronor/swish/phone`);
       await phone.getByRole('link', { name: /499,00 SEK|499\.00 SEK/ }).first().click();
       await phone.getByRole('button', { name: /^Approve$/ }).click();
       await phone.close();
@@ -131,13 +106,13 @@ describe('checkout end to end in Chromium', () => {
   });
 
   it('a double click on pay makes one payment', async () => {
-    await callControl(sandbox.url, 'POST', '/reset');
+    await callControl(shop.sandbox.url, 'POST', '/reset');
     const page = await openCheckout('DEMO-EUR');
     try {
       await page.getByRole('group', { name: 'hi.health' }).getByRole('radio').first().click();
       await page.getByRole('button', { name: /^Pay / }).dblclick();
-      await page.waitForURL((url) => url.origin === sandbox.url);
-      const { payments } = await callControl(sandbox.url, 'GET', '/payments?provider=hidirect');
+      await page.waitForURL((url) => url.origin === shop.sandbox.url);
+      const { payments } = await callControl(shop.sandbox.url, 'GET', '/payments?provider=hidirect');
       assert.equal(payments.length, 1);
     } finally {
       await page.close();
@@ -145,7 +120,7 @@ describe('checkout end to end in Chromium', () => {
   });
 
   it('ran every page under the strict policy with no violation and no page error', () => {
-    assert.deepEqual(demo.cspReports, []);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(shop.demo.cspReports, []);
+    assert.deepEqual(shop.pageErrors, []);
   });
 });

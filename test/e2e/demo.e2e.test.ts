@@ -6,44 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { ensureBundle } from '../../demo/build.ts';
-import { startDemo, type RunningDemo } from '../../demo/server.ts';
-import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
+import type { Page } from 'playwright-core';
 import { callControl } from '../../sandbox/testing.ts';
+import { useShopInBrowser } from './harness.ts';
 
 describe('demo shop end to end in Chromium', () => {
-  let sandbox: RunningSandbox;
-  let demo: RunningDemo;
-  let browser: Browser;
-  const pageErrors: string[] = [];
-
-  before(async () => {
-    // `npm test` builds dist/ before the Node tests; alone, this test builds it when it is missing.
-    if (!existsSync(new URL('../../dist/kassa.js', import.meta.url))) await ensureBundle();
-    sandbox = await startSandbox();
-    demo = await startDemo({ sandboxUrl: sandbox.url });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-    await sandbox?.close();
-  });
-
-  /** A page in a fresh browser context, so each test starts with an empty cart. */
-  async function open(path: string): Promise<Page> {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    await page.goto(`${demo.url}${path}`);
-    return page;
-  }
+  const shop = useShopInBrowser({ prepare: async () => {
+      // `npm test` builds dist/ before the Node tests; alone, this test builds it when it is missing.
+      if (!existsSync(new URL('../../dist/kassa.js', import.meta.url))) await ensureBundle();
+    } });
+  const open = (path: string) => shop.open(path);
 
   const total = (page: Page) => page.locator('[data-cart-total]');
   /** Text with Intl's no-break spaces made plain, to compare with literals ("SEK 398.00"). */
@@ -75,7 +49,7 @@ describe('demo shop end to end in Chromium', () => {
   });
 
   it('SEK: two products → checkout shows the cart total → Swish approved on the phone → paid', async () => {
-    await callControl(sandbox.url, 'POST', '/reset');
+    await callControl(shop.sandbox.url, 'POST', '/reset');
     const page = await open('/');
     try {
       await add(page, 'Kassa mug');
@@ -92,13 +66,13 @@ describe('demo shop end to end in Chromium', () => {
       await page.getByRole('radio', { name: /^Swish$/ }).click();
       await page.getByRole('button', { name: /^Pay / }).click();
       await page.getByRole('img', { name: /QR code/ }).waitFor();
-      const phone = await browser.newPage();
-      await phone.goto(`${sandbox.url}/kronor/swish/phone`);
+      const phone = await shop.browser.newPage();
+      await phone.goto(`${shop.sandbox.url}/kronor/swish/phone`);
       await phone.getByRole('link', { name: /398[.,]00 SEK/ }).click();
       await phone.getByRole('button', { name: /^Approve$/ }).click();
       await phone.close();
       await page.getByRole('status').filter({ hasText: /Payment complete/ }).waitFor({ timeout: 10_000 });
-      const { payments } = await callControl(sandbox.url, 'GET', '/payments?provider=kronor');
+      const { payments } = await callControl(shop.sandbox.url, 'GET', '/payments?provider=kronor');
       assert.equal(payments.length, 1);
       assert.equal(payments[0].amount, 16900 + 22900);
     } finally {
@@ -107,7 +81,7 @@ describe('demo shop end to end in Chromium', () => {
   });
 
   it('EUR: hi.health hosted page → the return page shows paid, and the cart is emptied', async () => {
-    await callControl(sandbox.url, 'POST', '/reset');
+    await callControl(shop.sandbox.url, 'POST', '/reset');
     const page = await open('/');
     try {
       await add(page, 'Hoodie');
@@ -118,7 +92,7 @@ describe('demo shop end to end in Chromium', () => {
       assert.equal(await checkoutAmount(page).textContent(), cartTotal);
       await page.getByRole('radio', { name: /hi\.health/ }).click();
       await page.getByRole('button', { name: /^Pay / }).click();
-      await page.waitForURL((url) => url.origin === sandbox.url);
+      await page.waitForURL((url) => url.origin === shop.sandbox.url);
       await page.getByRole('button', { name: /^(Pay|Approve)$/ }).click();
       await page.waitForURL((url) => url.pathname === '/return.html', { timeout: 10_000 });
       await page.getByRole('status').filter({ hasText: /Payment complete/ }).waitFor({ timeout: 10_000 });
@@ -132,7 +106,7 @@ describe('demo shop end to end in Chromium', () => {
   });
 
   it('the footer panel drives the sandbox: a failing provider, the next payment declined, dropped Kronor connections', async () => {
-    await callControl(sandbox.url, 'POST', '/reset');
+    await callControl(shop.sandbox.url, 'POST', '/reset');
     const page = await open('/checkout.html?order=DEMO-EUR');
     try {
       const panel = page.locator('footer');
@@ -153,7 +127,7 @@ describe('demo shop end to end in Chromium', () => {
       await page.getByRole('button', { name: /^Pay / }).click();
       await page.waitForURL((url) => url.pathname === '/return.html', { timeout: 10_000 });
       await page.getByRole('status').filter({ hasText: /declined/ }).waitFor({ timeout: 10_000 });
-      const { payments } = await callControl(sandbox.url, 'GET', '/payments?provider=hidirect');
+      const { payments } = await callControl(shop.sandbox.url, 'GET', '/payments?provider=hidirect');
       assert.equal(payments.length, 1, 'the failed start made no payment');
     } finally {
       await page.close();
@@ -162,16 +136,16 @@ describe('demo shop end to end in Chromium', () => {
 
   it('refuses to check out an empty cart or one it does not sell', async () => {
     for (const query of ['currency=EUR&mug=0', 'currency=USD&mug=1', 'currency=EUR&mug=21', 'currency=EUR&mug=-1', 'currency=EUR&mug=1.5']) {
-      const response = await fetch(`${demo.url}/cart/checkout?${query}`, { redirect: 'manual' });
+      const response = await fetch(`${shop.demo.url}/cart/checkout?${query}`, { redirect: 'manual' });
       assert.equal(response.status, 400, query);
     }
-    const ok = await fetch(`${demo.url}/cart/checkout?currency=PLN&hoodie=2&mug=1`, { redirect: 'manual' });
+    const ok = await fetch(`${shop.demo.url}/cart/checkout?currency=PLN&hoodie=2&mug=1`, { redirect: 'manual' });
     assert.equal(ok.status, 303);
     assert.equal(ok.headers.get('location'), '/checkout.html?order=CART-PLN-mug.1-hoodie.2&group=provider');
   });
 
   it('ran every page under the strict policy with no violation and no page error', () => {
-    assert.deepEqual(demo.cspReports, []);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(shop.demo.cspReports, []);
+    assert.deepEqual(shop.pageErrors, []);
   });
 });

@@ -4,51 +4,21 @@
  * `onkassa-…` props. The page is built with Vite first when it is missing or older than its sources.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { ensureReactExample } from '../../demo/build.ts';
-import { startDemo, type RunningDemo } from '../../demo/server.ts';
-import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
+import type { Page } from 'playwright-core';
 import { callControl } from '../../sandbox/testing.ts';
+import { useShopInBrowser } from './harness.ts';
 
 describe('the React 19 example in Chromium', () => {
-  let sandbox: RunningSandbox;
-  let demo: RunningDemo;
-  let browser: Browser;
-  const pageErrors: string[] = [];
-
-  before(async () => {
-    await ensureReactExample();
-    sandbox = await startSandbox();
-    demo = await startDemo({ sandboxUrl: sandbox.url });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-    await sandbox?.close();
-  });
-
-  async function open(path: string): Promise<Page> {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`${page.url()}: console: ${message.text()}`);
-    });
-    await page.goto(`${demo.url}${path}`);
-    return page;
-  }
+  const shop = useShopInBrowser({ prepare: ensureReactExample, consoleErrors: true });
+  const open = (path: string) => shop.open(path);
 
   const log = (page: Page) => page.getByRole('log');
   const logged = (page: Page, text: string | RegExp) => log(page).getByRole('listitem').filter({ hasText: text }).first().waitFor();
 
   it('shows the methods; picking and paying with Swish logs the events; the session is read back through a ref', async () => {
-    await callControl(sandbox.url, 'POST', '/reset');
+    await callControl(shop.sandbox.url, 'POST', '/reset');
     const page = await open('/react/');
     try {
       // React set `order` (DEMO-SEK) and `group-by`: the methods come grouped by provider.
@@ -62,8 +32,8 @@ describe('the React 19 example in Chromium', () => {
       await page.getByRole('button', { name: /^Pay / }).click();
       await logged(page, /^kassa-payment-start kp_\S+, next: kronor/);
       await page.getByRole('img', { name: /QR code/ }).waitFor();
-      const phone = await browser.newPage();
-      await phone.goto(`${sandbox.url}/kronor/swish/phone`);
+      const phone = await shop.browser.newPage();
+      await phone.goto(`${shop.sandbox.url}/kronor/swish/phone`);
       await phone.getByRole('link', { name: /499[.,]00 SEK/ }).click();
       await phone.getByRole('button', { name: /^Approve$/ }).click();
       await phone.close();
@@ -80,7 +50,7 @@ describe('the React 19 example in Chromium', () => {
   });
 
   it('a new order prop reaches the element, and the navigate prop takes the redirect instead of the page leaving', async () => {
-    await callControl(sandbox.url, 'POST', '/reset');
+    await callControl(shop.sandbox.url, 'POST', '/reset');
     const page = await open('/react/');
     try {
       await page.getByRole('radio', { name: /^Swish$/ }).waitFor();
@@ -92,14 +62,14 @@ describe('the React 19 example in Chromium', () => {
 
       await logged(page, /^navigate /);
       const navigated = (await log(page).getByRole('listitem').filter({ hasText: /^navigate / }).innerText()).split(' ')[1]!;
-      assert.equal(new URL(navigated).origin, sandbox.url, 'the provider page is the sandbox hi.health page');
+      assert.equal(new URL(navigated).origin, shop.sandbox.url, 'the provider page is the sandbox hi.health page');
       assert.equal(new URL(navigated).pathname, '/hidirect/pay');
       assert.equal(page.url(), reactPage, 'the page did not leave: React handled navigate(url)');
       assert.equal(await page.evaluate(() => typeof (document.querySelector('kassa-checkout') as { navigate?: unknown }).navigate), 'function');
 
       // The link the page shows goes on to the provider, and back to the shop's return page.
       await page.getByRole('link', { name: /Continue to the provider/ }).click();
-      await page.waitForURL((url) => url.origin === sandbox.url);
+      await page.waitForURL((url) => url.origin === shop.sandbox.url);
       await page.getByRole('button', { name: /^(Pay|Approve)$/ }).click();
       await page.waitForURL((url) => url.pathname === '/return.html', { timeout: 10_000 });
       await page.getByRole('status').filter({ hasText: /Payment complete/ }).waitFor({ timeout: 10_000 });
@@ -109,7 +79,7 @@ describe('the React 19 example in Chromium', () => {
   });
 
   it('ran under the strict policy with no violation, no page error and no React warning', () => {
-    assert.deepEqual(demo.cspReports, []);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(shop.demo.cspReports, []);
+    assert.deepEqual(shop.pageErrors, []);
   });
 });

@@ -1,0 +1,252 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import '../src/components/checkout/define.ts';
+import type { KassaErrorEvent } from '../src/components/shared/events.ts';
+import type { NextAction } from '../src/core/model.ts';
+import { callArgument, checkout, settled, checkoutArgs, checkoutArgTypes, picker, qr, fields, redirect, renderCheckout, status, type CheckoutArgs } from './support/checkout.ts';
+import { KRONOR, methodName, PAYMENTS, SESSIONS, type KronorFlow, type Order } from './support/fixtures.ts';
+import { MockKassa, MockKronor } from './support/network.ts';
+
+const meta = {
+  title: 'Elements/kassa-checkout',
+  component: 'kassa-checkout',
+  args: checkoutArgs(),
+  argTypes: checkoutArgTypes,
+  render: renderCheckout,
+} satisfies Meta<CheckoutArgs>;
+
+export default meta;
+type Story = StoryObj<CheckoutArgs>;
+
+// ——— opening the session ———
+
+const slow = new MockKassa({ session: ['never'] });
+
+/** The endpoint has not answered yet. */
+export const Loading: Story = {
+  beforeEach: ({ msw }) => slow.install(msw),
+  play: async ({ canvasElement }) => {
+    const view = await checkout(canvasElement);
+    await expect(await view.findByRole('status')).toHaveTextContent('Loading payment methods…');
+    await waitFor(() => expect(slow.sessionRequests).toHaveLength(1));
+    await expect(slow.sessionRequests[0]!.order).toBe('DEMO-EUR');
+    await expect(view.queryByRole('button')).toBeNull();
+  },
+};
+
+const refused = new MockKassa({ session: [{ problem: 'order-not-found' }, { body: SESSIONS['DEMO-EUR'] }] });
+
+/** The endpoint answered a problem: a localized message (never the raw answer) and a retry that opens a new session. */
+export const EndpointError: Story = {
+  beforeEach: ({ msw }) => refused.install(msw),
+  play: async ({ canvasElement, args }) => {
+    const view = await checkout(canvasElement);
+    await expect(await view.findByRole('alert')).toHaveTextContent('We could not find your order.');
+    await expect(view.getByRole('alert')).not.toHaveTextContent('DEMO-GONE');
+    await waitFor(() => expect(args.onError).toHaveBeenCalledTimes(1));
+    await expect(callArgument<KassaErrorEvent>(args.onError).code).toBe('order-not-found');
+
+    await userEvent.click(view.getByRole('button', { name: 'Try again' }));
+    await expect(await (await picker(canvasElement)).findByRole('radiogroup')).toBeVisible();
+    await expect(refused.sessionRequests).toHaveLength(2);
+  },
+};
+
+// ——— each order's methods ———
+
+/** Each demo order's methods, as the sandbox's five providers list them for its currency. */
+function methodsStory(order: Order, total: RegExp, groupBy?: 'provider'): Story {
+  const kassa = new MockKassa({ order });
+  const methods = SESSIONS[order].methods;
+  return {
+    args: { order, groupBy },
+    beforeEach: ({ msw }) => kassa.install(msw),
+    play: async ({ canvasElement, args }) => {
+      const view = await checkout(canvasElement);
+      const list = await picker(canvasElement);
+      await list.findByRole('radiogroup', { name: 'Payment method' });
+      await expect(view.getByText('Total').parentElement).toHaveTextContent(total);
+      const radios = list.getAllByRole('radio');
+      await expect(radios.map((r) => r.textContent?.trim()).sort()).toEqual(methods.map(methodName).sort());
+
+      // Nothing chosen: the pay button says why it does nothing.
+      const pay = view.getByRole('button', { name: /^Pay / });
+      await expect(pay).toHaveTextContent(total);
+      await expect(pay).toHaveAttribute('aria-disabled', 'true');
+      await expect(pay).toHaveAccessibleDescription('Choose a payment method to continue.');
+      await userEvent.click(pay);
+      await expect(kassa.paymentRequests).toHaveLength(0);
+
+      // A method without fields makes it ready.
+      const plain = radios.find((r) => methods.find((m) => methodName(m) === r.textContent?.trim())?.fields === undefined)!;
+      await userEvent.click(plain);
+      await waitFor(() => expect(pay).toHaveAttribute('aria-disabled', 'false'));
+      await expect(args.onMethodChange).toHaveBeenCalledTimes(1);
+      await settled(pay);
+    },
+  };
+}
+
+export const MethodsEUR = methodsStory('DEMO-EUR', /€49\.90/);
+export const MethodsEURByProvider = methodsStory('DEMO-EUR', /€49\.90/, 'provider');
+export const MethodsSEK = methodsStory('DEMO-SEK', /SEK\s499\.00/);
+export const MethodsDKK = methodsStory('DEMO-DKK', /DKK\s375\.00/);
+export const MethodsNOK = methodsStory('DEMO-NOK', /NOK\s520\.00/);
+export const MethodsPLN = methodsStory('DEMO-PLN', /PLN\s215\.00/);
+
+// ——— fields ———
+
+const mbway = new MockKassa({ payment: (method) => (method === 'milkypay:mbway_eur_hpp' ? { problem: 'invalid-fields' } : undefined) });
+
+/**
+ * MilkyPay's MB WAY needs a phone number: paying with it empty shows the field's error and sends nothing; a number
+ * the endpoint refuses comes back as an error on that same field.
+ */
+export const MilkyPayFieldsWithErrors: Story = {
+  args: { groupBy: 'provider' },
+  beforeEach: ({ msw }) => mbway.install(msw),
+  play: async ({ canvasElement }) => {
+    const view = await checkout(canvasElement);
+    await userEvent.click(await (await picker(canvasElement)).findByRole('radio', { name: 'MB WAY' }));
+    const form = await fields(canvasElement);
+    const phone = await form.findByRole('textbox', { name: /^Phone number/ });
+
+    await userEvent.click(view.getByRole('button', { name: /^Pay / }));
+    await expect(await form.findByText('Please fill in Phone number.')).toBeVisible();
+    await expect(mbway.paymentRequests).toHaveLength(0);
+
+    await userEvent.type(phone, '+351912345678');
+    await waitFor(() => expect(form.queryByText('Please fill in Phone number.')).toBeNull());
+    await userEvent.click(view.getByRole('button', { name: /^Pay / }));
+    await expect(await view.findByRole('alert')).toHaveTextContent('Please check the details you entered.');
+    await expect(await form.findByText('Phone number does not look right.')).toBeVisible();
+    await expect(mbway.paymentRequests).toEqual([{ method: 'milkypay:mbway_eur_hpp', fields: { phone: '+351912345678' }, idempotencyKey: expect.any(String) }]);
+    await settled(view.getByRole('button', { name: /^Pay / }));
+  },
+};
+
+// ——— sent on to the provider ———
+
+const card = new MockKassa();
+
+/** MilkyPay's card payment: a GET redirect to its hosted page, through the page's own `navigate`. */
+export const RedirectGet: Story = {
+  args: { groupBy: 'provider' },
+  beforeEach: ({ msw }) => card.install(msw),
+  play: async ({ canvasElement, args }) => {
+    const view = await checkout(canvasElement);
+    await userEvent.click(await (await picker(canvasElement)).findByRole('radio', { name: 'Payment card' }));
+    await userEvent.click(view.getByRole('button', { name: /^Pay / }));
+    await expect(await (await redirect(canvasElement)).findByRole('status')).toHaveTextContent('Taking you to MilkyPay to pay…');
+    const url = (PAYMENTS['DEMO-EUR']['milkypay:payment_card_eur_hpp']!.action as { url: string }).url;
+    await waitFor(() => expect(args.navigate).toHaveBeenCalledWith(url));
+    await expect(args.navigate).toHaveBeenCalledTimes(1);
+    await expect(args.onPaymentStart).toHaveBeenCalledTimes(1);
+    await expect(card.paymentRequests.map((r) => r.method)).toEqual(['milkypay:payment_card_eur_hpp']);
+    await expect(view.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  },
+};
+
+const paypal = new MockKassa();
+
+/** MilkyPay's PayPal: a form POST with the provider's hidden fields (recorded here instead of submitted). */
+export const FormPost: Story = {
+  args: { groupBy: 'provider' },
+  beforeEach: ({ msw }) => paypal.install(msw),
+  play: async ({ canvasElement, args }) => {
+    const view = await checkout(canvasElement);
+    const list = await picker(canvasElement);
+    // Two providers offer PayPal: this one is MilkyPay's.
+    await userEvent.click(within(await list.findByRole('group', { name: 'MilkyPay' })).getByRole('radio', { name: 'PayPal' }));
+    await expect(args.onMethodChange).toHaveBeenCalledTimes(1);
+    await userEvent.click(view.getByRole('button', { name: /^Pay / }));
+    await waitFor(() => expect(args.submitForm).toHaveBeenCalledTimes(1));
+    const action = PAYMENTS['DEMO-EUR']['milkypay:paypal_eur_hpp']!.action as Extract<NextAction, { type: 'form' }>;
+    const form = callArgument<HTMLFormElement>(args.submitForm);
+    await expect(form.method).toBe('post');
+    await expect(form.action).toBe(action.url);
+    await expect(Object.fromEntries(new FormData(form))).toEqual(action.fields);
+    await expect(args.navigate).not.toHaveBeenCalled();
+    await expect(paypal.paymentRequests.map((r) => r.method)).toEqual(['milkypay:paypal_eur_hpp']);
+  },
+};
+
+// ——— Swish through Kronor: QR code, then the phone decides ———
+
+/** Chooses Swish, pays, and waits for the QR code Kronor gives; checks what the shopper sees while waiting. */
+async function payWithSwish(canvasElement: HTMLElement, kassa: MockKassa, kronor: MockKronor): Promise<void> {
+  const view = await checkout(canvasElement);
+  await userEvent.click(await (await picker(canvasElement)).findByRole('radio', { name: 'Swish' }));
+  await userEvent.click(view.getByRole('button', { name: /^Pay / }));
+  const code = await qr(canvasElement);
+  await expect(await code.findByRole('img', { name: 'QR code for paying with Swish' }, { timeout: 15_000 })).toBeVisible();
+  await expect(code.getByRole('link', { name: 'Open Swish' })).toHaveAttribute('href', expect.stringMatching(/^swish:\/\/paymentrequest\?token=/));
+  const live = await status(canvasElement);
+  await waitFor(() => expect(live.getByRole('status')).toHaveTextContent('Waiting for you to finish the payment.'), { timeout: 10_000 });
+  // The status follows the payment request at Kronor itself.
+  await waitFor(() => expect(kronor.subscriptions).toBeGreaterThan(0), { timeout: 10_000 });
+  await expect(live.getByRole('status')).toHaveTextContent('SEK 499.00');
+  await expect(view.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  // One click, one key: Kronor is asked with the same idempotency key as the endpoint was.
+  await expect(kronor.started).toEqual([kassa.paymentRequests[0]!.idempotencyKey]);
+}
+
+function swishStory(outcome: keyof typeof KRONOR, check?: (canvasElement: HTMLElement, args: CheckoutArgs) => Promise<void>): Story {
+  const flow: KronorFlow = KRONOR[outcome];
+  const kassa = new MockKassa({ order: 'DEMO-SEK', payment: (method) => (method === 'kronor:swish' ? { body: flow.payment } : undefined) });
+  const kronor = new MockKronor(flow, kassa);
+  return {
+    args: { order: 'DEMO-SEK' },
+    beforeEach: ({ msw }) => kronor.install(msw),
+    play: async ({ canvasElement, args }) => {
+      await payWithSwish(canvasElement, kassa, kronor);
+      if (!check) return;
+      kronor.decide();
+      await check(canvasElement, args);
+    },
+  };
+}
+
+/** The QR code is shown and the status waits for the shopper's phone. */
+export const SwishQrWaiting = swishStory('paid');
+
+/** The phone approved: the status flips to paid without a reload, and the checkout shows the result. */
+export const Paid = swishStory('paid', async (canvasElement, args) => {
+  const view = await checkout(canvasElement);
+  await waitFor(() => expect(view.getByText('Payment complete. Thank you!')).toBeVisible(), { timeout: 10_000 });
+  await expect(args.onComplete).toHaveBeenCalledTimes(1);
+  await expect(args.onFail).not.toHaveBeenCalled();
+  await expect(view.queryByRole('button')).toBeNull();
+});
+
+/** The phone declined: said plainly, with a way to try again. */
+export const Declined = swishStory('declined', async (canvasElement, args) => {
+  const view = await checkout(canvasElement);
+  await waitFor(() => expect(view.getByRole('alert')).toHaveTextContent('The payment was declined.'), { timeout: 10_000 });
+  await expect(args.onFail).toHaveBeenCalledTimes(1);
+  await expect(view.getByRole('button', { name: 'Try again' })).toBeVisible();
+});
+
+/** The shopper cancelled in the app. */
+export const Cancelled = swishStory('cancelled', async (canvasElement, args) => {
+  const view = await checkout(canvasElement);
+  await waitFor(() => expect(view.getByRole('alert')).toHaveTextContent('The payment was cancelled.'), { timeout: 10_000 });
+  await expect(args.onFail).toHaveBeenCalledTimes(1);
+  await userEvent.click(view.getByRole('button', { name: 'Try again' }));
+  await expect(await (await picker(canvasElement)).findByRole('radiogroup')).toBeVisible();
+});
+
+const stopped = new MockKassa({ order: 'DEMO-SEK', payment: (method) => (method === 'kronor:swish' ? { body: KRONOR.paid.payment } : undefined) });
+const stoppedKronor = new MockKronor(KRONOR.paid, stopped);
+
+/** The shopper stops waiting: back to the methods, and the Swish request is cancelled at Kronor. */
+export const ShopperCancelsWhileWaiting: Story = {
+  args: { order: 'DEMO-SEK' },
+  beforeEach: ({ msw }) => stoppedKronor.install(msw),
+  play: async ({ canvasElement }) => {
+    await payWithSwish(canvasElement, stopped, stoppedKronor);
+    await userEvent.click((await checkout(canvasElement)).getByRole('button', { name: 'Cancel' }));
+    await expect(await (await picker(canvasElement)).findByRole('radiogroup')).toBeVisible();
+    await waitFor(() => expect(stoppedKronor.cancelled).toHaveLength(1), { timeout: 10_000 });
+  },
+};
