@@ -48,6 +48,17 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   const methodsCache = new Map<string, { expires: number; methods: Promise<PaymentMethod[]> }>();
   const watcher = new StatusWatcher(config.store, (record) => refresh(record), config.onError);
 
+  /** The routes, as [method, path pattern (`*` = one segment), handler given the `*` segments]. */
+  const routes: Array<[method: string, pattern: string, run: (request: Request, url: URL, client: string, ids: string[]) => Promise<Response> | Response]> = [
+    ['GET', 'health', () => jsonResponse({ status: 'ok', providers: config.enabled })],
+    ['POST', 'session', (request, _url, client) => createSession(request, client)],
+    ['POST', 'payments', (request, url, client) => createPayment(request, url, client)],
+    ['GET', 'payments/*', async (_request, _url, _client, [ref]) => jsonResponse(await readPayment(ref!))],
+    ['GET', 'payments/*/events', (request, _url, _client, [ref]) => streamEvents(request, ref!)],
+    ['GET', 'return/*', (_request, _url, _client, [ref]) => returnTo(ref!)],
+    ['POST', 'webhooks/*', (request, url, _client, [provider]) => webhook(request, url, provider!)],
+  ];
+
   return async function kassa(request, context = {}) {
     const url = new URL(request.url);
     // Problems carry the CORS headers too, so a page on an allowed origin can read (and localize) them.
@@ -70,25 +81,17 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     }
   };
 
+  /** Runs the route for the method and path; 405 (with `Allow`) when only the method is wrong, else 404. */
   async function route(request: Request, url: URL, path: string, client: string): Promise<Response> {
     const parts = path.split('/').filter(Boolean);
-    const method = request.method;
-    const is = (m: string, ...segments: string[]) =>
-      method === m && parts.length === segments.length && segments.every((s, i) => s === '*' || s === parts[i]);
-    const allowOnly = (...methods: string[]) => {
-      throw new HttpProblem('method-not-allowed', undefined, undefined, { allow: methods.join(', ') });
-    };
-
-    if (is('GET', 'health')) return jsonResponse({ status: 'ok', providers: config.enabled });
-    if (is('POST', 'session')) return createSession(request, client);
-    if (is('POST', 'payments')) return createPayment(request, url, client);
-    if (is('GET', 'payments', '*')) return jsonResponse(await readPayment(parts[1]!));
-    if (is('GET', 'payments', '*', 'events')) return streamEvents(request, parts[1]!);
-    if (is('GET', 'return', '*')) return returnTo(parts[1]!);
-    if (is('POST', 'webhooks', '*')) return webhook(request, url, parts[1]!);
-    if (['health', 'session', 'payments', 'webhooks', 'return'].includes(parts[0] ?? '') && parts.length <= 3) {
-      allowOnly(parts[0] === 'health' || parts[0] === 'return' || parts.length > 1 && parts[0] === 'payments' ? 'GET' : 'POST');
+    const allowed: string[] = [];
+    for (const [method, pattern, run] of routes) {
+      const segments = pattern.split('/');
+      if (segments.length !== parts.length || !segments.every((s, i) => s === '*' || s === parts[i])) continue;
+      if (method === request.method) return run(request, url, client, parts.filter((_, i) => segments[i] === '*'));
+      allowed.push(method);
     }
+    if (allowed.length) throw new HttpProblem('method-not-allowed', undefined, undefined, { allow: allowed.join(', ') });
     throw new HttpProblem('not-found');
   }
 
