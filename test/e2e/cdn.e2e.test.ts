@@ -20,9 +20,10 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../../demo/server.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
+import { launchChromium } from './harness.ts';
 import { callControl } from '../../sandbox/testing.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -92,18 +93,8 @@ describe('the script-tag bundle from a CDN', () => {
     sandbox = await startSandbox();
     demo = await startDemo({ sandboxUrl: sandbox.url });
     cdn = await startCdn();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-features=LocalNetworkAccessChecks',
-      ],
-    });
+    // Pages served through page.route count as public to Chromium; loopback requests from them are otherwise blocked.
+    browser = await launchChromium(['--disable-features=LocalNetworkAccessChecks']);
   });
 
   after(async () => {
