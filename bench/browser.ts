@@ -1,0 +1,53 @@
+/**
+ * For the browser benchmarks: the sandbox, the demo shop (endpoint at `/kassa`) and headless Chromium, all started
+ * in this process, with the same Chromium flags as the end-to-end tests.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { KassaConfig } from '../src/server/config.ts';
+import { startDemo, type RunningDemo } from '../demo/server.ts';
+import { startSandbox, type RunningSandbox } from '../sandbox/server.ts';
+import { CHROMIUM_ARGS } from '../test/e2e/harness.ts';
+
+export interface Shop {
+  sandbox: RunningSandbox;
+  demo: RunningDemo;
+  browser: Browser;
+  /** A page of the shop that loaded dist/kassa.js, emptied of the elements it came with. */
+  open(path: string): Promise<Page>;
+  control(method: string, path: string, body?: unknown): Promise<any>;
+  close(): Promise<void>;
+}
+
+export async function startShop(overrides: Partial<KassaConfig> = {}): Promise<Shop> {
+  const sandbox = await startSandbox();
+  const demo = await startDemo({ sandboxUrl: sandbox.url, overrides: { rateLimitPerMinute: 1e9, ...overrides } });
+  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return {
+    sandbox,
+    demo,
+    browser,
+    async open(path) {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(15_000);
+      page.on('pageerror', (error) => console.log(`  page error: ${error.message}`));
+      await page.goto(`${demo.url}${path}`);
+      await page.waitForFunction(() => customElements.get('kassa-checkout') !== undefined && customElements.get('kassa-status') !== undefined);
+      await page.evaluate(() => document.querySelectorAll('kassa-checkout, kassa-status').forEach((e) => e.remove()));
+      return page;
+    },
+    async control(method, path, body) {
+      const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
+    async close() {
+      await browser.close();
+      await demo.close();
+      await sandbox.close();
+    },
+  };
+}
