@@ -1,0 +1,118 @@
+/**
+ * Fault drills in Chromium: the Kronor websocket closes mid-payment, the return page is reloaded after a final
+ * state, and the endpoint restarts while the shopper is on a provider's hosted page.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startDemo, type RunningDemo } from '../../demo/server.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
+import { callControl } from '../../sandbox/testing.ts';
+import { launchChromium } from '../e2e/harness.ts';
+
+describe('fault drills in Chromium', () => {
+  let sandbox: RunningSandbox;
+  let demo: RunningDemo;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    sandbox = await startSandbox();
+    demo = await startDemo({ sandboxUrl: sandbox.url });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await demo?.close();
+    await sandbox?.close();
+  });
+
+  const control = <T = any>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => callControl(sandbox.url, method, path, body) as Promise<T>;
+  const count = async (provider: string) => (await control<{ payments: unknown[] }>('GET', `/payments?provider=${provider}`)).payments.length;
+
+  async function open(path: string): Promise<Page> {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    await page.goto(`${demo.url}${path}`);
+    return page;
+  }
+
+  it('(4) the Kronor websocket closes mid-payment: Swish still shows paid after the phone approves', async () => {
+    await control('POST', '/reset');
+    const page = await open('/checkout.html?order=DEMO-SEK&group=provider');
+    try {
+      await page.getByRole('radio', { name: /^Swish$/ }).click();
+      await page.getByRole('button', { name: /^Pay / }).click();
+      await page.getByRole('img', { name: /QR code/ }).waitFor();
+      // The element opens its websocket just after the QR code shows: drop it as soon as it is there.
+      let closed = 0;
+      for (const deadline = Date.now() + 5_000; closed === 0 && Date.now() < deadline; ) {
+        closed = (await control<{ closed: number }>('POST', '/kronor/drop-connections')).closed;
+        if (closed === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(closed >= 1, 'the checkout had a websocket open to drop');
+      const phone = await browser.newPage();
+      await phone.goto(`${sandbox.url}/kronor/swish/phone`);
+      await phone.getByRole('link', { name: /499,00 SEK|499\.00 SEK/ }).first().click();
+      await phone.getByRole('button', { name: /^Approve$/ }).click();
+      await phone.close();
+      await page.getByRole('status').filter({ hasText: /Payment complete/ }).waitFor({ timeout: 15_000 });
+      assert.equal(await count('kronor'), 1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('(5) the return page reloaded after a final state still shows it, and no second payment appears', async () => {
+    await control('POST', '/reset');
+    const page = await open('/checkout.html?order=DEMO-EUR&group=provider');
+    try {
+      await page.getByRole('group', { name: 'hi.health' }).getByRole('radio').first().click();
+      await page.getByRole('button', { name: /^Pay / }).click();
+      await page.waitForURL((url) => url.origin === sandbox.url);
+      await page.getByRole('button', { name: /^(Pay|Approve)$/ }).click();
+      await page.waitForURL((url) => url.pathname === '/return.html');
+      await page.getByRole('status').filter({ hasText: /Payment complete/ }).waitFor();
+      for (let reload = 0; reload < 2; reload++) {
+        await page.reload();
+        await page.getByRole('status').filter({ hasText: /Payment complete/ }).waitFor();
+      }
+      assert.equal(await count('hidirect'), 1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  // The demo's store is in memory: a restarted endpoint has forgotten the payment (a real shop keeps its store in
+  // a database). What the shopper must see then is a clear, localized message — never a crash or a false state.
+  it('(6) the endpoint restarts while the shopper is on the hosted page: a clear message, one payment', async () => {
+    await control('POST', '/reset');
+    const page = await open('/checkout.html?order=DEMO-EUR&group=provider');
+    try {
+      await page.getByRole('group', { name: 'hi.health' }).getByRole('radio').first().click();
+      await page.getByRole('button', { name: /^Pay / }).click();
+      await page.waitForURL((url) => url.origin === sandbox.url);
+
+      const port = Number(new URL(demo.url).port);
+      await demo.close();
+      demo = await startDemo({ sandboxUrl: sandbox.url, port });
+
+      await page.getByRole('button', { name: /^(Pay|Approve)$/ }).click();
+      await page.waitForURL((url) => url.pathname === '/return.html');
+      const shown = page.getByRole('status').filter({ hasText: /./ }).first();
+      await shown.waitFor();
+      await page.getByText('We could not find this payment.').waitFor();
+      assert.doesNotMatch((await shown.textContent()) ?? '', /Payment complete|declined|cancelled/);
+      assert.equal(await count('hidirect'), 1);
+      const { payments } = await control<{ payments: Array<{ status: string }> }>('GET', '/payments?provider=hidirect');
+      assert.notEqual(payments[0]!.status, 'INITIAL', 'the provider did take the payment');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('had no page error on any page', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
