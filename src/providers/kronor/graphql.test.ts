@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { parse, validate } from 'graphql';
 import { loadReferenceSchema } from '../../../sandbox/core/schema-subset.ts';
 import { loadSchema } from '../../../sandbox/kronor/graphql.ts';
-import { MERCHANT_DOCUMENTS, SESSION_DOCUMENTS } from './graphql.ts';
+import { MERCHANT_DOCUMENTS } from './graphql.ts';
 
 const schemas = {
   merchant: { real: loadReferenceSchema('kronor-merchant.graphqls'), sandbox: loadSchema('merchant.graphql') },
@@ -14,7 +14,6 @@ const schemas = {
 describe('Kronor GraphQL documents', () => {
   const cases = [
     ...Object.entries(MERCHANT_DOCUMENTS).map(([name, doc]) => ({ name, doc, role: 'merchant' as const })),
-    ...Object.entries(SESSION_DOCUMENTS).map(([name, doc]) => ({ name, doc, role: 'session' as const })),
   ];
   for (const { name, doc, role } of cases) {
     it(`${name} validates against the real ${role} schema`, () => {

@@ -44,15 +44,6 @@ export const PAYMENT_STATUS = /* GraphQL */ `
   }
 `;
 
-/** Session token (the session schema): Swish's e-commerce flow, started by the server with the shopper's number. */
-export const NEW_SWISH_PAYMENT = /* GraphQL */ `
-  mutation KassaKronorSwishEcom($pay: SwishPaymentInput!) {
-    newSwishPayment(pay: $pay) {
-      waitToken
-    }
-  }
-`;
-
 /** Merchant token; a one-time setup: registers the webhook URL and answers the hmacSecret (on creation only). */
 export const SET_WEBHOOK_URL = /* GraphQL */ `
   mutation KassaKronorSetWebhookUrl($setting: SetWebhookUrlInput!) {
@@ -64,7 +55,6 @@ export const SET_WEBHOOK_URL = /* GraphQL */ `
 `;
 
 export const MERCHANT_DOCUMENTS = { NEW_SESSION, PAYMENT_STATUS, SET_WEBHOOK_URL } as const;
-export const SESSION_DOCUMENTS = { NEW_SWISH_PAYMENT } as const;
 
 export interface NewSessionInput {
   amount: number;

@@ -41,7 +41,6 @@ import {
 import { createFailure, readFailure } from './errors.ts';
 import {
   NEW_SESSION,
-  NEW_SWISH_PAYMENT,
   PAYMENT_STATUS,
   SET_WEBHOOK_URL,
   type NewSessionData,
@@ -63,6 +62,8 @@ import {
   swishNumber,
   type KronorMethodCode,
 } from './methods.ts';
+// Swish by phone number is started here with the session token: the same document the browser sends.
+import { NEW_SWISH } from './browser-requests.ts';
 import { kronorStatus, latestStatus, type StatusEntry } from './status.ts';
 import { checkSignature, parseWebhook } from './webhook.ts';
 
@@ -198,7 +199,7 @@ class KronorAdapter implements ProviderAdapter {
   private async startSwishEcom(sessionToken: string, customerSwishNumber: string, input: CreatePaymentInput): Promise<void> {
     const pay = { flow: 'ecom', customerSwishNumber, idempotencyKey: input.reference, returnUrl: input.returnUrl };
     // The session de-duplicates by idempotencyKey, and answers a pending Swish payment with the same number again.
-    const answer = await this.graphql<NewSwishPaymentData>({ authorization: `Bearer ${sessionToken}` }, NEW_SWISH_PAYMENT, { pay }, { idempotent: true, signal: input.signal });
+    const answer = await this.graphql<NewSwishPaymentData>({ authorization: `Bearer ${sessionToken}` }, NEW_SWISH, { pay }, { idempotent: true, signal: input.signal });
     if (answer.errors.length) throw createFailure('newSwishPayment', answer.errors, input.order.currency);
     if (typeof answer.data?.newSwishPayment?.waitToken !== 'string') throw new ProviderUnavailable('kronor: newSwishPayment answered without a waitToken');
   }
