@@ -98,8 +98,6 @@ export class KassaMethodPicker extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // The locale controller reads the attribute before Lit reflects the property: reflect it first.
-    if (changed.has('locale')) syncAttribute(this, 'locale', this.locale);
     if (changed.has('methods') || changed.has('groupBy')) this.regroup();
   }
 
@@ -246,14 +244,6 @@ export class KassaMethodPicker extends LitElement {
   }
 }
 
-/** Sets or removes an attribute to match a property, so the locale controller sees it in this same update. */
-function syncAttribute(element: Element, name: string, value: string | undefined): void {
-  if (value) {
-    if (element.getAttribute(name) !== value) element.setAttribute(name, value);
-  } else if (element.hasAttribute(name)) {
-    element.removeAttribute(name);
-  }
-}
 
 declare global {
   interface HTMLElementTagNameMap {

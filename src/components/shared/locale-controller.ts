@@ -40,9 +40,9 @@ export class LocaleController implements ReactiveController {
 
   private resolve(): void {
     const chosen = chooseLocale([
-      // The property first: set from code, it is current before Lit reflects it to the attribute.
-      this.host.locale,
-      this.host.getAttribute('locale'),
+      // An element with a `locale` property: the property (current before Lit reflects it, and already set from
+      // the attribute); otherwise the attribute.
+      'locale' in this.host ? this.host.locale : this.host.getAttribute('locale'),
       this.host.getAttribute('lang'),
       nearestLang(this.host),
       document.documentElement.lang,
