@@ -31,7 +31,8 @@ export async function startShop(overrides: Partial<KassaConfig> = {}): Promise<S
       page.setDefaultTimeout(15_000);
       page.on('pageerror', (error) => console.log(`  page error: ${error.message}`));
       await page.goto(`${demo.url}${path}`);
-      await page.waitForFunction(() => customElements.get('kassa-checkout') !== undefined && customElements.get('kassa-status') !== undefined);
+      // kassa.js defines the checkout at once; the other elements load when first used (a bench's first mount).
+      await page.waitForFunction(() => customElements.get('kassa-checkout') !== undefined);
       await page.evaluate(() => document.querySelectorAll('kassa-checkout, kassa-status').forEach((e) => e.remove()));
       return page;
     },

@@ -57,6 +57,8 @@ if (only === 'all') {
 if (only !== 'browser') {
   // The end-to-end tests load the built script-tag bundle, as a shop does.
   run('build (dist/kassa.js)', 'npx', ['vite', 'build', '--logLevel', 'warn']);
+  // The size budgets (initial ≤ 20 kB gzip, Kronor chunk ≤ 75 kB): over budget fails the run.
+  run('size budget (bench/size.ts)', 'npx', ['tsx', 'bench/size.ts']);
 }
 if (only !== 'browser' && nodeTests.length) {
   run(`node tests (${nodeTests.length} files)`, process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...nodeTests], env);

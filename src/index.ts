@@ -1,12 +1,27 @@
 /**
- * The script-tag entry: `<script type="module" src=".../kassa.js">` defines every Kassa element. Importing it is
- * the one intended side effect; `kassa` (src/components/index.ts) gives the classes without defining anything.
+ * The script-tag entry: `<script type="module" src=".../kassa.js">` makes every Kassa element work on the page.
+ * `kassa-checkout` and `kassa-method-picker` are defined at once (they make the first paint); the other four load
+ * the first time their tag is in the document (a return page's `kassa-status`, say) or a checkout needs them, each
+ * from its own chunk next to kassa.js. Importing it is the one intended side effect; `kassa`
+ * (src/components/index.ts) gives the classes without defining anything.
  */
 import './components/checkout/define.ts';
-import './components/method-picker/define.ts';
-import './components/method-fields/define.ts';
-import './components/redirect/define.ts';
-import './components/qr/define.ts';
-import './components/status/define.ts';
+import { loadOnSight } from './components/shared/autoload.ts';
 
-export * from './components/index.ts';
+loadOnSight({
+  'kassa-method-fields': () => import('./components/method-fields/define.ts'),
+  'kassa-redirect': () => import('./components/redirect/define.ts'),
+  'kassa-qr': () => import('./components/qr/define.ts'),
+  'kassa-status': () => import('./components/status/define.ts'),
+});
+
+export { KassaCheckout } from './components/checkout/checkout.ts';
+export { KassaMethodPicker } from './components/method-picker/method-picker.ts';
+export * from './components/shared/events.ts';
+export { defineElement } from './components/shared/define.ts';
+export { THEME_PROPERTIES } from './components/shared/theme.ts';
+export type * from './core/model.ts';
+export type { KassaMethodFields } from './components/method-fields/method-fields.ts';
+export type { KassaRedirect } from './components/redirect/redirect.ts';
+export type { KassaQr } from './components/qr/qr.ts';
+export type { KassaStatus } from './components/status/status.ts';

@@ -4,7 +4,7 @@
  * answer is never shown.
  */
 import type { PaymentResponse, PaymentView, SessionResponse } from './model.ts';
-import { problemCode, type ProblemCode } from './problems.ts';
+import { problemCode, type ProblemCode } from './problem-codes.ts';
 
 export type EndpointErrorCode = ProblemCode | 'network' | 'generic';
 

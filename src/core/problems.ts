@@ -1,7 +1,10 @@
 /**
  * Every failure the endpoint can answer, each with a stable `type` (an RFC 9457 problem type URI), its HTTP status
- * and an English title. Elements show a localized message per `type`, never the raw detail.
+ * and an English title — for the endpoint; the browser reads only the codes (problem-codes.ts) and shows a localized
+ * message per code, never the raw detail.
  */
+import { problemCode, problemType, type ProblemCode } from './problem-codes.ts';
+
 export const PROBLEMS = {
   'invalid-body': { status: 400, title: 'The request body is not valid' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
@@ -25,19 +28,6 @@ export const PROBLEMS = {
   'provider-unavailable': { status: 503, title: 'The payment provider is not reachable right now' },
   'unsafe-redirect': { status: 502, title: 'The payment provider answered with an address Kassa does not trust' },
   internal: { status: 500, title: 'Something went wrong in the endpoint' },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies Record<ProblemCode, { status: number; title: string }>;
 
-export type ProblemCode = keyof typeof PROBLEMS;
-
-const PREFIX = 'urn:kassa:problem:';
-
-export function problemType(code: ProblemCode): string {
-  return `${PREFIX}${code}`;
-}
-
-/** The code of a problem `type`, or undefined for a type Kassa does not know (shown as a generic error). */
-export function problemCode(type: unknown): ProblemCode | undefined {
-  if (typeof type !== 'string' || !type.startsWith(PREFIX)) return undefined;
-  const code = type.slice(PREFIX.length);
-  return code in PROBLEMS ? (code as ProblemCode) : undefined;
-}
+export { problemCode, problemType, type ProblemCode };

@@ -17,6 +17,7 @@ import { isSettledForShopper, type NextAction, type PaymentMethod, type PaymentS
 import type { PendingPayment } from '../../core/pending-payment.ts';
 import type { KronorAccess, KronorBrowserSession, KronorMethod } from '../../providers/kronor/browser.ts';
 import { KassaErrorEvent, KassaMethodChangeEvent, KassaPaymentStartEvent } from '../shared/events.ts';
+import { loadCheckoutParts } from './parts.ts';
 
 /** Kronor access plus the payment request to follow: what `kassa-status` and the return page need. */
 export interface KronorWatch extends KronorAccess {
@@ -60,6 +61,8 @@ export interface CheckoutDeps {
   newIdempotencyKey: () => string;
   /** Loads the Kronor browser module; only ever called when a Kronor method is used. */
   loadKronor: () => Promise<KronorModule>;
+  /** Loads (and registers) the fields, redirect, QR and status elements; started once the methods are shown. */
+  loadParts: () => Promise<void>;
 }
 
 const DEFAULT_DEPS: CheckoutDeps = {
@@ -67,6 +70,7 @@ const DEFAULT_DEPS: CheckoutDeps = {
   startPayment,
   newIdempotencyKey,
   loadKronor: () => import('../../providers/kronor/browser.ts'),
+  loadParts: loadCheckoutParts,
 };
 
 /** Session problems a new session fixes; the others leave the shopper on the picker. */
@@ -168,6 +172,8 @@ export class CheckoutController implements ReactiveController {
       if (run !== this.run) return;
       this.session = session;
       this.show({ name: 'choose' });
+      // After the methods are on screen, so they never wait for it; pay() waits for it (and reports a failure).
+      this.deps.loadParts().catch(() => undefined);
     } catch (error) {
       if (run !== this.run) return;
       const code = errorCode(error);
@@ -220,6 +226,11 @@ export class CheckoutController implements ReactiveController {
     const abort = (this.abort = new AbortController());
 
     try {
+      // What follows the answer (redirect, QR code, status) must be able to show before a payment is made.
+      await this.deps.loadParts().catch(() => {
+        throw new EndpointError('network', 0);
+      });
+      if (run !== this.run) return;
       const response = await this.requestPayment({ token: session.token, method: method.id, fields, idempotencyKey: key, signal: abort.signal });
       if (run !== this.run) return;
       this.unsettled = undefined; // the outcome is known: the next click is a new payment

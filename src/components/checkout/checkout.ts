@@ -27,8 +27,10 @@ const STATUS_PARTS = 'status, icon: status-icon, message: status-message, amount
  * or a retried request never pays twice — then sends the shopper on (redirect, form, QR code, app, or Kronor in the
  * browser) and shows the payment's status live until it is final.
  *
- * Composes `kassa-method-picker`, `kassa-method-fields`, `kassa-redirect`, `kassa-qr` and `kassa-status`; its
- * `define.ts` registers them with it (the class itself registers nothing). Their events (`kassa-status-change`, `kassa-complete`, `kassa-fail`, and `kassa-error` from a
+ * Composes `kassa-method-picker`, `kassa-method-fields`, `kassa-redirect`, `kassa-qr` and `kassa-status`. Its
+ * `define.ts` registers the picker with it; once the methods are shown, the checkout loads the other four and
+ * registers them under those tags (each once per page), so the first paint carries only the checkout and the
+ * picker. Pay waits for them, and reports a network error if they cannot load. Their events (`kassa-status-change`, `kassa-complete`, `kassa-fail`, and `kassa-error` from a
  * refused redirect) bubble out of this element as they are; it adds none of its own for them.
  *
  * @tag kassa-checkout
@@ -171,6 +173,8 @@ export class KassaCheckout extends LitElement {
   private onPay(): void {
     if (this.flow.busy || this.flow.view.name !== 'choose' || !this.flow.method) return;
     const fields = this.fieldsElement;
+    // Not upgraded yet: its code is still loading (parts.ts), and its validity unknown.
+    if (fields && typeof fields.validate !== 'function') return;
     if (fields && !fields.validate()) {
       this.flow.setFields(fields.values ?? {}, false);
       return;
