@@ -1,7 +1,8 @@
 /**
  * The endpoint's only state: idempotency records, payment records and the fan-out of status events, behind one
  * small interface. `MemoryStore` serves one process with zero setup; several instances behind a load balancer need
- * a shared implementation of the same interface (e.g. on Redis), and nothing else changes.
+ * a shared implementation of the same interface (e.g. on Redis), and nothing else changes. `FileStore`
+ * (file-store.ts) keeps the same state on disk, so one process can restart without forgetting its payments.
  */
 import type { NextAction, PaymentState, PaymentView, ProviderName } from '../core/model.ts';
 
@@ -57,7 +58,7 @@ export interface KassaStore {
   hit(key: string, limit: number, windowMs: number): Promise<boolean>;
 }
 
-interface IdempotencyEntry {
+export interface IdempotencyEntry {
   fingerprint: string;
   response?: StoredResponse;
   expiresAt: number;
@@ -66,7 +67,7 @@ interface IdempotencyEntry {
 
 /** In one process, in memory: the default. Entries expire; nothing grows without bound. */
 export class MemoryStore implements KassaStore {
-  private readonly idempotency = new Map<string, IdempotencyEntry>();
+  protected readonly idempotency = new Map<string, IdempotencyEntry>();
   private readonly payments = new Map<string, PaymentRecord>();
   private readonly byProviderId = new Map<string, string>();
   private readonly listeners = new Map<string, Set<PaymentListener>>();
@@ -103,9 +104,13 @@ export class MemoryStore implements KassaStore {
       entry.response = response;
       entry.expiresAt = Date.now() + ttlMs;
     } else {
-      this.idempotency.delete(key);
+      this.forgetIdempotency(key);
     }
     for (const wake of entry.waiters.splice(0)) wake();
+  }
+
+  protected forgetIdempotency(key: string): void {
+    this.idempotency.delete(key);
   }
 
   async getPayment(reference: string): Promise<PaymentRecord | undefined> {
@@ -149,11 +154,11 @@ export class MemoryStore implements KassaStore {
   }
 
   /** Drops expired idempotency answers and stale rate windows, at most once a minute. */
-  private sweep(): void {
+  protected sweep(): void {
     const now = Date.now();
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;
-    for (const [key, entry] of this.idempotency) if (entry.expiresAt < now) this.idempotency.delete(key);
+    for (const [key, entry] of this.idempotency) if (entry.expiresAt < now) this.forgetIdempotency(key);
     for (const [key, window] of this.windows) if (now - window.start > 3_600_000) this.windows.delete(key);
   }
 }

@@ -1,0 +1,106 @@
+/**
+ * `FileStore`: the in-memory store, written through to a directory, so a restarted endpoint still knows its payments
+ * (a shopper coming back from a provider's page after a deploy sees the true state) and the keys of clicks already
+ * answered or still unsettled (a retry can never pay twice). For one process on one machine; several instances need
+ * a shared store (Redis, SQL) behind the same `KassaStore` interface.
+ *
+ * Layout: `payments/<sha256 of reference>.json` (a `PaymentRecord`) and `idempotency/<sha256 of key>.json`. Each
+ * file is written whole to a temporary name, then renamed over the old one, so a crash never leaves half a record.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MemoryStore, type IdempotencyClaim, type PaymentRecord, type StoredResponse } from './store.ts';
+
+/** How long a click whose request was in flight when the process stopped stays refused (its outcome is unknown). */
+export const UNSETTLED_KEY_TTL_MS = 24 * 3_600_000;
+
+interface IdempotencyFile {
+  key: string;
+  fingerprint: string;
+  response?: StoredResponse;
+  /** Epoch ms; absent while the request is in flight. */
+  expiresAt?: number;
+}
+
+export class FileStore extends MemoryStore {
+  private readonly paymentsDir: string;
+  private readonly idempotencyDir: string;
+  private writes = 0;
+
+  /** Reads what an earlier process left in `dir` (created if missing). */
+  constructor(readonly dir: string) {
+    super();
+    this.paymentsDir = join(dir, 'payments');
+    this.idempotencyDir = join(dir, 'idempotency');
+    mkdirSync(this.paymentsDir, { recursive: true });
+    mkdirSync(this.idempotencyDir, { recursive: true });
+    this.load();
+  }
+
+  override async savePayment(record: PaymentRecord): Promise<void> {
+    await super.savePayment(record);
+    await this.write(join(this.paymentsDir, fileName(record.reference)), record);
+  }
+
+  override async claimIdempotency(key: string, fingerprint: string, waitMs: number): Promise<IdempotencyClaim> {
+    const claim = await super.claimIdempotency(key, fingerprint, waitMs);
+    if (claim.kind === 'acquired') await this.write(this.idempotencyFile(key), { key, fingerprint } satisfies IdempotencyFile);
+    return claim;
+  }
+
+  override async finishIdempotency(key: string, response: StoredResponse | null, ttlMs: number): Promise<void> {
+    const entry = this.idempotency.get(key);
+    await super.finishIdempotency(key, response, ttlMs);
+    if (response && entry) {
+      await this.write(this.idempotencyFile(key), { key, fingerprint: entry.fingerprint, response, expiresAt: entry.expiresAt } satisfies IdempotencyFile);
+    }
+  }
+
+  protected override forgetIdempotency(key: string): void {
+    super.forgetIdempotency(key);
+    void rm(this.idempotencyFile(key), { force: true });
+  }
+
+  private load(): void {
+    for (const name of readdirSync(this.paymentsDir)) {
+      if (!name.endsWith('.json')) continue;
+      const record = readJson<PaymentRecord>(join(this.paymentsDir, name));
+      if (record) void super.savePayment(record);
+    }
+    const now = Date.now();
+    for (const name of readdirSync(this.idempotencyDir)) {
+      if (!name.endsWith('.json')) continue;
+      const saved = readJson<IdempotencyFile>(join(this.idempotencyDir, name));
+      if (!saved) continue;
+      // A request in flight when the process stopped: nobody will answer it, and the provider may have acted on it.
+      const expiresAt = saved.expiresAt ?? now + UNSETTLED_KEY_TTL_MS;
+      if (expiresAt < now) void rm(join(this.idempotencyDir, name), { force: true });
+      else this.idempotency.set(saved.key, { fingerprint: saved.fingerprint, response: saved.response, expiresAt, waiters: [] });
+    }
+  }
+
+  private idempotencyFile(key: string): string {
+    return join(this.idempotencyDir, fileName(key));
+  }
+
+  private async write(file: string, value: unknown): Promise<void> {
+    const temporary = `${file}.${process.pid}.${++this.writes}.tmp`;
+    await writeFile(temporary, JSON.stringify(value));
+    await rename(temporary, file);
+  }
+}
+
+/** Keys come from browsers: never used as file names as they are. */
+function fileName(id: string): string {
+  return `${createHash('sha256').update(id).digest('hex')}.json`;
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined; // not a file this store wrote (writes are whole or absent): skipped
+  }
+}
