@@ -8,6 +8,7 @@ import { SignJWT } from 'jose';
 import { problemCode } from '../core/problems.ts';
 import { DEMO_SECRET, demoKassaConfig } from '../../demo/config.ts';
 import { createKassaHandler } from './handler.ts';
+import { MemoryStore, type PaymentRecord } from './store.ts';
 import { json, useEndpoint, type Answer } from './testing.ts';
 
 function assertProblem(answer: Answer, status: number, code: string, field?: string): void {
@@ -270,5 +271,43 @@ describe('the endpoint over HTTP', () => {
         assert.ok(!answer.text.includes(secret) && !headers.includes(secret), `a secret leaked in: ${answer.text.slice(0, 200)}`);
       }
     }
+  });
+});
+
+/** A store that fails the next `savePayment` when told to: the endpoint fails after the provider made the payment. */
+class FlakyStore extends MemoryStore {
+  failNextSave = false;
+
+  override async savePayment(record: PaymentRecord): Promise<void> {
+    if (this.failNextSave) {
+      this.failNextSave = false;
+      throw new Error('the store is down');
+    }
+    return super.savePayment(record);
+  }
+}
+
+describe('a failure after the provider made the payment', () => {
+  const store = new FlakyStore();
+  const h = useEndpoint({ store, onError: () => {} });
+
+  it('keeps the key refused for a provider whose create is not idempotent (Hero): one payment', async () => {
+    const { token, methods } = await h.session('DEMO-EUR');
+    const hero = methods.find((m) => m.provider === 'hero')!;
+    store.failNextSave = true;
+    assertProblem(await h.pay(token, hero.id, { key: 'store-down-hero' }), 500, 'internal');
+    assertProblem(await h.pay(token, hero.id, { key: 'store-down-hero' }), 500, 'internal');
+    assert.equal((await h.control('GET', '/requests?provider=hero&operation=createPayment')).count, 1);
+    assert.equal((await h.control('GET', '/payments?provider=hero')).payments.length, 1);
+  });
+
+  it('frees the key for a provider that de-duplicates (MilkyPay): the retry answers the one payment', async () => {
+    const { token, methods } = await h.session('DEMO-EUR');
+    const milkypay = methods.find((m) => m.provider === 'milkypay' && !m.fields?.length)!;
+    store.failNextSave = true;
+    assertProblem(await h.pay(token, milkypay.id, { key: 'store-down-milkypay' }), 500, 'internal');
+    const retry = await h.pay(token, milkypay.id, { key: 'store-down-milkypay' });
+    assert.equal(retry.status, 201, retry.text);
+    assert.equal((await h.control('GET', '/payments?provider=milkypay')).payments.length, 1);
   });
 });

@@ -34,6 +34,8 @@ const paymentBody = z.strictObject({
 });
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+/** The longest wait passed on from a provider's `Retry-After`: a shopper is not told to wait longer than this. */
+const MAX_RETRY_AFTER_SECONDS = 60;
 const REFERENCE = /^kp_[A-Za-z0-9_-]{20,40}$/;
 
 export function createKassaHandler(input: KassaConfig): KassaHandler {
@@ -164,6 +166,9 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     if (claim.kind === 'conflict') throw new HttpProblem('idempotency-conflict');
 
     let adapter: ProviderAdapter | undefined;
+    /** How far the request got: from `creating` on, the provider may have made a payment for this key. */
+    let stage: 'checking' | 'creating' | 'created' = 'checking';
+    let createSignal: AbortSignal | undefined;
     try {
       const order = await resolveOrder(claims.order, request);
       if (order.amount !== claims.amount || order.currency !== claims.currency) {
@@ -177,6 +182,8 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
 
       const reference = `kp_${createHmac('sha256', config.secret).update(key).digest('base64url').slice(0, 24)}`;
       const base = publicBase(url);
+      stage = 'creating';
+      createSignal = AbortSignal.timeout(config.providerTimeoutMs * 4);
       const created = await adapter.createPayment({
         reference,
         order,
@@ -186,8 +193,9 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
         endpointReturnUrl: `${base}/return/${reference}`,
         webhookUrl: `${base}/webhooks/${adapter.name}`,
         idempotencyKey: reference,
-        signal: AbortSignal.timeout(config.providerTimeoutMs * 4),
+        signal: createSignal,
       });
+      stage = 'created';
       checkAction(adapter, created.action);
       const now = new Date().toISOString();
       const record: PaymentRecord = {
@@ -211,13 +219,20 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
       const response = stored(201, { payment: view(record), action: created.action, token });
       await config.store.finishIdempotency(key, response, config.paymentTtlSeconds * 1000);
       return replay(response);
-    } catch (error) {
+    } catch (thrown) {
+      // The create's overall deadline surfaces as an abort from whichever call was running: the provider may have
+      // made the payment, exactly as when a single call goes unanswered.
+      const deadlinePassed = stage === 'creating' && createSignal?.aborted === true && isAbort(thrown);
+      const error = deadlinePassed ? new ProviderUnavailable(`${adapter?.name}: no answer within ${config.providerTimeoutMs * 4} ms`) : thrown;
       const problem = toProblem(error);
-      // A provider that de-duplicates by reference can safely be asked again with the same key; for the others an
-      // unanswered create may have happened, so the same key keeps answering this problem and never pays twice.
-      const retryable = problem.code === 'provider-unavailable' && adapter?.createIsIdempotent === true;
-      const transient = problem.code === 'rate-limited' || problem.code === 'internal';
-      if (retryable || transient) await config.store.finishIdempotency(key, null, 0);
+      // A failure that may pass is released so a retry with the same key runs again — unless a payment may exist for
+      // the key at a provider that would make a second one (Hero, hi.health): a create that went unanswered (timeout,
+      // 5xx) may have happened, so the same key keeps answering this problem and never pays twice. A create the
+      // provider provably did not process (429, connection refused) made nothing, so it may be asked again.
+      const transient = problem.code === 'provider-unavailable' || problem.code === 'rate-limited' || problem.code === 'internal';
+      const paymentMayExist = stage === 'created' || (stage === 'creating' && error instanceof ProviderUnavailable && !error.provablyNotProcessed);
+      const release = transient && (adapter?.createIsIdempotent === true || !paymentMayExist);
+      if (release) await config.store.finishIdempotency(key, null, 0);
       else await config.store.finishIdempotency(key, problemParts(problem), config.paymentTtlSeconds * 1000);
       if (problem.code === 'internal') throw error;
       throw problem;
@@ -379,10 +394,18 @@ async function verify<T>(check: () => Promise<T>): Promise<T> {
   }
 }
 
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof ProviderRefused) return new HttpProblem('provider-refused', error.message, error.field);
-  if (error instanceof ProviderUnavailable) return new HttpProblem('provider-unavailable');
+  if (error instanceof ProviderUnavailable) {
+    // The provider's own Retry-After (a 429's, a 503's) tells the browser when trying again may help.
+    const wait = error.retryAfterSeconds;
+    return new HttpProblem('provider-unavailable', undefined, undefined, wait === undefined ? {} : { 'retry-after': String(Math.min(wait, MAX_RETRY_AFTER_SECONDS)) });
+  }
   return new HttpProblem('internal');
 }
 

@@ -1,6 +1,6 @@
 /**
  * The endpoint's limits over real HTTP: per-client rate limits, the method-list cache, and a provider slower than
- * the endpoint's timeout on create (answered as a problem, replayed for the same key, never paid twice).
+ * the endpoint's timeouts on create (answered as a problem, replayed for the same key, never paid twice).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -44,5 +44,23 @@ describe('method lists and slow providers', () => {
     await new Promise((r) => setTimeout(r, 700)); // let the slow create finish at the sandbox
     const { payments } = await h.control('GET', '/payments?provider=hidirect');
     assert.ok(payments.length <= 1, `${payments.length} hi.health payments for one click`);
+  });
+
+  it('keeps the key refused when a Hero create is answered but its follow-up call runs past the create deadline', async () => {
+    // Hero answers createPayment just inside the per-call timeout, then never answers setOrderId: its retries run
+    // into the create's overall deadline (4 × 600 ms) after the payment exists, so the same click must not create again.
+    const session = await h.session('DEMO-EUR');
+    const hero = session.methods.find((m) => m.provider === 'hero');
+    assert.ok(hero, 'a Hero method for DEMO-EUR');
+    await h.control('POST', '/faults', { provider: 'hero', operation: 'createPayment', kind: 'latency', latencyMs: 450, times: 0 });
+    await h.control('POST', '/faults', { provider: 'hero', operation: 'setOrderId', kind: 'timeout', times: 0 });
+    const first = await h.pay(session.token, hero.id, { key: 'hero-deadline-key' });
+    assert.equal(first.status, 503, first.text);
+    assert.equal(problemCode(first.body.type), 'provider-unavailable');
+    await h.control('DELETE', '/faults');
+    const retry = await h.pay(session.token, hero.id, { key: 'hero-deadline-key' });
+    assert.equal(retry.status, 503, retry.text);
+    assert.equal((await h.control('GET', '/requests?provider=hero&operation=createPayment')).count, 1, 'createPayment sent once');
+    assert.equal((await h.control('GET', '/payments?provider=hero')).payments.length, 1, 'the one payment the first create made');
   });
 });

@@ -110,13 +110,19 @@ export interface ProviderAdapter {
   /**
    * Whether asking the provider to create the same payment twice makes one payment (Kronor's reference check,
    * MilkyPay's reference_id, WhenThen's X-Idempotency-Key). When false (Hero, hi.health) a create that went
-   * unanswered may still have happened, so the endpoint never asks again for the same click.
+   * unanswered may still have happened, so the endpoint asks again for the same click only when the failure proves
+   * nothing was created (`ProviderUnavailable.provablyNotProcessed`).
    */
   readonly createIsIdempotent: boolean;
   /** The methods for an order; the endpoint caches the answer per provider and `methodsCacheKey`. */
   listMethods(order: ResolvedOrder, signal: AbortSignal): Promise<PaymentMethod[]>;
   /** What the cached method list depends on besides the provider (default: the currency). */
   methodsCacheKey?(order: ResolvedOrder): string;
+  /**
+   * Creates the payment at the provider. A `ProviderUnavailable` thrown with `provablyNotProcessed` must mean no
+   * payment was created: an adapter that calls the provider again after the creating call must not let such an
+   * error from a later call escape as is.
+   */
   createPayment(input: CreatePaymentInput): Promise<CreatedPayment>;
   readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead>;
   /** Verifies a webhook's signature and says which payment it is about; throws `WebhookRejected` when it is not genuine. */
@@ -140,8 +146,29 @@ export class ProviderRefused extends Error {
   }
 }
 
+export interface UnavailableDetails {
+  /**
+   * True only when the provider's answer (or its absence) proves it did not act on the request: it answered 429 or
+   * refused the request before processing it, or the connection was refused before the request was sent. A timeout,
+   * a dropped connection, a 5xx or an unreadable answer leave it false: the provider may have done the work.
+   */
+  provablyNotProcessed?: boolean;
+  /** How long the provider asked callers to wait (its `Retry-After`), in seconds, when it said. */
+  retryAfterSeconds?: number;
+}
+
 /** The provider could not be reached, timed out, or answered 5xx/429: the endpoint answers `provider-unavailable`. */
-export class ProviderUnavailable extends Error {}
+export class ProviderUnavailable extends Error {
+  /** See `UnavailableDetails.provablyNotProcessed`; false unless the failure proves it. */
+  readonly provablyNotProcessed: boolean;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, details: UnavailableDetails = {}) {
+    super(message);
+    this.provablyNotProcessed = details.provablyNotProcessed === true;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
 
 /** What every adapter gets from the endpoint besides its own configuration. */
 export interface ProviderDeps {
