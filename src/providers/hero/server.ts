@@ -198,14 +198,14 @@ class HeroAdapter implements ProviderAdapter {
 
   /**
    * `setOrderId` only labels the payment in Hero's dashboard; it is safe to repeat. The payment exists already, so a
-   * failure here must not lose it for the shopper: it is noted in the payment's data instead.
+   * failure here — even the create's deadline passing — must not lose it for the shopper: it is noted in the
+   * payment's data instead.
    */
   private async linkOrder(paymentId: string, orderId: string, signal: AbortSignal): Promise<boolean> {
     try {
       const answer = await this.graphql<{ setOrderId: unknown }>(SET_ORDER_ID, { paymentId, orderId }, { idempotent: true, signal });
       return answer.errors.length === 0 && answer.data?.setOrderId === true;
-    } catch (error) {
-      if (signal.aborted) throw error;
+    } catch {
       return false;
     }
   }
