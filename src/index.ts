@@ -6,14 +6,10 @@
  * (src/components/index.ts) gives the classes without defining anything.
  */
 import './components/checkout/define.ts';
+import { PART_LOADERS } from './components/checkout/parts.ts';
 import { loadOnSight } from './components/shared/autoload.ts';
 
-loadOnSight({
-  'kassa-method-fields': () => import('./components/method-fields/define.ts'),
-  'kassa-redirect': () => import('./components/redirect/define.ts'),
-  'kassa-qr': () => import('./components/qr/define.ts'),
-  'kassa-status': () => import('./components/status/define.ts'),
-});
+loadOnSight(PART_LOADERS);
 
 export { KassaCheckout } from './components/checkout/checkout.ts';
 export { KassaMethodPicker } from './components/method-picker/method-picker.ts';

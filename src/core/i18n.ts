@@ -3,6 +3,7 @@
  * English ships with every element; each other catalogue is its own chunk, loaded only when a page uses it.
  */
 import en, { type MessageKey, type Messages } from './locales/en.ts';
+import { retryableImport } from './retryable-import.ts';
 
 export type { MessageKey, Messages };
 
@@ -11,14 +12,14 @@ export type Locale = (typeof LOCALES)[number];
 
 /** Explicit loaders, so bundlers make one chunk per language and nothing else is ever fetched. */
 const LOADERS: Record<Exclude<Locale, 'en'>, () => Promise<{ default: Partial<Messages> }>> = {
-  sv: () => import('./locales/sv.ts'),
-  da: () => import('./locales/da.ts'),
-  nb: () => import('./locales/nb.ts'),
-  fi: () => import('./locales/fi.ts'),
-  is: () => import('./locales/is.ts'),
-  de: () => import('./locales/de.ts'),
-  fr: () => import('./locales/fr.ts'),
-  pl: () => import('./locales/pl.ts'),
+  sv: retryableImport(() => import('./locales/sv.ts')),
+  da: retryableImport(() => import('./locales/da.ts')),
+  nb: retryableImport(() => import('./locales/nb.ts')),
+  fi: retryableImport(() => import('./locales/fi.ts')),
+  is: retryableImport(() => import('./locales/is.ts')),
+  de: retryableImport(() => import('./locales/de.ts')),
+  fr: retryableImport(() => import('./locales/fr.ts')),
+  pl: retryableImport(() => import('./locales/pl.ts')),
 };
 
 /** Norwegian is written `no`, `nb` or `nn` in the wild; Kassa's Norwegian is Bokmål. */
@@ -55,13 +56,19 @@ function safeTag(tag: string): string | undefined {
 
 const cache = new Map<Locale, Promise<Messages>>([['en', Promise.resolve(en)]]);
 
-/** The whole catalogue for a locale; keys a translation lacks fall back to English. */
+/**
+ * The whole catalogue for a locale; keys a translation lacks fall back to English, and so does the whole catalogue
+ * while its chunk cannot load (it is not remembered: a later call loads it).
+ */
 export function loadMessages(locale: Locale): Promise<Messages> {
   let messages = cache.get(locale);
   if (!messages) {
     messages = LOADERS[locale as Exclude<Locale, 'en'>]()
       .then((module) => ({ ...en, ...module.default }))
-      .catch(() => en);
+      .catch(() => {
+        cache.delete(locale); // offline, say: the next call tries again
+        return en;
+      });
     cache.set(locale, messages);
   }
   return messages;

@@ -13,6 +13,7 @@ import {
   type EndpointErrorCode,
 } from '../../core/endpoint-client.ts';
 import type { MessageKey } from '../../core/i18n.ts';
+import { retryableImport } from '../../core/retryable-import.ts';
 import { isSettledForShopper, type NextAction, type PaymentMethod, type PaymentState, type PaymentView, type SessionResponse } from '../../core/model.ts';
 import type { PendingPayment } from '../../core/pending-payment.ts';
 import type { KronorAccess, KronorBrowserSession, KronorMethod } from '../../providers/kronor/browser.ts';
@@ -69,7 +70,7 @@ const DEFAULT_DEPS: CheckoutDeps = {
   openSession,
   startPayment,
   newIdempotencyKey,
-  loadKronor: () => import('../../providers/kronor/browser.ts'),
+  loadKronor: retryableImport(() => import('../../providers/kronor/browser.ts')),
   loadParts: loadCheckoutParts,
 };
 

@@ -13,6 +13,8 @@ export class LocaleController implements ReactiveController {
   private messages: Messages = englishMessages;
   private observer: MutationObserver | undefined;
   private key = '';
+  /** Set while the chosen language could not load (offline): back online, it is tried again. */
+  private onOnline: (() => void) | undefined;
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement & { locale?: string }) {
     host.addController(this);
@@ -27,6 +29,8 @@ export class LocaleController implements ReactiveController {
   hostDisconnected(): void {
     this.observer?.disconnect();
     this.observer = undefined;
+    if (this.onOnline) window.removeEventListener('online', this.onOnline);
+    this.onOnline = undefined;
   }
 
   /** Before each update: the element's own attributes may have changed. */
@@ -57,7 +61,19 @@ export class LocaleController implements ReactiveController {
       this.locale = chosen.locale;
       this.messages = messages;
       this.host.requestUpdate();
+      if (messages === englishMessages && chosen.locale !== 'en') this.retryWhenOnline();
     });
+  }
+
+  /** Shows English meanwhile (never a missing text), and loads the chosen language once the network is back. */
+  private retryWhenOnline(): void {
+    if (this.onOnline) return;
+    this.onOnline = () => {
+      this.onOnline = undefined;
+      this.key = '';
+      this.host.requestUpdate();
+    };
+    window.addEventListener('online', this.onOnline, { once: true });
   }
 }
 

@@ -5,7 +5,8 @@
  * - Most payments: the endpoint's Server-Sent Events (`status` events, each a PaymentView). When the browser cannot
  *   hold the stream (it closes for good, or errors `MAX_STREAM_ERRORS` times without a status in between) the
  *   stream is closed and `GET /payments/{ref}` is polled after 1, 2, 4, 8, then every 15 s, until the payment is
- *   settled for the shopper (final, or `authorized`).
+ *   settled for the shopper (final, or `authorized`). When the browser comes back online, a stream that is down
+ *   reconnects and a poll reads at once, instead of waiting for their timers.
  * - Kronor payments with a session token: one read for the PaymentView, then the Kronor browser client (loaded only
  *   now, with `import()`) follows the payment request over Kronor's subscription; when the page becomes visible
  *   again (the shopper is back from the Swish app) Kronor is asked to refresh. If Kronor cannot be followed, the
@@ -16,8 +17,12 @@ import { EndpointError, paymentEventsUrl, readPayment, type EndpointErrorCode } 
 import { FINAL_STATES, isProviderName, isSettledForShopper, PAYMENT_STATES, type PaymentState, type PaymentView } from '../../core/model.ts';
 import { forgetPending, recallPending, referenceFromUrl } from '../../core/pending-payment.ts';
 import { isLoopbackHost } from '../../core/url-safety.ts';
+import { retryableImport } from '../../core/retryable-import.ts';
 import type { KronorAccess, KronorBrowserSession } from '../../providers/kronor/browser.ts';
 import { KassaCompleteEvent, KassaErrorEvent, KassaFailEvent, KassaStatusChangeEvent } from '../shared/events.ts';
+
+/** The Kronor browser client, in its own chunk: loaded only when a Kronor payment is followed. */
+const loadKronorBrowser = retryableImport(() => import('../../providers/kronor/browser.ts'));
 
 /** What kassa-status needs to follow a Kronor payment at Kronor itself. */
 export type KronorStatusAccess = KronorAccess & { waitToken?: string };
@@ -84,19 +89,25 @@ export function usableKronorAccess(value: KronorStatusAccess | undefined): Krono
   return ok(value.httpUrl, 'https:', 'http:') && ok(value.wsUrl, 'wss:', 'ws:') ? value : undefined;
 }
 
-/** Resolves after `ms` (true), or at once with false when `signal` aborts; the timer never outlives the signal. */
+/**
+ * Resolves after `ms` (true), or earlier (true) when the browser comes back online — a shopper whose connection
+ * returns should not wait out a long backoff to see the payment — or at once with false when `signal` aborts.
+ * Neither the timer nor the listeners outlive the pause.
+ */
 function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(false);
-    const onAbort = () => {
+    const end = (result: boolean) => {
       clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
+      window.removeEventListener('online', onOnline);
+      resolve(result);
+    };
+    const onAbort = () => end(false);
+    const onOnline = () => end(true);
+    const timer = setTimeout(() => end(true), ms);
     signal.addEventListener('abort', onAbort, { once: true });
+    window.addEventListener('online', onOnline, { once: true });
   });
 }
 
@@ -203,8 +214,18 @@ export class StatusController implements ReactiveController {
     if (signal.aborted) return;
     if (typeof EventSource !== 'function') return void this.poll(signal, endpoint, reference);
     const source = new EventSource(paymentEventsUrl(endpoint, reference));
-    const close = () => source.close();
+    // Back online with the stream down: reconnect now rather than when the browser's own retry timer fires.
+    const onOnline = () => {
+      if (signal.aborted || source.readyState === EventSource.OPEN) return;
+      finish();
+      this.followStream(signal, endpoint, reference);
+    };
+    const close = () => {
+      source.close();
+      window.removeEventListener('online', onOnline);
+    };
     signal.addEventListener('abort', close, { once: true });
+    window.addEventListener('online', onOnline);
     const finish = () => {
       close();
       signal.removeEventListener('abort', close);
@@ -290,7 +311,7 @@ export class StatusController implements ReactiveController {
 
     let session: KronorBrowserSession;
     try {
-      const { openKronorSession } = await import('../../providers/kronor/browser.ts');
+      const { openKronorSession } = await loadKronorBrowser();
       if (signal.aborted) return;
       session = openKronorSession(access);
     } catch {

@@ -116,6 +116,9 @@ export function openKronorSession(access: KronorAccess): KronorBrowserSession {
     connectionParams: { headers: { Authorization: authorization } },
     lazy: true,
     retryAttempts: RETRY_DELAYS_MS.length,
+    // A failed reconnect fires `error` before `close`, which graphql-ws would take as fatal and stop retrying; the
+    // close codes that are fatal (bad token, forbidden) are still refused before this is asked.
+    shouldRetry: () => true,
     retryWait: (retries) => sleep(RETRY_DELAYS_MS[Math.min(retries, RETRY_DELAYS_MS.length - 1)]!, lifetime.signal),
   });
   const client = new ApolloClient({
