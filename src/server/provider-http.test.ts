@@ -148,6 +148,27 @@ describe('callProvider and callGraphQL against a server that refuses', () => {
     assert.deepEqual(answer, { data: null, errors: [{ message: 'INVALID_PAYMENT_TYPE' }] });
   });
 
+  it('a provider asking to wait longer than a second is not asked again within the call', async () => {
+    let calls = 0;
+    const counting = createServer((req, res) => {
+      calls++;
+      req.resume();
+      res.writeHead(429, { 'retry-after': '30' });
+      res.end();
+    });
+    await new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(counting.address() as AddressInfo).port}/status`;
+      const error = await unavailable(callProvider('hero', url, {}, { timeoutMs: 2_000, idempotent: true, attempts: 3, backoffMs: () => 10 }));
+      assert.equal(calls, 1, 'one attempt, not three');
+      assert.equal(error.retryAfterSeconds, 30);
+      assert.equal(error.provablyNotProcessed, true);
+    } finally {
+      counting.closeAllConnections();
+      await new Promise<void>((resolve) => counting.close(() => resolve()));
+    }
+  });
+
   it('a bare 503 with an HTTP-date Retry-After: not processed unproven, the wait in seconds', async () => {
     next = { status: 503, headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() }, body: '' };
     const error = await unavailable(graphql(refusingUrl));

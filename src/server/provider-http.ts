@@ -27,6 +27,12 @@ export const DEFAULT_TIMINGS: CallTimings = { timeoutMs: 8_000, attempts: 3 };
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
 /**
+ * A provider asking to wait longer than this (`Retry-After`) is not asked again within the same call: a retry
+ * sooner would be refused too, and the shopper is better told at once (the endpoint passes the wait on).
+ */
+export const MAX_RETRY_AFTER_WITHIN_CALL_SECONDS = 1;
+
+/**
  * Client errors a server answers before acting on the request (RFC 9110 §15.5): a call answered with one of them
  * created nothing. 409 and 422 are left out: a provider may answer them after looking at what it holds (MilkyPay's
  * 409 for a reference it already has).
@@ -63,6 +69,7 @@ export async function callProvider(provider: string, url: string, init: RequestI
       notProcessed &&= refusedBeforeProcessing(response.status);
       retryAfter = parseRetryAfter(response.headers.get('retry-after'));
       await response.body?.cancel();
+      if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_WITHIN_CALL_SECONDS) break;
     } catch (error) {
       if (options.signal?.aborted) throw error;
       const timedOut = error instanceof Error && error.name === 'TimeoutError';

@@ -327,7 +327,7 @@ describe('fault drills: the network goes offline and back', () => {
     }
   });
 
-  it('(3) offline before the methods load: a localized error with a retry; back online, the retry shows the methods', async () => {
+  it('(3) offline before the methods load: a localized error with a retry; back online, the methods show by themselves', async () => {
     await control('POST', '/reset');
     const { context, page } = await openShop('/checkout.html?order=DEMO-EUR&group=provider');
     try {
@@ -355,8 +355,9 @@ describe('fault drills: the network goes offline and back', () => {
       assert.equal(await checkout.getByRole('radio').count(), 0, 'no methods without a session');
       assert.deepEqual(await errors(), [{ code: 'network', message: en['error.network'] }]);
 
+      assert.equal(await checkout.getByRole('button', { name: en['common.retry'] }).count(), 1, 'a retry is offered');
       await goOnline(context);
-      await checkout.getByRole('button', { name: en['common.retry'] }).click();
+      // No click needed: the checkout opens its session when the browser says it is online again.
       await checkout.getByRole('radio').first().waitFor();
       assert.ok((await checkout.getByRole('radio').count()) > 1, 'the methods for EUR are shown');
       assert.equal(await checkout.getByRole('alert').count(), 0, 'the error is gone');
@@ -385,11 +386,9 @@ describe('fault drills: the network goes offline and back', () => {
       await checkout.getByRole('alert').filter({ hasText: en['error.network'] }).waitFor();
 
       await goOnline(context);
-      // Back online the language loads by itself: the message turns Swedish without a click.
-      await checkout.getByRole('alert').filter({ hasText: sv['error.network']! }).waitFor();
-      await checkout.getByRole('button', { name: sv['common.retry']! }).click();
+      // Back online the language and the session load by themselves: the methods, in Swedish, without a click.
       await checkout.getByRole('radio').first().waitFor();
-      assert.ok((await deepText(checkout)).includes(sv['checkout.total']!), 'the methods, in Swedish');
+      await checkout.getByText(sv['checkout.total']!).waitFor();
     } finally {
       await context.close();
     }

@@ -132,6 +132,7 @@ export class CheckoutController implements ReactiveController {
   }
 
   hostConnected(): void {
+    window.addEventListener('online', this.onOnline);
     if (!this.resumeOnConnect) return;
     this.resumeOnConnect = false;
     if (this.view.name === 'loading') void this.load();
@@ -139,6 +140,7 @@ export class CheckoutController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    window.removeEventListener('online', this.onOnline);
     this.run++;
     this.abort?.abort();
     this.abort = undefined;
@@ -146,6 +148,11 @@ export class CheckoutController implements ReactiveController {
     if (this.busy) this.busy = false; // the request's outcome is unknown: `unsettled` keeps its key for the next click
     this.resumeOnConnect = true;
   }
+
+  /** A session that could not open for want of a network opens as soon as the browser is back online. */
+  private readonly onOnline = (): void => {
+    if (this.view.name === 'unavailable' && this.view.code === 'network') void this.load();
+  };
 
   /** Opens a session for this endpoint and order (again, when they change). */
   configure(endpoint: string, order: string, locale: string | undefined): void {
