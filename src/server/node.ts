@@ -50,11 +50,25 @@ export function createNodeListener(handler: KassaHandler, options: NodeListenerO
     response.headers.forEach((value, name) => {
       outHeaders[name] = value;
     });
-    res.writeHead(response.status, outHeaders);
     if (!response.body) {
+      res.writeHead(response.status, outHeaders);
       res.end();
       return;
     }
+    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      // A whole answer in one write (with its length), not chunk by chunk.
+      let body: Buffer;
+      try {
+        body = Buffer.from(await response.arrayBuffer());
+      } catch {
+        res.destroy(); // the answer broke while being read (a custom store's stream, say): nothing true to send
+        return;
+      }
+      res.writeHead(response.status, { ...outHeaders, 'content-length': String(body.length) });
+      res.end(body);
+      return;
+    }
+    res.writeHead(response.status, outHeaders);
     // Written chunk by chunk so Server-Sent Events reach the browser as they happen.
     const reader = response.body.getReader();
     try {

@@ -25,14 +25,15 @@ export interface PaymentClaims extends SessionClaims {
 export class TokenInvalid extends Error {}
 
 export class Tokens {
-  private readonly key: Uint8Array;
+  /** Imported once: importing the raw secret for every token cost more than signing it. */
+  private readonly key: Promise<CryptoKey>;
 
   constructor(
     secret: string,
     private readonly sessionTtlSeconds: number,
     private readonly paymentTtlSeconds: number,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
   async signSession(claims: SessionClaims): Promise<{ token: string; expiresAt: Date }> {
@@ -72,13 +73,13 @@ export class Tokens {
       .setIssuer(ISSUER)
       .setIssuedAt(now)
       .setExpirationTime(now + ttlSeconds)
-      .sign(this.key);
+      .sign(await this.key);
     return { token, expiresAt: new Date((now + ttlSeconds) * 1000) };
   }
 
   private async verify(token: string, type: string): Promise<Record<string, unknown>> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (payload.typ !== type) throw new TokenInvalid(`not a ${type} token`);
       return payload;
     } catch (error) {
