@@ -15,12 +15,14 @@ const config: StorybookConfig = {
   core: { disableTelemetry: true },
   async viteFinal(config) {
     // Pre-bundled up front: found later (the Kronor client is a dynamic import), they would reload the test page.
+    // `lit/directive-helpers.js` is Storybook's own import: left out, it brought a second copy of lit-html.
     config.optimizeDeps = {
       ...config.optimizeDeps,
       include: [
         ...(config.optimizeDeps?.include ?? []),
         'lit',
         'lit/decorators.js',
+        'lit/directive-helpers.js',
         'lit/directives/if-defined.js',
         'lit/directives/live.js',
         'lit/directives/ref.js',
