@@ -52,6 +52,7 @@ const env = { CHROME_PATH: chrome };
 
 if (only === 'all') {
   run('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+  run('type check (the React example, with kassa/jsx)', 'npx', ['tsc', '--noEmit', '-p', 'demo/react/tsconfig.json']);
   run('lint', 'npx', ['eslint', '.']);
 }
 if (only !== 'browser') {

@@ -7,9 +7,9 @@ import 'kassa/define/checkout';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../public/demo.css';
-import { App } from './App.jsx';
+import { App } from './App.tsx';
 
-createRoot(/** @type {HTMLElement} */ (document.getElementById('root'))).render(
+createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
   </StrictMode>,
