@@ -1,6 +1,7 @@
 /**
  * Fault drills in Chromium: the Kronor websocket closes mid-payment, the return page is reloaded after a final
- * state, and the endpoint restarts while the shopper is on a provider's hosted page.
+ * state, the endpoint restarts while the shopper is on a provider's hosted page, and pay is double-clicked (each
+ * provider).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { startDemo, type RunningDemo } from '../../demo/server.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { callControl } from '../../sandbox/testing.ts';
 import { FileStore } from '../../src/server/file-store.ts';
+import { MemoryStore, type KassaStore } from '../../src/server/store.ts';
 import { launchChromium } from '../e2e/harness.ts';
 
 describe('fault drills in Chromium', () => {
@@ -94,9 +96,9 @@ describe('fault drills in Chromium', () => {
     await control('POST', '/reset');
     const storeDir = mkdtempSync(join(tmpdir(), 'kassa-drill-store-'));
     const port = Number(new URL(demo.url).port);
-    const restart = async () => {
+    const restart = async (store: KassaStore = new FileStore(storeDir)) => {
       await demo.close();
-      demo = await startDemo({ sandboxUrl: sandbox.url, port, overrides: { store: new FileStore(storeDir) } });
+      demo = await startDemo({ sandboxUrl: sandbox.url, port, overrides: { store } });
     };
     await restart();
     const page = await open('/checkout.html?order=DEMO-EUR&group=provider');
@@ -115,9 +117,39 @@ describe('fault drills in Chromium', () => {
       assert.notEqual(payments[0]!.status, 'INITIAL', 'the provider did take the payment');
     } finally {
       await page.close();
+      await restart(new MemoryStore()); // the later drills, without this drill's folder
       rmSync(storeDir, { recursive: true, force: true });
     }
   });
+
+  // (7) One per provider: the method a shopper would double-click, in DEMO-EUR (each goes to the provider's page).
+  const DOUBLE_CLICKS = [
+    { provider: 'hero', group: 'Hero', method: 'Pay in full' },
+    { provider: 'milkypay', group: 'MilkyPay', method: 'Payment card' },
+    { provider: 'hidirect', group: 'hi.health', method: /^hi\.health/ },
+    { provider: 'whenthen', group: 'WhenThen', method: 'PayPal' },
+    { provider: 'kronor', group: 'Kronor', method: 'Bank transfer' },
+  ] as const;
+  for (const { provider, group, method } of DOUBLE_CLICKS) {
+    it(`(7) ${provider}: pay double-clicked makes one payment, and the return page shows it paid`, async () => {
+      await control('POST', '/reset');
+      const page = await open('/checkout.html?order=DEMO-EUR&group=provider');
+      try {
+        await page.getByRole('group', { name: group }).getByRole('radio', { name: method }).click();
+        await page.getByRole('button', { name: /^Pay / }).dblclick();
+        await page.waitForURL((url) => url.origin === sandbox.url);
+        const { payments } = await control<{ payments: Array<{ id: string }> }>('GET', `/payments?provider=${provider}`);
+        assert.equal(payments.length, 1, `one ${provider} payment for a double click`);
+        const { redirectUrl } = await control<{ redirectUrl: string }>('POST', `/payments/${provider}/${payments[0]!.id}/outcome`, { outcome: 'pay' });
+        await page.goto(redirectUrl);
+        await page.waitForURL((url) => url.pathname === '/return.html');
+        await page.getByRole('status').filter({ hasText: /Payment complete/ }).waitFor({ timeout: 15_000 });
+        assert.equal(await count(provider), 1, 'still one payment');
+      } finally {
+        await page.close();
+      }
+    });
+  }
 
   it('had no page error on any page', () => {
     assert.deepEqual(pageErrors, []);
