@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureChromium } from './chromium.mjs';
+import { ensureRedisServer } from './redis.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -48,7 +49,9 @@ const nodeTests = tests.filter((t) => !isBrowserTest(t)).sort();
 const browserTests = tests.filter(isBrowserTest);
 // Some Node tests drive Chromium too (hosted pages, flows that leave the page), so every run needs one.
 const chrome = ensureChromium();
-const env = { CHROME_PATH: chrome };
+// RedisStore's tests run over a real redis-server, which they start on a free port themselves.
+const redisServer = only !== 'browser' ? ensureRedisServer() : undefined;
+const env = { CHROME_PATH: chrome, ...(redisServer ? { REDIS_SERVER: redisServer } : {}) };
 
 if (only === 'all') {
   run('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);

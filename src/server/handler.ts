@@ -12,7 +12,7 @@ import { matchesSafePattern } from '../core/safe-pattern.ts';
 import { isAllowedUrl } from '../core/url-safety.ts';
 import { OrderRefused, resolveConfig, type KassaConfig, type ResolvedConfig } from './config.ts';
 import { HttpProblem, jsonResponse, problemParts, problemResponse, readBytes, readJsonBody } from './http.ts';
-import { ProviderRefused, ProviderUnavailable, WebhookRejected, type ProviderAdapter, type ResolvedOrder } from './provider.ts';
+import { ProviderRefused, ProviderUnavailable, WebhookRejected, type ProviderAdapter, type ResolvedOrder, type StatusRead } from './provider.ts';
 import { PROVIDER_MODULES } from './providers.ts';
 import type { PaymentRecord, StoredResponse } from './store.ts';
 import { StatusWatcher } from './watcher.ts';
@@ -288,20 +288,22 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   async function refresh(record: PaymentRecord): Promise<PaymentRecord> {
     const adapter = adapters.get(record.provider);
     if (!adapter) return record;
+    let status: StatusRead;
     try {
-      const status = await adapter.readStatus(record, AbortSignal.timeout(config.providerTimeoutMs));
-      if (status.state === record.state && status.providerStatus === record.providerStatus) return record;
-      const current = (await config.store.getPayment(record.reference)) ?? record;
-      // A final state is never left for a non-final one by a late or out-of-order read.
-      if (isFinalState(current.state) && !isFinalState(status.state)) return current;
-      const updated = { ...current, state: status.state, providerStatus: status.providerStatus, updatedAt: new Date().toISOString() };
-      await config.store.savePayment(updated);
-      await config.store.publish(view(updated));
-      return updated;
+      status = await adapter.readStatus(record, AbortSignal.timeout(config.providerTimeoutMs));
     } catch (error) {
       config.onError(error, `reading ${record.provider} payment ${record.reference}`);
       return record;
     }
+    if (status.state === record.state && status.providerStatus === record.providerStatus) return record;
+    const current = (await config.store.getPayment(record.reference)) ?? record;
+    // A final state is never left for a non-final one by a late or out-of-order read.
+    if (isFinalState(current.state) && !isFinalState(status.state)) return current;
+    const updated = { ...current, state: status.state, providerStatus: status.providerStatus, updatedAt: new Date().toISOString() };
+    // Saved before it is told: a listener that fails (the store reports it) cannot undo a saved change.
+    await config.store.savePayment(updated);
+    await config.store.publish(view(updated)).catch((error: unknown) => config.onError(error, `publishing payment ${record.reference}`));
+    return updated;
   }
 
   async function streamEvents(request: Request, reference: string): Promise<Response> {

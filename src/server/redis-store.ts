@@ -1,0 +1,262 @@
+/**
+ * `RedisStore`: the endpoint's state (`KassaStore`) on Redis, for several endpoint processes behind a load balancer.
+ * They share the idempotency keys (a double click that lands on two instances still makes one payment), the payment
+ * records (a status read, a webhook or a return may reach any instance), the rate-limit counters and the fan-out of
+ * status events (a status stream open on one instance hears the change a webhook made on another). One process
+ * needs none of this: keep `MemoryStore` (or `FileStore`).
+ *
+ *   import { createClient } from 'redis';
+ *   const client = await createClient({ url: process.env.REDIS_URL }).connect();
+ *   const store = new RedisStore(client, { prefix: 'kassa:' });
+ *   createKassaHandler({ ...config, store });   // and `await store.close()` on shutdown
+ *
+ * The merchant creates and connects the client (node-redis v5 or later), so Kassa itself has no dependency on
+ * `redis`: the store uses plain commands (`sendCommand`) and, for SUBSCRIBE, a second connection it opens with
+ * `client.duplicate()` on the first `subscribe` and closes in `close()`. It needs one Redis (a primary, 2.6 or later
+ * for Lua; not Redis Cluster: `savePayment` writes two keys with one MSET), with EVAL, PUBLISH and SUBSCRIBE allowed.
+ *
+ * Key layout (`prefix` defaults to `kassa:`; keys chosen by browsers are hashed, never used as they are):
+ * - `{prefix}idempotency:{sha256(key)}`: a hash, `fingerprint` and, once answered, `response` (JSON). An unanswered
+ *   claim lives 24 h (its holder may have died mid-request: the provider may have made the payment, so the same
+ *   click is refused rather than run again); an answer lives `ttlMs`.
+ * - `{prefix}payment:{reference}`: the `PaymentRecord` as JSON; `{prefix}payment-id:{provider}:{providerPaymentId}`:
+ *   its reference. Kept like MemoryStore keeps them: last write wins, no expiry.
+ * - `{prefix}rate:{sha256(key)}`: a fixed-window counter (INCR, PEXPIRE on the first hit, in one script).
+ * - channel `{prefix}events:{reference}`: `{ origin, view }` for every `publish`; each store ignores its own messages
+ *   (it has already told its local listeners).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { PaymentView, ProviderName } from '../core/model.ts';
+import type { IdempotencyClaim, KassaStore, PaymentListener, PaymentRecord, StoredResponse } from './store.ts';
+
+/** The commands RedisStore sends, as node-redis's `client.sendCommand(['SET', …])` takes them. */
+export interface RedisCommandClient {
+  sendCommand(args: string[]): Promise<unknown>;
+  /** A new client with the same options, for the SUBSCRIBE connection. */
+  duplicate(): RedisSubscriberClient;
+}
+
+/** The subscriber connection (node-redis's `duplicate()`): only pub/sub. */
+export interface RedisSubscriberClient {
+  connect(): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
+  unsubscribe(channel: string): Promise<unknown>;
+  close(): Promise<unknown>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+export interface RedisStoreOptions {
+  /** Put before every key and channel, so Kassa can share a Redis with other data. Default `kassa:`. */
+  prefix?: string;
+  /** Where failures of the SUBSCRIBE connection and of status listeners go; console.error by default. */
+  onError?: (error: unknown, context: string) => void;
+}
+
+/** How long a claim nobody answers stays refused (its holder stopped mid-request; the outcome is unknown). */
+export const UNANSWERED_CLAIM_TTL_MS = 24 * 3_600_000;
+/** How often a duplicate request looks again for the first one's answer. */
+export const CLAIM_POLL_INTERVAL_MS = 25;
+
+/** Claims the key when free; else answers what holds it. KEYS[1] key; ARGV fingerprint, TTL of the claim (ms). */
+const CLAIM_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 'fingerprint', ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {'acquired'}
+end
+return {'held', redis.call('HGET', KEYS[1], 'fingerprint'), redis.call('HGET', KEYS[1], 'response')}`;
+
+/** Stores the answer of a claim that still exists. KEYS[1] key; ARGV response JSON, TTL (ms). */
+const FINISH_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'response', ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`;
+
+/** One hit in a fixed window that starts at the first hit. KEYS[1] counter; ARGV window (ms). */
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count`;
+
+interface EventMessage {
+  origin: string;
+  view: PaymentView;
+}
+
+export class RedisStore implements KassaStore {
+  private readonly prefix: string;
+  private readonly onError: (error: unknown, context: string) => void;
+  /** Tells this store's own messages from other processes' (they were delivered locally already). */
+  private readonly origin = randomUUID();
+  private readonly listeners = new Map<string, Set<PaymentListener>>();
+  /** Channels SUBSCRIBEd on the subscriber connection now. */
+  private readonly subscribed = new Set<string>();
+  private subscriber: Promise<RedisSubscriberClient> | undefined;
+  /** SUBSCRIBE / UNSUBSCRIBE run one after another, each bringing Redis in line with the local listeners. */
+  private subscriptionWork: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly client: RedisCommandClient,
+    options: RedisStoreOptions = {},
+  ) {
+    this.prefix = options.prefix ?? 'kassa:';
+    this.onError = options.onError ?? ((error, context) => console.error(`kassa: ${context}:`, error));
+  }
+
+  async claimIdempotency(key: string, fingerprint: string, waitMs: number): Promise<IdempotencyClaim> {
+    const redisKey = this.key('idempotency', hash(key));
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const reply = (await this.eval(CLAIM_SCRIPT, redisKey, fingerprint, UNANSWERED_CLAIM_TTL_MS)) as [string, string?, (string | null)?];
+      if (reply[0] === 'acquired') return { kind: 'acquired' };
+      const [, heldFingerprint, response] = reply;
+      if (heldFingerprint !== fingerprint) return { kind: 'conflict' };
+      if (response) return { kind: 'replay', response: JSON.parse(response) as StoredResponse };
+      const left = deadline - Date.now();
+      if (left <= 0) return { kind: 'conflict' };
+      // The holder may be another process: look again shortly (a duplicate click is rare, the wait is short).
+      await new Promise((resolve) => setTimeout(resolve, Math.min(CLAIM_POLL_INTERVAL_MS, left)));
+    }
+  }
+
+  async finishIdempotency(key: string, response: StoredResponse | null, ttlMs: number): Promise<void> {
+    const redisKey = this.key('idempotency', hash(key));
+    if (response) await this.eval(FINISH_SCRIPT, redisKey, JSON.stringify(response), Math.max(1, Math.ceil(ttlMs)));
+    else await this.client.sendCommand(['DEL', redisKey]);
+  }
+
+  async getPayment(reference: string): Promise<PaymentRecord | undefined> {
+    const json = await this.client.sendCommand(['GET', this.key('payment', reference)]);
+    return typeof json === 'string' ? (JSON.parse(json) as PaymentRecord) : undefined;
+  }
+
+  async findPayment(provider: ProviderName, providerPaymentId: string): Promise<PaymentRecord | undefined> {
+    const reference = await this.client.sendCommand(['GET', this.key('payment-id', provider, providerPaymentId)]);
+    return typeof reference === 'string' ? this.getPayment(reference) : undefined;
+  }
+
+  async savePayment(record: PaymentRecord): Promise<void> {
+    await this.client.sendCommand([
+      'MSET',
+      this.key('payment', record.reference),
+      JSON.stringify(record),
+      this.key('payment-id', record.provider, record.providerPaymentId),
+      record.reference,
+    ]);
+  }
+
+  async publish(view: PaymentView): Promise<void> {
+    // Local listeners at once, as MemoryStore does (a SUBSCRIBE still under way would miss the round trip).
+    this.deliver(view.reference, view);
+    const message: EventMessage = { origin: this.origin, view };
+    await this.client.sendCommand(['PUBLISH', this.channel(view.reference), JSON.stringify(message)]);
+  }
+
+  subscribe(reference: string, listener: PaymentListener): () => void {
+    let set = this.listeners.get(reference);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(reference, set);
+      this.syncSubscription(reference);
+    }
+    set.add(listener);
+    const own = set;
+    return () => {
+      if (!own.delete(listener) || own.size || this.listeners.get(reference) !== own) return;
+      this.listeners.delete(reference);
+      this.syncSubscription(reference);
+    };
+  }
+
+  async hit(key: string, limit: number, windowMs: number): Promise<boolean> {
+    const count = Number(await this.eval(HIT_SCRIPT, this.key('rate', hash(key)), Math.max(1, Math.ceil(windowMs))));
+    return count <= limit;
+  }
+
+  /** Resolves once Redis has every SUBSCRIBE / UNSUBSCRIBE asked for so far (other processes' events now arrive). */
+  async subscriptionsSettled(): Promise<void> {
+    await this.subscriptionWork;
+  }
+
+  /** Closes the SUBSCRIBE connection (the merchant's client stays open: it is theirs). Later events stay local. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.subscriptionWork;
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    this.subscribed.clear();
+    if (subscriber) await (await subscriber.catch(() => undefined))?.close();
+  }
+
+  private syncSubscription(reference: string): void {
+    const channel = this.channel(reference);
+    this.subscriptionWork = this.subscriptionWork
+      .then(async () => {
+        const wanted = this.listeners.has(reference) && !this.closed;
+        if (wanted === this.subscribed.has(channel)) return;
+        const subscriber = await this.subscriberConnection();
+        if (wanted) {
+          await subscriber.subscribe(channel, (message) => this.receive(reference, message));
+          this.subscribed.add(channel);
+        } else {
+          await subscriber.unsubscribe(channel);
+          this.subscribed.delete(channel);
+        }
+      })
+      // Without the subscription local events still arrive, and the status watcher still polls the provider.
+      .catch((error) => this.onError(error, `subscribing to events of payment ${reference}`));
+  }
+
+  private subscriberConnection(): Promise<RedisSubscriberClient> {
+    this.subscriber ??= (async () => {
+      const connection = this.client.duplicate();
+      connection.on('error', (error) => this.onError(error, 'the Redis subscriber connection'));
+      await connection.connect();
+      return connection;
+    })().catch((error) => {
+      this.subscriber = undefined; // the next subscribe tries again
+      throw error;
+    });
+    return this.subscriber;
+  }
+
+  private receive(reference: string, text: string): void {
+    let message: EventMessage;
+    try {
+      message = JSON.parse(text) as EventMessage;
+    } catch (error) {
+      return this.onError(error, `reading an event of payment ${reference}`);
+    }
+    if (message.origin === this.origin || message.view?.reference !== reference) return;
+    this.deliver(reference, message.view);
+  }
+
+  private deliver(reference: string, view: PaymentView): void {
+    for (const listener of [...(this.listeners.get(reference) ?? [])]) {
+      try {
+        listener(view);
+      } catch (error) {
+        this.onError(error, `telling a listener of payment ${reference}`);
+      }
+    }
+  }
+
+  private eval(script: string, key: string, ...args: Array<string | number>): Promise<unknown> {
+    return this.client.sendCommand(['EVAL', script, '1', key, ...args.map(String)]);
+  }
+
+  private key(...parts: string[]): string {
+    return `${this.prefix}${parts.join(':')}`;
+  }
+
+  private channel(reference: string): string {
+    return this.key('events', reference);
+  }
+}
+
+function hash(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
