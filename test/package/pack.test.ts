@@ -216,5 +216,7 @@ describe('the package in bundlers and runtimes', () => {
   it('the React, Vue and endpoint types compile through the exports, and a wrong value is refused', () => {
     // Each fixture holds `@ts-expect-error` lines: if a wrong attribute or event type were accepted, tsc would fail.
     run('tsc -p test/package/.types', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'test/package/.types/tsconfig.json']);
+    // A real Vue template (Checkout.vue), through Vue's own type checker.
+    run('vue-tsc -p test/package/.types/tsconfig.vue.json', process.execPath, [join(root, 'node_modules/vue-tsc/bin/vue-tsc.js'), '-p', 'test/package/.types/tsconfig.vue.json']);
   });
 });
