@@ -40,7 +40,7 @@ export interface RedisCommandClient {
 export interface RedisSubscriberClient {
   connect(): Promise<unknown>;
   subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
-  unsubscribe(channel: string): Promise<unknown>;
+  unsubscribe(channels: string | string[]): Promise<unknown>;
   close(): Promise<unknown>;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
@@ -187,8 +187,11 @@ export class RedisStore implements KassaStore {
     await this.subscriptionWork;
     const subscriber = this.subscriber;
     this.subscriber = undefined;
+    const connection = await subscriber?.catch(() => undefined);
+    // Unsubscribed first, acknowledged by Redis: the channels are free when this returns, not when the socket closes.
+    if (connection && this.subscribed.size) await connection.unsubscribe([...this.subscribed]).catch(() => undefined);
     this.subscribed.clear();
-    if (subscriber) await (await subscriber.catch(() => undefined))?.close();
+    await connection?.close();
   }
 
   private syncSubscription(reference: string): void {
