@@ -8,10 +8,10 @@
  * file is written whole to a temporary name, then renamed over the old one, so a crash never leaves half a record.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MemoryStore, type IdempotencyClaim, type PaymentRecord, type StoredResponse } from './store.ts';
+import { MemoryStore, type IdempotencyClaim, type PaymentRecord, type StoreOptions, type StoredResponse } from './store.ts';
 
 /** How long a click whose request was in flight when the process stopped stays refused (its outcome is unknown). */
 export const UNSETTLED_KEY_TTL_MS = 24 * 3_600_000;
@@ -30,8 +30,11 @@ export class FileStore extends MemoryStore {
   private writes = 0;
 
   /** Reads what an earlier process left in `dir` (created if missing). */
-  constructor(readonly dir: string) {
-    super();
+  constructor(
+    readonly dir: string,
+    options: StoreOptions = {},
+  ) {
+    super(options);
     this.paymentsDir = join(dir, 'payments');
     this.idempotencyDir = join(dir, 'idempotency');
     mkdirSync(this.paymentsDir, { recursive: true });
@@ -58,18 +61,28 @@ export class FileStore extends MemoryStore {
     }
   }
 
+  protected override forgetPayment(record: PaymentRecord): void {
+    super.forgetPayment(record);
+    void rm(join(this.paymentsDir, fileName(record.reference)), { force: true });
+  }
+
   protected override forgetIdempotency(key: string): void {
     super.forgetIdempotency(key);
     void rm(this.idempotencyFile(key), { force: true });
   }
 
   private load(): void {
+    const now = Date.now();
     for (const name of readdirSync(this.paymentsDir)) {
       if (!name.endsWith('.json')) continue;
-      const record = readJson<PaymentRecord>(join(this.paymentsDir, name));
-      if (record) void super.savePayment(record);
+      const file = join(this.paymentsDir, name);
+      const record = readJson<PaymentRecord>(file);
+      if (!record) continue;
+      // Kept for the retention from its last save: the file's modification time.
+      const expiresAt = statSync(file).mtimeMs + this.paymentRetentionMs;
+      if (expiresAt <= now) void rm(file, { force: true });
+      else this.keepPayment(record, expiresAt);
     }
-    const now = Date.now();
     for (const name of readdirSync(this.idempotencyDir)) {
       if (!name.endsWith('.json')) continue;
       const saved = readJson<IdempotencyFile>(join(this.idempotencyDir, name));

@@ -4,5 +4,5 @@ export { createNodeListener, type NodeListenerOptions } from './node.ts';
 export { KassaConfigError, OrderRefused, type KassaConfig } from './config.ts';
 export { FileStore } from './file-store.ts';
 export { RedisStore, type RedisStoreOptions, type RedisCommandClient, type RedisSubscriberClient } from './redis-store.ts';
-export { MemoryStore, type KassaStore, type PaymentRecord, type StoredResponse, type IdempotencyClaim } from './store.ts';
+export { MemoryStore, DEFAULT_PAYMENT_RETENTION_MS, type KassaStore, type StoreOptions, type PaymentRecord, type StoredResponse, type IdempotencyClaim } from './store.ts';
 export type { Customer, Address, OrderLine, ResolvedOrder, Environment } from './provider.ts';

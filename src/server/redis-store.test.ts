@@ -21,6 +21,7 @@ import { startRedisServer, type RunningRedis } from '../../test/support/redis.ts
 import type { PaymentResponse, PaymentView, SessionResponse } from '../core/model.ts';
 import { problemCode } from '../core/problems.ts';
 import { RedisStore, UNANSWERED_CLAIM_TTL_MS } from './redis-store.ts';
+import type { StoreOptions } from './store.ts';
 import { json } from './testing.ts';
 
 function newClient(url: string) {
@@ -50,8 +51,8 @@ async function connectClient(): Promise<Client> {
   return client;
 }
 
-function redisStore(client: Client, prefix: string, onError?: (error: unknown) => void): RedisStore {
-  const store = new RedisStore(client, { prefix, onError });
+function redisStore(client: Client, prefix: string, onError?: (error: unknown) => void, options: StoreOptions = {}): RedisStore {
+  const store = new RedisStore(client, { ...options, prefix, onError });
   stores.push(store);
   return store;
 }
@@ -77,7 +78,7 @@ describe('RedisStore', () => {
     contractClient = await connectClient();
   });
   // A prefix per store: every contract check starts from an empty store on the one Redis.
-  storeContract('RedisStore', () => redisStore(contractClient, `kassa-contract-${++contractStores}:`));
+  storeContract('RedisStore', (options) => redisStore(contractClient, `kassa-contract-${++contractStores}:`, undefined, options));
 });
 
 describe('RedisStore: two processes on one Redis', () => {

@@ -13,21 +13,21 @@
  * The merchant creates and connects the client (node-redis v5 or later), so Kassa itself has no dependency on
  * `redis`: the store uses plain commands (`sendCommand`) and, for SUBSCRIBE, a second connection it opens with
  * `client.duplicate()` on the first `subscribe` and closes in `close()`. It needs one Redis (a primary, 2.6 or later
- * for Lua; not Redis Cluster: `savePayment` writes two keys with one MSET), with EVAL, PUBLISH and SUBSCRIBE allowed.
+ * for Lua), with EVAL, PUBLISH and SUBSCRIBE allowed.
  *
  * Key layout (`prefix` defaults to `kassa:`; keys chosen by browsers are hashed, never used as they are):
  * - `{prefix}idempotency:{sha256(key)}`: a hash, `fingerprint` and, once answered, `response` (JSON). An unanswered
  *   claim lives 24 h (its holder may have died mid-request: the provider may have made the payment, so the same
  *   click is refused rather than run again); an answer lives `ttlMs`.
  * - `{prefix}payment:{reference}`: the `PaymentRecord` as JSON; `{prefix}payment-id:{provider}:{providerPaymentId}`:
- *   its reference. Kept like MemoryStore keeps them: last write wins, no expiry.
+ *   its reference. Last write wins; both expire `paymentRetentionMs` (7 days by default) after the last save.
  * - `{prefix}rate:{sha256(key)}`: a fixed-window counter (INCR, PEXPIRE on the first hit, in one script).
  * - channel `{prefix}events:{reference}`: `{ origin, view }` for every `publish`; each store ignores its own messages
  *   (it has already told its local listeners).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { PaymentView, ProviderName } from '../core/model.ts';
-import type { IdempotencyClaim, KassaStore, PaymentListener, PaymentRecord, StoredResponse } from './store.ts';
+import { DEFAULT_PAYMENT_RETENTION_MS, type IdempotencyClaim, type KassaStore, type PaymentListener, type PaymentRecord, type StoreOptions, type StoredResponse } from './store.ts';
 
 /** The commands RedisStore sends, as node-redis's `client.sendCommand(['SET', …])` takes them. */
 export interface RedisCommandClient {
@@ -45,7 +45,7 @@ export interface RedisSubscriberClient {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
-export interface RedisStoreOptions {
+export interface RedisStoreOptions extends StoreOptions {
   /** Put before every key and channel, so Kassa can share a Redis with other data. Default `kassa:`. */
   prefix?: string;
   /** Where failures of the SUBSCRIBE connection and of status listeners go; console.error by default. */
@@ -87,6 +87,7 @@ interface EventMessage {
 
 export class RedisStore implements KassaStore {
   private readonly prefix: string;
+  private readonly paymentRetentionMs: number;
   private readonly onError: (error: unknown, context: string) => void;
   /** Tells this store's own messages from other processes' (they were delivered locally already). */
   private readonly origin = randomUUID();
@@ -103,6 +104,7 @@ export class RedisStore implements KassaStore {
     options: RedisStoreOptions = {},
   ) {
     this.prefix = options.prefix ?? 'kassa:';
+    this.paymentRetentionMs = Math.max(1, Math.ceil(options.paymentRetentionMs ?? DEFAULT_PAYMENT_RETENTION_MS));
     this.onError = options.onError ?? ((error, context) => console.error(`kassa: ${context}:`, error));
   }
 
@@ -139,13 +141,10 @@ export class RedisStore implements KassaStore {
   }
 
   async savePayment(record: PaymentRecord): Promise<void> {
-    await this.client.sendCommand([
-      'MSET',
-      this.key('payment', record.reference),
-      JSON.stringify(record),
-      this.key('payment-id', record.provider, record.providerPaymentId),
-      record.reference,
-    ]);
+    const retention = String(this.paymentRetentionMs);
+    // The index first: a reader that finds the record can always find it by its provider id too.
+    await this.client.sendCommand(['SET', this.key('payment-id', record.provider, record.providerPaymentId), record.reference, 'PX', retention]);
+    await this.client.sendCommand(['SET', this.key('payment', record.reference), JSON.stringify(record), 'PX', retention]);
   }
 
   async publish(view: PaymentView): Promise<void> {

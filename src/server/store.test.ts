@@ -20,8 +20,8 @@ function freshDirectory(): string {
   return dir;
 }
 
-storeContract('MemoryStore', () => new MemoryStore());
-storeContract('FileStore', () => new FileStore(freshDirectory()));
+storeContract('MemoryStore', (options) => new MemoryStore(options));
+storeContract('FileStore', (options) => new FileStore(freshDirectory(), options));
 
 describe('FileStore across a restart', () => {
   it('a new store on the same directory knows the payments and the answered, released and unsettled keys', async () => {
@@ -43,6 +43,16 @@ describe('FileStore across a restart', () => {
     assert.deepEqual(await after.claimIdempotency('released', 'body-a', 0), { kind: 'acquired' });
     // Its outcome is unknown (the provider may have made the payment): the same click must not run again.
     assert.deepEqual(await after.claimIdempotency('in flight', 'body-a', 50), { kind: 'conflict' });
+  });
+
+  it('a new store drops the payments whose retention passed while no process ran, files included', async () => {
+    const dir = freshDirectory();
+    await new FileStore(dir, { paymentRetentionMs: 200 }).savePayment(record('kp_old'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const later = new FileStore(dir, { paymentRetentionMs: 200 });
+    assert.equal(await later.getPayment('kp_old'), undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the file is removed in the background
+    assert.deepEqual(readdirSync(join(dir, 'payments')), []);
   });
 
   it('names files by hash, never by the browser-chosen key, and leaves no temporary files', async () => {

@@ -65,14 +65,30 @@ export interface IdempotencyEntry {
   waiters: Array<() => void>;
 }
 
+/**
+ * How long a payment record is kept after its last change: long past any shopper's return page or a provider's
+ * late webhook, short enough that a long-running endpoint's memory or disk does not grow without bound.
+ */
+export const DEFAULT_PAYMENT_RETENTION_MS = 7 * 24 * 3_600_000;
+
+export interface StoreOptions {
+  /** How long a payment is kept after it was last saved; `DEFAULT_PAYMENT_RETENTION_MS` (7 days) by default. */
+  paymentRetentionMs?: number;
+}
+
 /** In one process, in memory: the default. Entries expire; nothing grows without bound. */
 export class MemoryStore implements KassaStore {
   protected readonly idempotency = new Map<string, IdempotencyEntry>();
-  private readonly payments = new Map<string, PaymentRecord>();
+  protected readonly paymentRetentionMs: number;
+  private readonly payments = new Map<string, { record: PaymentRecord; expiresAt: number }>();
   private readonly byProviderId = new Map<string, string>();
   private readonly listeners = new Map<string, Set<PaymentListener>>();
   private readonly windows = new Map<string, { start: number; count: number }>();
   private lastSweep = 0;
+
+  constructor(options: StoreOptions = {}) {
+    this.paymentRetentionMs = options.paymentRetentionMs ?? DEFAULT_PAYMENT_RETENTION_MS;
+  }
 
   async claimIdempotency(key: string, fingerprint: string, waitMs: number): Promise<IdempotencyClaim> {
     this.sweep();
@@ -114,8 +130,12 @@ export class MemoryStore implements KassaStore {
   }
 
   async getPayment(reference: string): Promise<PaymentRecord | undefined> {
-    const record = this.payments.get(reference);
-    return record && structuredClone(record);
+    const kept = this.payments.get(reference);
+    if (kept && kept.expiresAt <= Date.now()) {
+      this.forgetPayment(kept.record);
+      return undefined;
+    }
+    return kept && structuredClone(kept.record);
   }
 
   async findPayment(provider: ProviderName, providerPaymentId: string): Promise<PaymentRecord | undefined> {
@@ -124,8 +144,19 @@ export class MemoryStore implements KassaStore {
   }
 
   async savePayment(record: PaymentRecord): Promise<void> {
-    this.payments.set(record.reference, structuredClone(record));
+    this.sweep();
+    this.keepPayment(record, Date.now() + this.paymentRetentionMs);
+  }
+
+  /** Holds a record in memory until `expiresAt` (FileStore restores saved records with their remaining time). */
+  protected keepPayment(record: PaymentRecord, expiresAt: number): void {
+    this.payments.set(record.reference, { record: structuredClone(record), expiresAt });
     this.byProviderId.set(`${record.provider}:${record.providerPaymentId}`, record.reference);
+  }
+
+  protected forgetPayment(record: PaymentRecord): void {
+    this.payments.delete(record.reference);
+    this.byProviderId.delete(`${record.provider}:${record.providerPaymentId}`);
   }
 
   async publish(view: PaymentView): Promise<void> {
@@ -153,12 +184,13 @@ export class MemoryStore implements KassaStore {
     return window.count <= limit;
   }
 
-  /** Drops expired idempotency answers and stale rate windows, at most once a minute. */
+  /** Drops expired idempotency answers, payments past their retention and stale rate windows, at most once a minute. */
   protected sweep(): void {
     const now = Date.now();
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;
     for (const [key, entry] of this.idempotency) if (entry.expiresAt < now) this.forgetIdempotency(key);
+    for (const kept of this.payments.values()) if (kept.expiresAt <= now) this.forgetPayment(kept.record);
     for (const [key, window] of this.windows) if (now - window.start > 3_600_000) this.windows.delete(key);
   }
 }

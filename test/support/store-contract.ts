@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PaymentView } from '../../src/core/model.ts';
-import type { KassaStore, PaymentRecord, StoredResponse } from '../../src/server/store.ts';
+import type { KassaStore, PaymentRecord, StoreOptions, StoredResponse } from '../../src/server/store.ts';
 
 export function paymentRecord(reference: string, overrides: Partial<PaymentRecord> = {}): PaymentRecord {
   return {
@@ -44,8 +44,22 @@ export function paymentView(reference: string, overrides: Partial<PaymentView> =
 
 export const storedAnswer: StoredResponse = { status: 201, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
 
-export function storeContract(name: string, makeStore: () => KassaStore): void {
+export function storeContract(name: string, makeStore: (options?: StoreOptions) => KassaStore): void {
   describe(`${name}: the KassaStore contract`, () => {
+    it('forgets a payment once its retention after the last save has passed', async () => {
+      const store = makeStore({ paymentRetentionMs: 300 });
+      await store.savePayment(paymentRecord('kp_old'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await store.savePayment(paymentRecord('kp_old', { state: 'paid' })); // a save starts the retention again
+      await store.savePayment(paymentRecord('kp_new'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal((await store.getPayment('kp_old'))?.state, 'paid', 'kept: saved 200 ms ago');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      assert.equal(await store.getPayment('kp_old'), undefined);
+      assert.equal(await store.findPayment('hidirect', 'hd-kp_old'), undefined);
+      assert.equal(await store.getPayment('kp_new'), undefined);
+    });
+
     it('saves, reads and finds payments by reference and by provider id, as copies', async () => {
       const store = makeStore();
       await store.savePayment(paymentRecord('kp_1'));
