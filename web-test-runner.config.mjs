@@ -1,12 +1,12 @@
 /**
- * Browser tests in real Chromium (Debian's, found by scripts/chromium.mjs; never downloaded). The sandbox is
+ * Browser tests in real Chromium (Debian's, found by scripts/programs.mjs; never downloaded). The sandbox is
  * started inside the test run and its URL is served to the tests at `/__kassa__/env.json`.
  */
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { findChromium } from './scripts/chromium.mjs';
+import { findChromium } from './scripts/programs.mjs';
 
 const executablePath = findChromium();
 if (!executablePath) throw new Error('No Chromium found: run `npm test` (it installs one) or set CHROME_PATH.');

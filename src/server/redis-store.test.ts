@@ -21,6 +21,7 @@ import { startRedisServer, type RunningRedis } from '../../test/support/redis.ts
 import type { PaymentResponse, PaymentView, SessionResponse } from '../core/model.ts';
 import { problemCode } from '../core/problems.ts';
 import { RedisStore, UNANSWERED_CLAIM_TTL_MS } from './redis-store.ts';
+import { readStatusEvents } from './testing.ts';
 import type { StoreOptions } from './store.ts';
 import { json } from './testing.ts';
 
@@ -296,27 +297,8 @@ describe('two endpoint instances on one Redis, over HTTP', () => {
   }
 
   /** Reads status events until the stream closes (after a final state) or the timeout. */
-  async function events(instance: RunningDemo, reference: string, timeoutMs = 8_000): Promise<PaymentView[]> {
-    const response = await fetch(`${instance.url}/kassa/payments/${reference}/events`, { signal: AbortSignal.timeout(timeoutMs) });
-    assert.equal(response.status, 200);
-    const seen: PaymentView[] = [];
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').find((line) => line.startsWith('data: '));
-          if (block.includes('event: status') && data) seen.push(JSON.parse(data.slice(6)));
-        }
-      }
-    } catch (error) {
-      if ((error as Error).name !== 'TimeoutError' && (error as Error).name !== 'AbortError') throw error;
-    }
-    return seen;
+  function events(instance: RunningDemo, reference: string, timeoutMs = 8_000): Promise<PaymentView[]> {
+    return readStatusEvents(`${instance.url}/kassa/payments/${reference}/events`, timeoutMs);
   }
 
   it('20 concurrent requests with one Idempotency-Key, spread over A and B, make one payment and get one answer', async () => {

@@ -82,27 +82,8 @@ export function useEndpoint(overrides: Partial<KassaConfig> = {}): Harness {
     control(method, path, body) {
       return callControl(harness.sandbox.url, method, path, body);
     },
-    async events(reference, timeoutMs = 15_000) {
-      const response = await fetch(`${harness.demo.url}/kassa/payments/${reference}/events`, { signal: AbortSignal.timeout(timeoutMs) });
-      if (response.status !== 200) throw new Error(`events: ${response.status} ${await response.text()}`);
-      const seen: PaymentView[] = [];
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = block.split('\n').find((l) => l.startsWith('data: '));
-            if (block.includes('event: status') && data) seen.push(JSON.parse(data.slice(6)));
-          }
-        }
-      } catch (error) {
-        if ((error as Error).name !== 'TimeoutError' && (error as Error).name !== 'AbortError') throw error;
-      }
-      return seen;
+    events(reference, timeoutMs = 15_000) {
+      return readStatusEvents(`${harness.demo.url}/kassa/payments/${reference}/events`, timeoutMs);
     },
   };
   return harness;
@@ -110,4 +91,28 @@ export function useEndpoint(overrides: Partial<KassaConfig> = {}): Harness {
 
 export function json(body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+/** Every `status` event a payment's event stream sends until it closes (or `timeoutMs` passes). */
+export async function readStatusEvents(url: string, timeoutMs = 15_000): Promise<PaymentView[]> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (response.status !== 200) throw new Error(`events: ${response.status} ${await response.text()}`);
+  const seen: PaymentView[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = block.split('\n').find((l) => l.startsWith('data: '));
+        if (block.includes('event: status') && data) seen.push(JSON.parse(data.slice(6)));
+      }
+    }
+  } catch (error) {
+    if ((error as Error).name !== 'TimeoutError' && (error as Error).name !== 'AbortError') throw error;
+  }
+  return seen;
 }

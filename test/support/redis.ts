@@ -1,11 +1,11 @@
 /**
- * A real, throwaway `redis-server` for Node tests: `startRedisServer()` finds the binary (`REDIS_SERVER`, then PATH,
- * then /usr/bin/redis-server), starts it on a free loopback port in a temporary directory with nothing saved to
- * disk, and answers once it replies to PING; `stop()` ends it and removes the directory. `npm test` makes sure the
- * binary exists first (scripts/redis.mjs).
+ * A real, throwaway `redis-server` for Node tests: `startRedisServer()` starts it on a free loopback port in a
+ * temporary directory with nothing saved to disk, and answers once it replies to PING; `stop()` ends it and removes
+ * the directory. `npm test` finds (or installs) the binary with scripts/programs.mjs and passes it as `REDIS_SERVER`;
+ * a test file run alone uses PATH's `redis-server`.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,19 +18,8 @@ export interface RunningRedis {
 
 const STARTUP_TIMEOUT_MS = 5_000;
 
-export function findRedisServer(): string {
-  const fromEnv = process.env.REDIS_SERVER;
-  if (fromEnv) {
-    if (isExecutable(fromEnv)) return fromEnv;
-    throw new Error(`REDIS_SERVER is set to ${fromEnv}, which is not an executable file`);
-  }
-  const onPath = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
-  for (const candidate of [onPath, '/usr/bin/redis-server']) if (candidate && isExecutable(candidate)) return candidate;
-  throw new Error('No redis-server found: install one (Debian/Ubuntu: `sudo apt-get install redis-server`) or set REDIS_SERVER');
-}
-
 export async function startRedisServer(): Promise<RunningRedis> {
-  const binary = findRedisServer();
+  const binary = process.env.REDIS_SERVER || 'redis-server';
   const dir = mkdtempSync(join(tmpdir(), 'kassa-redis-'));
   const port = await freePort();
   const server = spawn(binary, ['--save', '', '--appendonly', 'no', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir], {
@@ -38,7 +27,14 @@ export async function startRedisServer(): Promise<RunningRedis> {
   });
   let stderr = '';
   server.stderr?.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  let notStarted: Error | undefined;
+  const exited = new Promise<void>((resolve) => {
+    server.once('exit', () => resolve());
+    server.once('error', (error) => {
+      notStarted = error; // ENOENT: no such program
+      resolve();
+    });
+  });
   const stop = async () => {
     if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
     await exited;
@@ -48,18 +44,10 @@ export async function startRedisServer(): Promise<RunningRedis> {
     await waitForPong(port, server);
   } catch (error) {
     await stop();
-    throw new Error(`redis-server (${binary}) did not start on port ${port}: ${(error as Error).message} ${stderr}`.trim(), { cause: error });
+    const why = notStarted ? `${notStarted.message} (install redis-server or set REDIS_SERVER)` : `${(error as Error).message} ${stderr}`;
+    throw new Error(`redis-server (${binary}) did not start on port ${port}: ${why}`.trim(), { cause: error });
   }
   return { url: `redis://127.0.0.1:${port}`, port, stop };
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function freePort(): Promise<number> {
