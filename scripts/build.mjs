@@ -6,6 +6,9 @@
  * lib/ gets: ESM JavaScript with source maps (sources inlined), .d.ts files whose relative imports name `.js`
  * files (tsc keeps the `.ts` names in declarations; older TypeScript versions refuse those), and src/types/*.d.ts
  * (the React and Vue element types, which tsc does not copy).
+ *
+ * Everything it prints goes to stderr, its children's output too: it runs as `prepack`, and `npm pack --json` writes
+ * its JSON to the same stdout, which anything else printed there would corrupt.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +21,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const libOnly = process.argv.includes('--lib');
 
 function run(label, command, args) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  // The child's stdout goes to our stderr (see the top of this file).
+  const result = spawnSync(command, args, { cwd: root, stdio: ['inherit', 2, 'inherit'] });
   if (result.status !== 0) {
     console.error(`✖ ${label} failed`);
     process.exit(result.status ?? 1);
@@ -50,7 +54,7 @@ function buildLib() {
   for (const name of readdirSync(join(root, 'src/types')).filter((n) => n.endsWith('.d.ts'))) {
     copyFileSync(join(root, 'src/types', name), join(lib, 'types', name));
   }
-  console.log(`lib/: ${files(lib).length} files`);
+  console.error(`lib/: ${files(lib).length} files`);
 }
 
 function kB(bytes) {
@@ -72,9 +76,9 @@ function report() {
     };
   });
   const width = Math.max(...rows.map((r) => r.file.length));
-  console.log(`\n${'file'.padEnd(width)}  ${'raw'.padStart(9)}  ${'gzip'.padStart(9)}  ${'brotli'.padStart(9)}  integrity`);
+  console.error(`\n${'file'.padEnd(width)}  ${'raw'.padStart(9)}  ${'gzip'.padStart(9)}  ${'brotli'.padStart(9)}  integrity`);
   for (const r of rows) {
-    console.log(`${r.file.padEnd(width)}  ${r.raw.padStart(9)}  ${r.gzip.padStart(9)}  ${r.brotli.padStart(9)}  ${r.integrity}`);
+    console.error(`${r.file.padEnd(width)}  ${r.raw.padStart(9)}  ${r.gzip.padStart(9)}  ${r.brotli.padStart(9)}  ${r.integrity}`);
   }
 }
 

@@ -22,9 +22,9 @@ import { fileURLToPath } from 'node:url';
 
 const SPECIFIED_SCALARS = new Set(['String', 'Int', 'Float', 'Boolean', 'ID']);
 
-/** The real schemas, read from `../shared/reference/schemas/` beside the project. */
+/** The real schemas: Kassa's copies in `sandbox/reference/`. */
 export function loadReferenceSchema(file: 'kronor-session.graphqls' | 'kronor-merchant.graphqls' | 'whenthen.graphqls'): GraphQLSchema {
-  const path = fileURLToPath(new URL(`../../../shared/reference/schemas/${file}`, import.meta.url));
+  const path = fileURLToPath(new URL(`../reference/${file}`, import.meta.url));
   return buildSchema(readFileSync(path, 'utf8'));
 }
 

@@ -111,9 +111,9 @@ async function sandboxPayments(): Promise<Array<{ id: string; status: string; am
 
 // --- schema ---------------------------------------------------------------------------------------------------------
 
-/** The GraphQL documents of the seed's curl examples (WhenThen's own documentation). */
+/** The GraphQL documents of the curl examples in WhenThen's own documentation. */
 function seedDocuments(): Map<string, string> {
-  const seed = readFileSync(new URL('../../../shared/seeds/003_09dcae1a3ccdc08a.txt', import.meta.url), 'utf8');
+  const seed = readFileSync(new URL('../reference/whenthen-requests.txt', import.meta.url), 'utf8');
   const documents = new Map<string, string>();
   for (const match of seed.matchAll(/"query"\s*:\s*"((?:query|mutation)[\s\S]*?\})\s*",\s*"variables"/g)) {
     documents.set(/^(?:query|mutation)\s+(\w+)/.exec(match[1]!)![1]!, match[1]!);

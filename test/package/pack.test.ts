@@ -7,10 +7,12 @@
  *
  * lib/ is a build output: when it is missing this file builds it (`npm run build:lib`) and removes it afterwards,
  * leaving the checkout as it found it; dist/ is built when missing (`npm test` builds it before the Node tests).
+ * The one test that runs the prepack build runs it in a temporary copy, leaving the checkout's dist/ and lib/ alone.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -135,6 +137,30 @@ describe('npm pack', () => {
     assert.ok(chunks.length >= 9, `the Kronor chunk and the language chunks (${chunks.length})`);
     for (const file of chunks) assert.ok(packed.has(file), `${file} ships`);
     assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /MIT License[\s\S]*Kassa developers/);
+  });
+
+  it('`npm pack --json` prints only JSON on stdout, prepack build included', () => {
+    // prepack runs the build, which reports sizes and progress; npm writes its JSON to the same stdout, so the
+    // build must print elsewhere. In a copy of what the build reads, without dist/ and lib/, so the build runs.
+    const copy = mkdtempSync(join(tmpdir(), 'kassa-pack-'));
+    try {
+      for (const entry of ['package.json', 'README.md', 'LICENSE', 'custom-elements.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts', 'src', 'scripts']) {
+        cpSync(join(root, entry), join(copy, entry), { recursive: true });
+      }
+      symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'junction');
+      const result = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: copy, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      assert.equal(result.status, 0, `npm pack failed:\n${result.stdout}\n${result.stderr}`);
+      let report: Array<{ files: Array<{ path: string }> }>;
+      try {
+        report = JSON.parse(result.stdout) as typeof report;
+      } catch {
+        assert.fail(`npm pack --json printed more than JSON on stdout:\n${result.stdout.slice(0, 1000)}`);
+      }
+      const files = report[0]!.files.map((file) => file.path);
+      assert.ok(files.includes('dist/kassa.js') && files.includes('lib/index.js'), 'the prepack build ran');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('ships nothing else: no tests, sources, sandbox, demo, stories, benchmarks or scripts', () => {

@@ -1,6 +1,6 @@
 /**
  * Every GraphQL document the Kronor adapter sends, with the shapes of their answers. A test validates each one
- * against Kronor's real schemas (shared/reference/schemas/kronor-{merchant,session}.graphqls).
+ * against Kronor's real schemas (sandbox/reference/kronor-{merchant,session}.graphqls).
  */
 import type { AdditionalData } from './methods.ts';
 import type { StatusEntry } from './status.ts';

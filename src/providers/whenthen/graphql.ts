@@ -1,6 +1,6 @@
 /**
  * Every GraphQL document Kassa sends to WhenThen, with the shapes of their answers. graphql.test.ts validates each
- * against WhenThen's real schema (shared/reference/schemas/whenthen.graphqls).
+ * against WhenThen's real schema (sandbox/reference/whenthen.graphqls).
  */
 
 /** A short-lived token for the browser, bound to the amount and currency (the hosted checkout shows and charges them). */
