@@ -29,6 +29,7 @@ const config: StorybookConfig = {
         'lit/directives/style-map.js',
         'lean-qr',
         'lean-qr/extras/svg',
+        're2js',
         'msw',
         'msw/browser',
         '@apollo/client',

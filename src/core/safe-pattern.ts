@@ -1,34 +1,65 @@
 /**
- * Provider-supplied patterns (MilkyPay service field `regexp`) are untrusted: a pattern such as `^(a+)+$` takes
- * exponential time on a crafted input and would freeze the page or the endpoint. Kassa compiles a provider pattern
- * only when it is short and has no quantified group that itself contains a quantifier (the shape behind
- * catastrophic backtracking), and it tests only bounded input. A pattern it refuses is not applied; the provider
- * validates the value again on its side.
+ * Provider-supplied patterns (MilkyPay service field `regexp`) are untrusted: on a backtracking engine such as the
+ * native RegExp, `^(a+)+$` or `^\d+\d+\d+\d+\d+$` takes exponential or high-polynomial time on a crafted input and
+ * would freeze the page or the endpoint. Kassa runs them on re2js (RE2's automata), whose matching time is linear
+ * in the input, on values of bounded length, with a bound on the compiled program too (the other factor of that
+ * linear cost).
+ *
+ * A pattern re2js cannot compile — JavaScript syntax RE2 has no linear-time form for (backreferences, lookahead and
+ * lookbehind), a repeat count over 1,000, an over-long or over-large pattern — is not applied; the provider
+ * validates the value again on its side. Otherwise a pattern answers as RegExp#test would (a match anywhere, so
+ * providers anchor with `^…$`), with RE2's few differences: `\s` is ASCII whitespace only, `.` excludes only `\n`.
  */
+import { RE2JS } from 're2js';
 
 /** Longest pattern Kassa will compile. */
 export const MAX_PATTERN_LENGTH = 256;
 /** Longest value a pattern is tested against. */
 export const MAX_VALUE_LENGTH = 256;
+/**
+ * Largest compiled program (RE2 instructions) Kassa will run: a test costs up to value length × program size.
+ * Real patterns are far below it (an e-mail pattern with counted repeats is about 800).
+ */
+export const MAX_PROGRAM_SIZE = 5_000;
 
-/** Returns a compiled pattern, or undefined when the pattern is too long, invalid or could backtrack catastrophically. */
-export function compileSafePattern(pattern: string): RegExp | undefined {
-  if (typeof pattern !== 'string' || !pattern || pattern.length > MAX_PATTERN_LENGTH) return undefined;
-  if (hasNestedQuantifier(pattern) || /\\[1-9]/.test(pattern)) return undefined;
-  const body = stripSlashes(pattern);
-  try {
-    return new RegExp(body.source, body.flags.replace(/[^imsu]/g, ''));
-  } catch {
-    return undefined;
-  }
+/** A compiled provider pattern. */
+export interface SafePattern {
+  /** Whether the pattern matches anywhere in `value` (RegExp#test semantics), in time linear in its length. */
+  test(value: string): boolean;
 }
 
-/** Whether `value` passes `pattern`; a refused pattern passes everything (see above), an over-long value fails. */
+/** Compiling costs far more than a test (up to ~100 ms for a large pattern), and the page tests on each keystroke. */
+const compiled = new Map<string, SafePattern | undefined>();
+const MAX_COMPILED = 64;
+
+/** Returns the compiled pattern, or undefined when it is too long, invalid, or uses syntax re2js does not run. */
+export function compileSafePattern(pattern: string): SafePattern | undefined {
+  if (typeof pattern !== 'string' || !pattern || pattern.length > MAX_PATTERN_LENGTH) return undefined;
+  if (compiled.has(pattern)) return compiled.get(pattern);
+  const result = compileWithRe2(pattern);
+  // The oldest entry goes first: a provider lists a handful of patterns, so this only bounds a hostile one.
+  if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+  compiled.set(pattern, result);
+  return result;
+}
+
+/** Whether `value` passes `pattern`; a pattern Kassa cannot run passes everything (see above), an over-long value fails. */
 export function matchesSafePattern(pattern: string | undefined, value: string): boolean {
   if (!pattern) return true;
   if (value.length > MAX_VALUE_LENGTH) return false;
-  const re = compileSafePattern(pattern);
-  return re ? re.test(value) : true;
+  const compiledPattern = compileSafePattern(pattern);
+  return compiledPattern ? compiledPattern.test(value) : true;
+}
+
+function compileWithRe2(pattern: string): SafePattern | undefined {
+  const { source, flags } = stripSlashes(pattern);
+  try {
+    // translateRegExp rewrites JavaScript-only spellings RE2 lacks (`\u0430`, `(?<name>…)`, `[^]`).
+    const re = RE2JS.compile(RE2JS.translateRegExp(source), re2Flags(flags));
+    return re.programSize() <= MAX_PROGRAM_SIZE ? re : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Providers write patterns both bare (`^\d+$`) and in slashes (`/^\d+$/i`). */
@@ -37,48 +68,11 @@ function stripSlashes(pattern: string): { source: string; flags: string } {
   return m ? { source: m[1]!, flags: m[2]! } : { source: pattern, flags: '' };
 }
 
-/**
- * Scans groups: a group that contains a quantifier (or an alternation) and is itself followed by a quantifier is
- * refused. Escapes and character classes are skipped so `[+*]` and `\+` are not mistaken for quantifiers.
- */
-function hasNestedQuantifier(pattern: string): boolean {
-  const stack: Array<{ quantified: boolean; alternation: boolean }> = [];
-  let i = 0;
-  while (i < pattern.length) {
-    const c = pattern[i]!;
-    if (c === '\\') {
-      i += 2;
-      continue;
-    }
-    if (c === '[') {
-      i++;
-      while (i < pattern.length && pattern[i] !== ']') i += pattern[i] === '\\' ? 2 : 1;
-      i++;
-      if (isQuantifierAt(pattern, i) && stack.length) stack[stack.length - 1]!.quantified = true;
-      continue;
-    }
-    if (c === '(') {
-      stack.push({ quantified: false, alternation: false });
-      i++;
-      continue;
-    }
-    if (c === '|' && stack.length) stack[stack.length - 1]!.alternation = true;
-    if (c === ')') {
-      const group = stack.pop();
-      i++;
-      if (group && isQuantifierAt(pattern, i) && (group.quantified || group.alternation)) return true;
-      if (group && stack.length && (group.quantified || isQuantifierAt(pattern, i))) stack[stack.length - 1]!.quantified = true;
-      continue;
-    }
-    if (isQuantifierAt(pattern, i) && stack.length) stack[stack.length - 1]!.quantified = true;
-    i++;
-  }
-  return false;
-}
-
-function isQuantifierAt(pattern: string, i: number): boolean {
-  const c = pattern[i];
-  if (c === '*' || c === '+') return true;
-  if (c === '{') return /^\{\d+(,\d*)?\}/.test(pattern.slice(i));
-  return false;
+/** JavaScript's i, m and s; other flags are ignored (g and d change nothing for a single test). */
+function re2Flags(flags: string): number {
+  let result = 0;
+  if (flags.includes('i')) result |= RE2JS.CASE_INSENSITIVE;
+  if (flags.includes('m')) result |= RE2JS.MULTILINE;
+  if (flags.includes('s')) result |= RE2JS.DOTALL;
+  return result;
 }

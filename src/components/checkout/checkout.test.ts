@@ -587,7 +587,8 @@ describe('kassa-checkout', function () {
       await choose(el, 'milkypay:mbway_eur_hpp');
       await waitUntil(() => fieldsOf(el));
       payButton(el).click();
-      await fieldsOf(el)!.updateComplete;
+      // Pay waits for the fields' pattern engine before it validates, so the error shows a moment later.
+      await waitUntil(() => fieldsOf(el)!.shadowRoot!.querySelector('[part~="error"]'), 'the field error shows');
       expect(getComputedStyle(fieldsOf(el)!.shadowRoot!.querySelector('[part~="error"]')!).color).to.equal('rgb(7, 8, 9)');
     } finally {
       style.remove();

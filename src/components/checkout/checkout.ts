@@ -170,11 +170,14 @@ export class KassaCheckout extends LitElement {
     this.flow.setFields(fields.values ?? {}, fields.valid);
   }
 
-  private onPay(): void {
+  private async onPay(): Promise<void> {
     if (this.flow.busy || this.flow.view.name !== 'choose' || !this.flow.method) return;
     const fields = this.fieldsElement;
     // Not upgraded yet: its code is still loading (parts.ts), and its validity unknown.
     if (fields && typeof fields.validate !== 'function') return;
+    // A provider pattern's engine may still be loading; its verdict is needed before anything is sent.
+    if (fields) await fields.updateComplete;
+    if (this.flow.busy || this.flow.view.name !== 'choose' || fields !== this.fieldsElement) return;
     if (fields && !fields.validate()) {
       this.flow.setFields(fields.values ?? {}, false);
       return;

@@ -76,6 +76,23 @@ describe('kassa-method-fields', () => {
     delete (window as unknown as Record<string, unknown>).__kassaPwned;
   });
 
+  // First in this file: the pattern engine loads once per page, with the first method that has a pattern.
+  describe('provider patterns while their engine loads', () => {
+    it('a value under a pattern is not yet valid; once the engine is there it is, and change says so', async () => {
+      const el = await fixture<KassaMethodFields>(html`<kassa-method-fields locale="en"></kassa-method-fields>`);
+      let changes = 0;
+      el.addEventListener('change', () => changes++);
+      el.method = MILKY;
+      el.values = { phone_number: '380501234567' };
+      expect(el.valid).to.equal(false);
+      expect(el.validate()).to.equal(false);
+      await el.updateComplete;
+      expect(errorOf(el, 0)).to.equal(undefined);
+      expect(el.valid).to.equal(true);
+      expect(changes).to.equal(1);
+    });
+  });
+
   describe('rendering', () => {
     it('is the registered class', () => {
       expect(customElements.get('kassa-method-fields')).to.equal(KassaMethodFields);
@@ -199,7 +216,7 @@ describe('kassa-method-fields', () => {
       expect(el.valid).to.equal(false);
     });
 
-    it('a catastrophic provider pattern stays responsive (< 100 ms), does not throw, and is not applied', async () => {
+    it('runs a pattern that backtracks catastrophically in RegExp on a linear-time engine: at once (< 100 ms), and applied', async () => {
       const el = await fields(MILKY, 'en', { phone_number: '380501234567' });
       const evil = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!';
       const started = performance.now();
@@ -211,8 +228,31 @@ describe('kassa-method-fields', () => {
       const took = performance.now() - started;
       expect(took).to.be.below(100);
       expect(el.values.account_name).to.equal(evil);
-      expect(valid).to.equal(true);
-      expect(validated).to.equal(true);
+      expect(valid).to.equal(false);
+      expect(validated).to.equal(false);
+      await el.updateComplete;
+      expect(errorOf(el, 1)).to.equal('Account name does not look right.');
+      el.values = { ...el.values, account_name: 'a'.repeat(200) };
+      expect(el.validate()).to.equal(true);
+    });
+
+    it('a pattern blocks an invalid value at once, before a render and whether or not its engine has loaded', async () => {
+      const el = await fixture<KassaMethodFields>(html`<kassa-method-fields locale="en"></kassa-method-fields>`);
+      el.method = { ...MILKY, id: 'milkypay:mobile_uah_2' };
+      el.values = { phone_number: '12345' };
+      expect(el.valid).to.equal(false);
+      expect(el.validate()).to.equal(false);
+      el.values = { phone_number: '380501234567' };
+      // updateComplete waits for the engine, so `valid` read after it covers the pattern.
+      await el.updateComplete;
+      expect(el.valid).to.equal(true);
+      expect(el.validate()).to.equal(true);
+    });
+
+    it('does not apply a pattern re2js cannot run (a backreference): the provider checks it', async () => {
+      const method: PaymentMethod = { ...MILKY, fields: [{ key: 'twice', type: 'text', label: { en: 'Twice' }, pattern: '^(\\d)\\1$', required: true }] };
+      const el = await fields(method, 'en', { twice: '12' });
+      expect(el.validate()).to.equal(true);
     });
 
     it('says a value set by code is too long', async () => {

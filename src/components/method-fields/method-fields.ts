@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { englishMessages, pickLocalized, type MessageKey } from '../../core/i18n.ts';
 import type { MethodField, PaymentMethod } from '../../core/model.ts';
-import { matchesSafePattern } from '../../core/safe-pattern.ts';
+import { retryableImport } from '../../core/retryable-import.ts';
 import { LocaleController } from '../shared/locale-controller.ts';
 import { styles } from './method-fields.styles.ts';
 
@@ -30,6 +30,13 @@ export function isEmailAddress(value: string): boolean {
 }
 
 const isNumber = (value: string): boolean => /^[0-9]+(?:[.,][0-9]+)?$/.test(value);
+
+/**
+ * Provider patterns run on re2js (linear time), about 46 kB gzip: it loads with the first method that has a
+ * pattern, not with this element. Until it has loaded, a value under a pattern is not yet valid (no error shown).
+ */
+const loadPatternMatcher = retryableImport(() => import('../../core/safe-pattern.ts'));
+let matchesPattern: ((pattern: string, value: string) => boolean) | undefined;
 
 /**
  * Kassa's own knowledge of field keys: Kronor's Swish number (`phone` on a Kronor method) and Hero's company details
@@ -81,10 +88,11 @@ interface FieldView {
  *
  * Validation, in order: required (blank = empty); at most 256 characters; Kassa's own check for a known key (Swish:
  * a Swedish mobile number, 07XXXXXXXX or 467XXXXXXXX); an e-mail shape for `email` inputs; the provider's `pattern`
- * only through `matchesSafePattern` (a pattern that could backtrack catastrophically is not applied; the provider
- * checks again); digits for `number` inputs without a pattern. Values are tested trimmed, and trimmed in `values`
- * when the shopper leaves a field or `validate()` runs. Errors appear when the shopper leaves a field they edited,
- * or on `validate()`, and from then on follow the typing.
+ * on a linear-time engine (re2js, loaded with the first method that has a pattern: until then such a value is not
+ * yet `valid`, and `updateComplete` waits for it; a pattern it cannot run, e.g. with a backreference, is not applied
+ * and the provider checks again); digits for `number` inputs without a pattern. Values are tested trimmed, and
+ * trimmed in `values` when the shopper leaves a field or `validate()` runs. Errors appear when the shopper leaves a
+ * field they edited, or on `validate()`, and from then on follow the typing.
  *
  * Server-side problems: when the endpoint answers `invalid-fields` with `field: 'fields.phone'`, call
  * `reportErrors({'fields.phone': 'fields.phone.error'})` (keys with or without the `fields.` prefix).
@@ -96,8 +104,9 @@ interface FieldView {
  * @summary The inputs a chosen payment method needs, with localized labels and inline validation.
  *
  * @fires change - `values` changed by the shopper and was committed (they left the field or pressed Enter), or
- *   `valid` flipped while they typed. A plain `Event` with `bubbles` and `composed`; read `values` and `valid`.
- *   The inputs' own `input` events (composed) reach the page on every keystroke, with the host as target.
+ *   `valid` flipped while they typed or once the provider's patterns could be checked. A plain `Event` with `bubbles`
+ *   and `composed`; read `values` and `valid`. The inputs' own `input` events (composed) reach the page on every
+ *   keystroke, with the host as target.
  *
  * @csspart fieldset - The fieldset around every input.
  * @csspart legend - Its legend ("Details for Swish").
@@ -150,10 +159,14 @@ export class KassaMethodFields extends LitElement {
   /** Keys the shopper edited since the method was set: their errors show once they leave the field. */
   private edited = new Set<string>();
   private lastValid = true;
+  /** The pattern engine's load, while this element waits for it. */
+  private patternMatcherLoading: Promise<void> | undefined;
+  /** It failed to load (offline): patterns are left to the endpoint and the provider until the next method. */
+  private patternMatcherFailed = false;
 
   /** Whether every field's value is acceptable (whether or not errors are shown yet). */
   get valid(): boolean {
-    return this.views().every((view) => !this.errorFor(view));
+    return this.views().every((view) => !this.errorFor(view) && !this.awaitsPatternMatcher(view));
   }
 
   /** Shows every field's error, focuses the first invalid input, and answers whether all fields are valid. */
@@ -161,7 +174,7 @@ export class KassaMethodFields extends LitElement {
     const views = this.views();
     this.trimValues(views.map((view) => view.field.key));
     this.shown = new Set(views.map((view) => view.field.key));
-    const firstInvalid = views.findIndex((view) => this.errorFor(view));
+    const firstInvalid = views.findIndex((view) => this.errorFor(view) || this.awaitsPatternMatcher(view));
     if (firstInvalid >= 0) this.inputAt(firstInvalid)?.focus();
     this.lastValid = firstInvalid < 0;
     return firstInvalid < 0;
@@ -197,6 +210,14 @@ export class KassaMethodFields extends LitElement {
     else super.focus(options);
   }
 
+  /** Also waits for the pattern engine when it is loading, so `valid` read after `updateComplete` covers the patterns. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const completed = await super.getUpdateComplete();
+    if (!this.patternMatcherLoading) return completed;
+    await this.patternMatcherLoading;
+    return (await super.getUpdateComplete()) && completed;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('method')) {
       const previous = changed.get('method') as PaymentMethod | undefined;
@@ -204,7 +225,9 @@ export class KassaMethodFields extends LitElement {
         this.shown = new Set();
         this.serverErrors = {};
         this.edited = new Set();
+        this.patternMatcherFailed = false;
       }
+      if (this.views().some((view) => view.field.pattern)) this.loadPatternMatcher();
       const keys = new Set(this.views().map((view) => view.field.key));
       const values = this.values ?? {};
       if (Object.keys(values).some((key) => !keys.has(key))) {
@@ -297,9 +320,38 @@ export class KassaMethodFields extends LitElement {
     if (value.length > MAX_FIELD_LENGTH) return 'fields.error.tooLong';
     if (known?.check && !known.check(value)) return known.error ?? 'fields.error.pattern';
     if ((field.type === 'email' || field.key === 'email') && !isEmailAddress(value)) return 'fields.email.error';
-    if (field.pattern && !matchesSafePattern(field.pattern, value)) return 'fields.error.pattern';
+    if (field.pattern && matchesPattern && !matchesPattern(field.pattern, value)) return 'fields.error.pattern';
     if (field.type === 'number' && !field.pattern && !isNumber(value)) return 'fields.error.pattern';
     return undefined;
+  }
+
+  /** Whether a field's value still waits for the pattern engine to be checked. */
+  private awaitsPatternMatcher({ field }: FieldView): boolean {
+    if (!field.pattern || matchesPattern || this.patternMatcherFailed) return false;
+    const raw = this.values?.[field.key];
+    return typeof raw === 'string' && raw.trim() !== '';
+  }
+
+  private loadPatternMatcher(): void {
+    if (matchesPattern || this.patternMatcherLoading) return;
+    this.patternMatcherLoading = loadPatternMatcher()
+      .then(
+        (module) => {
+          matchesPattern = module.matchesSafePattern;
+        },
+        () => {
+          this.patternMatcherFailed = true;
+        },
+      )
+      .finally(() => {
+        this.patternMatcherLoading = undefined;
+        this.requestUpdate();
+        const valid = this.valid;
+        if (valid !== this.lastValid) {
+          this.lastValid = valid;
+          this.fireChange();
+        }
+      });
   }
 
   private inputAt(index: number): HTMLInputElement | null {

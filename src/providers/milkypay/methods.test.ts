@@ -42,7 +42,10 @@ const SEED_PREREQUEST = {
         method: 'evil',
         currency: 'USD',
         fields: [
+          // Backtracks catastrophically in RegExp, but linear on re2js: kept.
           { key: 'code', type: 'string', label: { en: 'Code' }, regexp: '^(a+)+$', required: false, position: 2 },
+          // A backreference has no linear-time form: dropped.
+          { key: 'twice', type: 'string', label: { en: 'Twice' }, regexp: '^(\\d)\\1$', required: false, position: 3 },
           { key: 'phone', type: 'string', label: { uk: 'Телефон' }, regexp: '^\\+[0-9]{7,15}$', required: true, position: 1 },
           { key: 'bad key<script>', type: 'string', label: { en: 'x' } },
         ],
@@ -101,7 +104,7 @@ describe('methodsFromPrerequest', () => {
     ]);
   });
 
-  test('untrusted text: no unsafe logo, no catastrophic pattern, no odd keys, en always present', () => {
+  test('untrusted text: no unsafe logo, no pattern re2js cannot run, no odd keys, en always present', () => {
     const evil = methods.find((m) => m.id === 'milkypay:evil_usd_hpp')!;
     assert.equal(evil.logo, undefined);
     assert.deepEqual(evil.name, { ru: 'Злой', en: 'Злой' });
@@ -110,7 +113,8 @@ describe('methodsFromPrerequest', () => {
       evil.fields?.map((f) => [f.key, f.type, f.pattern, f.required, f.label.en]),
       [
         ['phone', 'tel', '^\\+[0-9]{7,15}$', true, 'Телефон'],
-        ['code', 'text', undefined, false, 'Code'],
+        ['code', 'text', '^(a+)+$', false, 'Code'],
+        ['twice', 'text', undefined, false, 'Twice'],
       ],
     );
     assert.equal(evil.min, 100);

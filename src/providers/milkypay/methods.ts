@@ -4,7 +4,7 @@
  * its amount limits in minor units.
  *
  * Everything here is provider text and untrusted: names and labels are kept as plain strings of bounded length,
- * logos only through `safeImageUrl`, patterns only when Kassa's safe matcher would compile them.
+ * logos only through `safeImageUrl`, patterns only when Kassa's linear-time matcher (re2js) compiles them.
  */
 import type { MethodField, MethodKind, PaymentMethod } from '../../core/model.ts';
 import { currencyExponent } from '../../core/money.ts';
@@ -112,7 +112,7 @@ function toField(field: Json): MethodField {
     if (hint.en) result.hint = hint;
   }
   if ((typeof field.example === 'string' && field.example) || typeof field.example === 'number') result.example = String(field.example).slice(0, MAX_TEXT);
-  // A pattern the safe matcher refuses would not be applied anyway; MilkyPay checks the value again on its side.
+  // A pattern re2js cannot run (a backreference, a lookaround) would not be applied anyway; MilkyPay checks the value again.
   if (typeof field.regexp === 'string' && compileSafePattern(field.regexp)) result.pattern = field.regexp;
   return result;
 }
