@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { OrderRefused, type KassaConfig } from '../src/server/config.ts';
 import { createKassaHandler } from '../src/server/handler.ts';
-import { createNodeListener } from '../src/server/node.ts';
+import { answerClientErrors, createNodeListener, nodeServerOptions } from '../src/server/node.ts';
 import { cartReference, CURRENCIES, PRODUCTS, resolveDemoOrder, type DemoCurrency } from './catalogue.ts';
 import { demoKassaConfig } from './config.ts';
 import { checkoutPage, contentSecurityPolicy, messagePage, returnPage, shopPage, withSandboxPanel, type PageContext } from './pages.ts';
@@ -35,7 +35,9 @@ export interface RunningDemo {
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer();
+  // Kassa's time limits on headers and bodies, and problem+json for requests Node itself refuses.
+  const server = createServer(nodeServerOptions());
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

@@ -131,8 +131,6 @@ export interface SessionResponse {
 export interface PaymentResponse {
   payment: PaymentView;
   action: NextAction;
-  /** A token for reading this payment's status (bound to its reference). */
-  token: string;
 }
 
 /** An RFC 9457 problem, as every endpoint error is answered. */

@@ -26,6 +26,13 @@ export const PROBLEM_CODES = [
   'provider-unavailable',
   'unsafe-redirect',
   'internal',
+  'bad-request',
+  'request-timeout',
+  'headers-too-large',
+  'too-many-streams',
+  'server-busy',
+  'body-already-parsed',
+  'client-address-unknown',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -28,6 +28,13 @@ export const PROBLEMS = {
   'provider-unavailable': { status: 503, title: 'The payment provider is not reachable right now' },
   'unsafe-redirect': { status: 502, title: 'The payment provider answered with an address Kassa does not trust' },
   internal: { status: 500, title: 'Something went wrong in the endpoint' },
+  'bad-request': { status: 400, title: 'The request is not valid HTTP Kassa can answer' },
+  'request-timeout': { status: 408, title: 'The request took too long to arrive' },
+  'headers-too-large': { status: 431, title: 'The request headers are too large' },
+  'too-many-streams': { status: 429, title: 'Too many open status streams from this client' },
+  'server-busy': { status: 503, title: 'The endpoint is at its limit of open status streams; try again shortly' },
+  'body-already-parsed': { status: 500, title: 'A body parser read the request before Kassa: mount Kassa before it' },
+  'client-address-unknown': { status: 500, title: "The endpoint does not know the client's address: pass clientAddress" },
 } as const satisfies Record<ProblemCode, { status: number; title: string }>;
 
 export { problemCode, problemType, type ProblemCode };

@@ -32,26 +32,50 @@ export interface KassaConfig {
   allowedOrigins?: string[];
   /** Where the endpoint is mounted, e.g. `/kassa`; requests outside it are answered 404. */
   basePath?: string;
-  /** The endpoint's public URL (for webhooks and return routes); by default taken from each request. */
+  /**
+   * The endpoint's public URL, e.g. `https://shop.example/kassa`: where providers send webhooks and shoppers come back.
+   * Required unless every provider is in the `sandbox` environment (then it is taken from each request): a URL taken
+   * from a request's `Host` would let anyone point a payment's webhooks and return elsewhere.
+   */
   publicUrl?: string;
   /** Base URL of the local sandbox for providers in the `sandbox` environment. */
   sandboxUrl?: string;
   store?: KassaStore;
+  /** The session token's lifetime; 900 s by default. */
   sessionTtlSeconds?: number;
+  /** How long the answer to `POST /payments` is kept for a retry with the same Idempotency-Key; 7,200 s by default. */
   paymentTtlSeconds?: number;
   /** How long a provider's method list is reused for the same currency. */
   methodsCacheSeconds?: number;
   /** Per attempt, for every provider call. */
   providerTimeoutMs?: number;
   maxBodyBytes?: number;
-  /** Requests per client per minute on `/session` and `/payments`. */
+  /** Requests per client per minute on `POST /session`, and again on `POST /payments`; 120 by default. */
   rateLimitPerMinute?: number;
+  /** Status requests per client per minute (`GET /payments/{ref}`, opening its event stream, `GET /return/{ref}`); 300 by default. */
+  statusRateLimitPerMinute?: number;
+  /** A payment is read from its provider at most once per this interval, however many ask; 2,000 ms by default. */
+  providerReadIntervalMs?: number;
+  /** Open status streams per client at once; 16 by default (a client behind a shared address may be many shoppers). */
+  maxStreamsPerClient?: number;
+  /** Open status streams in all, per endpoint instance; 500 by default. Beyond it a stream is answered 503. */
+  maxStreams?: number;
+  /** A status stream is closed after this long (the browser opens a new one); 300 s by default. */
+  streamLifetimeSeconds?: number;
+  /**
+   * How to read the client's address from a request, for runtimes that do not pass it in the handler's context
+   * (e.g. `(request) => request.headers.get('x-real-ip')` where the platform sets that header). Without an address
+   * from either, rate-limited routes answer 500 `client-address-unknown` and `onError` says why: one shared bucket for
+   * every shopper would let one client lock out all.
+   */
+  clientAddress?: (request: Request) => string | null | undefined;
   /** Where the endpoint reports its own errors (never the shopper's page); console.error by default. */
   onError?: (error: unknown, context: string) => void;
 }
 
-export interface ResolvedConfig extends Required<Omit<KassaConfig, 'publicUrl' | 'providers'>> {
+export interface ResolvedConfig extends Required<Omit<KassaConfig, 'publicUrl' | 'providers' | 'clientAddress'>> {
   publicUrl: string | undefined;
+  clientAddress: KassaConfig['clientAddress'];
   providers: ProviderConfigs;
   enabled: ProviderName[];
 }
@@ -74,6 +98,12 @@ const baseSchema = z.strictObject({
   providerTimeoutMs: z.number().int().min(100).max(60_000).optional(),
   maxBodyBytes: z.number().int().min(1_024).max(1_048_576).optional(),
   rateLimitPerMinute: z.number().int().min(1).optional(),
+  statusRateLimitPerMinute: z.number().int().min(1).optional(),
+  providerReadIntervalMs: z.number().int().min(100).max(60_000).optional(),
+  maxStreamsPerClient: z.number().int().min(1).optional(),
+  maxStreams: z.number().int().min(1).optional(),
+  streamLifetimeSeconds: z.number().int().min(1).max(86_400).optional(),
+  clientAddress: z.custom<NonNullable<KassaConfig['clientAddress']>>((v) => typeof v === 'function', 'clientAddress must be a function').optional(),
   onError: z.custom<NonNullable<KassaConfig['onError']>>((v) => typeof v === 'function', 'onError must be a function').optional(),
 });
 
@@ -98,6 +128,13 @@ export function resolveConfig(config: KassaConfig): ResolvedConfig {
     enabled.push(name as ProviderName);
   }
   if (!enabled.length) throw new KassaConfigError('Kassa: invalid configuration — providers must enable at least one provider');
+  const live = enabled.filter((name) => (providers[name] as { environment?: string }).environment !== 'sandbox');
+  if (!parsed.data.publicUrl && live.length) {
+    throw new KassaConfigError(
+      `Kassa: invalid configuration — publicUrl is required outside the sandbox environment (${live.join(', ')}): ` +
+        "the endpoint's public URL, e.g. https://shop.example/kassa, where providers send webhooks and shoppers return",
+    );
+  }
   return {
     secret: parsed.data.secret,
     resolveOrder: config.resolveOrder,
@@ -115,6 +152,12 @@ export function resolveConfig(config: KassaConfig): ResolvedConfig {
     providerTimeoutMs: parsed.data.providerTimeoutMs ?? 8_000,
     maxBodyBytes: parsed.data.maxBodyBytes ?? 16 * 1024,
     rateLimitPerMinute: parsed.data.rateLimitPerMinute ?? 120,
+    statusRateLimitPerMinute: parsed.data.statusRateLimitPerMinute ?? 300,
+    providerReadIntervalMs: parsed.data.providerReadIntervalMs ?? 2_000,
+    maxStreamsPerClient: parsed.data.maxStreamsPerClient ?? 16,
+    maxStreams: parsed.data.maxStreams ?? 500,
+    streamLifetimeSeconds: parsed.data.streamLifetimeSeconds ?? 300,
+    clientAddress: config.clientAddress,
     onError: config.onError ?? ((error, context) => console.error(`kassa: ${context}:`, error)),
   };
 }

@@ -216,7 +216,7 @@ describe('the endpoint over HTTP', () => {
       assertProblem(await h.api('/health', { method: 'POST' }), 405, 'method-not-allowed');
       const wrong = await h.api('/payments/kp_aaaaaaaaaaaaaaaaaaaaaaaa', { method: 'DELETE' });
       assertProblem(wrong, 405, 'method-not-allowed');
-      assert.equal(wrong.headers.get('allow'), 'GET');
+      assert.equal(wrong.headers.get('allow'), 'GET, HEAD');
       assertProblem(await h.api('/payments/kp_aaaaaaaaaaaaaaaaaaaaaaaa/nothing'), 404, 'not-found');
       assertProblem(await h.api('/webhooks/hero/extra', { method: 'POST' }), 404, 'not-found');
     });

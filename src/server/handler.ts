@@ -11,18 +11,28 @@ import { isFinalState, isProviderName, type PaymentMethod, type PaymentView, typ
 import { matchesSafePattern } from '../core/safe-pattern.ts';
 import { isAllowedUrl } from '../core/url-safety.ts';
 import { OrderRefused, resolveConfig, type KassaConfig, type ResolvedConfig } from './config.ts';
-import { HttpProblem, jsonResponse, problemParts, problemResponse, readBytes, readJsonBody } from './http.ts';
+import { clientKey } from './client-address.ts';
+import { HttpProblem, hasOriginalBody, jsonResponse, problemParts, problemResponse, readBytes, readJsonBody } from './http.ts';
+import { ProviderReads, StreamSlots } from './limits.ts';
 import { ProviderRefused, ProviderUnavailable, WebhookRejected, type ProviderAdapter, type ResolvedOrder, type StatusRead } from './provider.ts';
 import { PROVIDER_MODULES } from './providers.ts';
 import type { PaymentRecord, StoredResponse } from './store.ts';
 import { StatusWatcher } from './watcher.ts';
 import { TokenInvalid, Tokens } from './tokens.ts';
 
+/**
+ * The endpoint. `context.clientAddress` is the client's IP address, which rate limits and stream caps key on: the Node
+ * listener passes it; other runtimes pass theirs (README, "Mounting the endpoint") or set `clientAddress` in the
+ * configuration.
+ */
 export type KassaHandler = (request: Request, context?: { clientAddress?: string }) => Promise<Response>;
+
+/** A BCP 47 language tag as the session answers it, e.g. `sv` or `de-CH`. */
+const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 const sessionBody = z.strictObject({
   order: z.string().min(1).max(128),
-  locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).max(35).optional(),
+  locale: z.string().regex(LOCALE).max(35).optional(),
 });
 
 const paymentBody = z.strictObject({
@@ -40,7 +50,7 @@ const REFERENCE = /^kp_[A-Za-z0-9_-]{20,40}$/;
 
 export function createKassaHandler(input: KassaConfig): KassaHandler {
   const config = resolveConfig(input);
-  const tokens = new Tokens(config.secret, config.sessionTtlSeconds, config.paymentTtlSeconds);
+  const tokens = new Tokens(config.secret, config.sessionTtlSeconds);
   const deps = { sandboxUrl: config.sandboxUrl, timeoutMs: config.providerTimeoutMs, attempts: 3 };
   const adapters = new Map<ProviderName, ProviderAdapter>();
   for (const name of config.enabled) {
@@ -48,21 +58,32 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     adapters.set(name, (module.create as (c: unknown, d: typeof deps) => ProviderAdapter)(config.providers[name], deps));
   }
   const methodsCache = new Map<string, { expires: number; methods: Promise<PaymentMethod[]> }>();
-  const watcher = new StatusWatcher(config.store, (record) => refresh(record), config.onError);
+  const providerReads = new ProviderReads(config.store, config.providerReadIntervalMs, (record) => refresh(record));
+  const watcher = new StatusWatcher(config.store, (record) => providerReads.refresh(record), config.onError);
+  const streams = new StreamSlots(config.maxStreamsPerClient, config.maxStreams);
+  let warnedNoClientAddress = false;
 
   /** The routes, as [method, path pattern (`*` = one segment), handler given the `*` segments]. */
-  const routes: Array<[method: string, pattern: string, run: (request: Request, url: URL, client: string, ids: string[]) => Promise<Response> | Response]> = [
+  const routes: Array<[method: string, pattern: string, run: (request: Request, url: URL, client: Client, ids: string[]) => Promise<Response> | Response]> = [
     ['GET', 'health', () => jsonResponse({ status: 'ok', providers: config.enabled })],
     ['POST', 'session', (request, _url, client) => createSession(request, client)],
     ['POST', 'payments', (request, url, client) => createPayment(request, url, client)],
-    ['GET', 'payments/*', async (_request, _url, _client, [ref]) => jsonResponse(await readPayment(ref!))],
-    ['GET', 'payments/*/events', (request, _url, _client, [ref]) => streamEvents(request, ref!)],
-    ['GET', 'return/*', (_request, _url, _client, [ref]) => returnTo(ref!)],
+    ['GET', 'payments/*', async (_request, _url, client, [ref]) => jsonResponse(await readPayment(ref!, client))],
+    ['GET', 'payments/*/events', (request, _url, client, [ref]) => streamEvents(request, ref!, client)],
+    ['GET', 'return/*', (_request, _url, client, [ref]) => returnTo(ref!, client)],
     ['POST', 'webhooks/*', (request, url, _client, [provider]) => webhook(request, url, provider!)],
   ];
 
   return async function kassa(request, context = {}) {
     const url = new URL(request.url);
+    const client = new Client(context.clientAddress ?? config.clientAddress?.(request) ?? undefined, () => {
+      if (warnedNoClientAddress) return;
+      warnedNoClientAddress = true;
+      config.onError(
+        new Error('Kassa: no client address: pass it as kassa(request, { clientAddress }) or set clientAddress in the configuration (README, "Mounting the endpoint")'),
+        `${request.method} ${url.pathname}`,
+      );
+    });
     // Problems carry the CORS headers too, so a page on an allowed origin can read (and localize) them.
     let cors: Record<string, string> = {};
     const withCors = (response: Response) => {
@@ -75,23 +96,27 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
       const isWebhook = path.startsWith('/webhooks/') || path.startsWith('/return/');
       cors = isWebhook ? {} : corsHeaders(request, url, config);
       if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: { ...cors, 'access-control-max-age': '600' } });
-      return withCors(await route(request, url, path, context.clientAddress ?? 'unknown'));
+      const response = await route(request, url, path, client);
+      return withCors(request.method === 'HEAD' ? await withoutBody(response) : response);
     } catch (error) {
       if (error instanceof HttpProblem) return withCors(problemResponse(error));
+      // A client that went away mid-request is not the endpoint's error: nothing to report.
+      if (request.signal.aborted) return problemResponse(new HttpProblem('bad-request', 'the client went away'));
       config.onError(error, `${request.method} ${url.pathname}`);
       return withCors(problemResponse(new HttpProblem('internal')));
     }
   };
 
-  /** Runs the route for the method and path; 405 (with `Allow`) when only the method is wrong, else 404. */
-  async function route(request: Request, url: URL, path: string, client: string): Promise<Response> {
+  /** Runs the route for the method and path (HEAD as GET); 405 (with `Allow`) when only the method is wrong, else 404. */
+  async function route(request: Request, url: URL, path: string, client: Client): Promise<Response> {
     const parts = path.split('/').filter(Boolean);
+    const wanted = request.method === 'HEAD' ? 'GET' : request.method;
     const allowed: string[] = [];
     for (const [method, pattern, run] of routes) {
       const segments = pattern.split('/');
       if (segments.length !== parts.length || !segments.every((s, i) => s === '*' || s === parts[i])) continue;
-      if (method === request.method) return run(request, url, client, parts.filter((_, i) => segments[i] === '*'));
-      allowed.push(method);
+      if (method === wanted) return run(request, url, client, parts.filter((_, i) => segments[i] === '*'));
+      allowed.push(...(method === 'GET' ? ['GET', 'HEAD'] : [method]));
     }
     if (allowed.length) throw new HttpProblem('method-not-allowed', undefined, undefined, { allow: allowed.join(', ') });
     throw new HttpProblem('not-found');
@@ -99,14 +124,14 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
 
   // ——— POST /session ———
 
-  async function createSession(request: Request, client: string): Promise<Response> {
-    await limit(client, 'session');
+  async function createSession(request: Request, client: Client): Promise<Response> {
+    await limit(client, 'session', config.rateLimitPerMinute);
     const body = await readJsonBody(request, sessionBody, config.maxBodyBytes);
     const order = await resolveOrder(body.order, request);
     const methods = await methodsFor(order);
     const session = randomBytes(12).toString('base64url');
     const { token, expiresAt } = await tokens.signSession({ order: order.reference, amount: order.amount, currency: order.currency, session });
-    const locale = body.locale ?? request.headers.get('accept-language')?.split(',')[0]?.split(';')[0]?.trim() ?? 'en';
+    const locale = body.locale ?? preferredLocale(request.headers.get('accept-language'));
     return jsonResponse({ token, order: order.reference, amount: order.amount, currency: order.currency, locale, methods, expiresAt: expiresAt.toISOString() }, 201);
   }
 
@@ -150,8 +175,8 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
 
   // ——— POST /payments ———
 
-  async function createPayment(request: Request, url: URL, client: string): Promise<Response> {
-    await limit(client, 'payments');
+  async function createPayment(request: Request, url: URL, client: Client): Promise<Response> {
+    await limit(client, 'payments', config.rateLimitPerMinute);
     const idempotencyKey = request.headers.get('idempotency-key');
     if (!idempotencyKey) throw new HttpProblem('idempotency-key-required');
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new HttpProblem('invalid-body', 'Idempotency-Key must be 8–128 letters, digits or _ . : -', 'Idempotency-Key');
@@ -215,8 +240,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
         updatedAt: now,
       };
       await config.store.savePayment(record);
-      const { token } = await tokens.signPayment({ ...claims, provider: adapter.name, providerPaymentId: created.providerPaymentId, reference });
-      const response = stored(201, { payment: view(record), action: created.action, token });
+      const response = stored(201, { payment: view(record), action: created.action });
       await config.store.finishIdempotency(key, response, config.paymentTtlSeconds * 1000);
       return replay(response);
     } catch (thrown) {
@@ -279,9 +303,14 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     return record;
   }
 
-  async function readPayment(reference: string): Promise<PaymentView> {
+  /**
+   * One status read. It never calls the provider by itself: it asks for a read that `ProviderReads` makes at most once
+   * per payment per `providerReadIntervalMs`, however many clients, streams and instances ask.
+   */
+  async function readPayment(reference: string, client: Client): Promise<PaymentView> {
+    await limit(client, 'status', config.statusRateLimitPerMinute);
     const record = await findRecord(reference);
-    return view(isFinalState(record.state) ? record : await refresh(record));
+    return view(isFinalState(record.state) ? record : await providerReads.refresh(record));
   }
 
   /** Re-reads a payment from its provider, saves and publishes a change; on a provider failure keeps what it had. */
@@ -306,8 +335,10 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     return updated;
   }
 
-  async function streamEvents(request: Request, reference: string): Promise<Response> {
+  async function streamEvents(request: Request, reference: string, client: Client): Promise<Response> {
+    await limit(client, 'status', config.statusRateLimitPerMinute);
     const record = await findRecord(reference);
+    const release = streams.open(client.key());
     const encoder = new TextEncoder();
     let cleanup = () => {};
     const stream = new ReadableStream<Uint8Array>({
@@ -327,10 +358,14 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
           if (isFinalState(payment.state)) close();
         };
         const heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);
+        // A stream ends after its lifetime even while the payment waits; the browser's EventSource opens a new one.
+        const lifetime = setTimeout(close, config.streamLifetimeSeconds * 1000);
         const unwatch = watcher.watch(record.reference, push);
         cleanup = () => {
           clearInterval(heartbeat);
+          clearTimeout(lifetime);
           unwatch();
+          release();
           request.signal.removeEventListener('abort', close);
         };
         request.signal.addEventListener('abort', close);
@@ -347,9 +382,10 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   }
 
   /** The providers' return URLs may point here: re-read the status, then on to the merchant's return page. */
-  async function returnTo(reference: string): Promise<Response> {
+  async function returnTo(reference: string, client: Client): Promise<Response> {
+    await limit(client, 'status', config.statusRateLimitPerMinute);
     const record = await findRecord(reference);
-    if (!isFinalState(record.state)) await refresh(record);
+    if (!isFinalState(record.state)) await providerReads.refresh(record);
     return new Response(null, { status: 303, headers: { location: withParam(config.returnUrl, 'kassa_payment', reference), 'cache-control': 'no-store' } });
   }
 
@@ -358,6 +394,9 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   async function webhook(request: Request, url: URL, name: string): Promise<Response> {
     const adapter = isProviderName(name) ? adapters.get(name) : undefined;
     if (!adapter) throw new HttpProblem('unknown-provider', `${name} is not enabled`);
+    if (!hasOriginalBody(request)) {
+      throw new HttpProblem('body-already-parsed', "a body parser turned the webhook into an object; its signature needs the provider's bytes: mount Kassa before it");
+    }
     const body = await readBytes(request, 1_048_576);
     let result;
     try {
@@ -369,15 +408,16 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     const record =
       (result.reference && REFERENCE.test(result.reference) ? await config.store.getPayment(result.reference) : undefined) ??
       (result.providerPaymentId ? await config.store.findPayment(adapter.name, result.providerPaymentId) : undefined);
-    // The webhook's body is never trusted for the state: the payment is read again from the provider.
-    if (record && !isFinalState(record.state)) await refresh(record);
+    // The webhook's body is never trusted for the state: the payment is read again from the provider (now: a verified
+    // webhook says something changed, so it does not wait for the read interval).
+    if (record && !isFinalState(record.state)) await providerReads.refresh(record, { now: true });
     return adapter.webhookAnswer?.() ?? jsonResponse({ received: true });
   }
 
   // ——— helpers ———
 
-  async function limit(client: string, bucket: string): Promise<void> {
-    if (!(await config.store.hit(`${bucket}:${client}`, config.rateLimitPerMinute, 60_000))) {
+  async function limit(client: Client, bucket: string, perMinute: number): Promise<void> {
+    if (!(await config.store.hit(`${bucket}:${client.key()}`, perMinute, 60_000))) {
       throw new HttpProblem('rate-limited', undefined, undefined, { 'retry-after': '60' });
     }
   }
@@ -385,6 +425,33 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   function publicBase(url: URL): string {
     return config.publicUrl ?? `${url.origin}${config.basePath}`;
   }
+}
+
+/** The client of one request, by address; asking for its key without an address is the merchant's setup error. */
+class Client {
+  constructor(
+    private readonly address: string | undefined,
+    private readonly onMissing: () => void,
+  ) {}
+
+  key(): string {
+    if (!this.address) {
+      this.onMissing();
+      throw new HttpProblem('client-address-unknown');
+    }
+    return clientKey(this.address);
+  }
+}
+
+/** The first language of `Accept-Language` when it is a well-formed tag, else English. */
+function preferredLocale(header: string | null): string {
+  const first = header?.split(',')[0]?.split(';')[0]?.trim() ?? '';
+  return first.length <= 35 && LOCALE.test(first) ? first : 'en';
+}
+
+async function withoutBody(response: Response): Promise<Response> {
+  await response.body?.cancel().catch(() => {});
+  return new Response(null, { status: response.status, headers: response.headers });
 }
 
 async function verify<T>(check: () => Promise<T>): Promise<T> {

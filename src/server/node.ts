@@ -1,86 +1,280 @@
 /**
  * Mounts the Fetch-API handler on Node's `http` server, or on Express/Connect (`app.use('/kassa', listener)`):
  * the request keeps its full path (`originalUrl` under Express), so configure `basePath` to the mount path.
+ *
+ * Everything a client sends is untrusted here: a method `Request` cannot carry (TRACE), a malformed `Host`, a
+ * header `Headers` refuses, a body that trickles in or stops half-way — each is answered with a problem, never an
+ * exception that would end the process. An answer given before the body was read (a 413, a 415, a 401) leaves the
+ * connection usable: the rest of the body is read and dropped, within a time limit, before the next request.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { checkTrustProxy, clientAddressFrom, type TrustedProxies, type TrustProxy } from './trust-proxy.ts';
 import type { KassaHandler } from './handler.ts';
+import { HttpProblem, markParsedBody, problemParts, problemResponse } from './http.ts';
 
 export interface NodeListenerOptions {
-  /** Trust `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host` (only behind your own proxy). */
-  trustProxy?: boolean;
+  /**
+   * The proxies in front of this server, so the client's address can be read from `X-Forwarded-For`: how many there
+   * are (each appends the address it received from), or their addresses. The client is the right-most address that
+   * is not a trusted proxy. Unset, no forwarded header is trusted and the client is the socket's peer.
+   */
+  trustProxy?: TrustProxy;
+  /** How long a request body may take to arrive once its headers are in; 10 s by default. */
+  bodyTimeoutMs?: number;
+  /** How long the unread rest of a body answered early is read and dropped before the connection is closed; 5 s by default. */
+  drainTimeoutMs?: number;
 }
 
-type NodeRequest = IncomingMessage & { originalUrl?: string };
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+export const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
+
+type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
+
+/** Methods a Fetch `Request` can carry; anything else (TRACE, CONNECT, TRACK, …) is answered by the listener itself. */
+const REQUEST_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** A `Host` (or `X-Forwarded-Host`): a name or IPv4 address, or a bracketed IPv6 address, with an optional port. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?)*\.?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
 export function createNodeListener(handler: KassaHandler, options: NodeListenerOptions = {}) {
-  return async function kassaNodeListener(req: NodeRequest, res: ServerResponse): Promise<void> {
-    const abort = new AbortController();
-    res.once('close', () => abort.abort());
-    const forwarded = (name: string) => (options.trustProxy ? String(req.headers[name] ?? '').split(',')[0]?.trim() : '') || undefined;
-    const protocol = forwarded('x-forwarded-proto') ?? ('encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http');
-    const host = forwarded('x-forwarded-host') ?? req.headers.host ?? 'localhost';
-    const url = new URL(req.originalUrl ?? req.url ?? '/', `${protocol}://${host}`);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  // Checked once, at mount: a wrong trustProxy fails here, not on the first shopper.
+  const trustProxy = checkTrustProxy(options.trustProxy);
 
-    const headers = new Headers();
+  return async function kassaNodeListener(req: NodeRequest, res: ServerResponse): Promise<void> {
+    let body: NodeBody | undefined;
+    try {
+      const built = toFetchRequest(req, res, trustProxy, bodyTimeoutMs);
+      body = built.body;
+      const response = await handler(built.request, { clientAddress: built.clientAddress });
+      await send(res, response, req.method === 'HEAD');
+    } catch (error) {
+      // The handler answers its own errors; this answers what could not become a Request (and a broken custom
+      // store or hook) without letting anything escape into Node's event loop.
+      if (res.headersSent) return void res.destroy();
+      const problem = error instanceof HttpProblem ? error : new HttpProblem('internal');
+      await send(res, problemResponse(problem), req.method === 'HEAD').catch(() => res.destroy());
+    } finally {
+      if (!req.complete) drainRest(req, res, body, drainTimeoutMs);
+    }
+  };
+}
+
+/**
+ * `http.createServer(nodeServerOptions(), listener)`: limits on how long a client may take to send its headers and
+ * its whole request, checked every second (Node's default check runs every 30 s, so a slow client outlives its limit).
+ */
+export function nodeServerOptions(limits: { headersTimeoutMs?: number; requestTimeoutMs?: number; keepAliveTimeoutMs?: number } = {}): ServerOptions {
+  const headersTimeout = limits.headersTimeoutMs ?? 10_000;
+  return {
+    headersTimeout,
+    requestTimeout: Math.max(limits.requestTimeoutMs ?? 30_000, headersTimeout),
+    keepAliveTimeout: limits.keepAliveTimeoutMs ?? 5_000,
+    connectionsCheckingInterval: 1_000,
+    maxHeaderSize: 16_384,
+  };
+}
+
+/**
+ * Answers what Node's own parser refuses (a malformed request line or header, headers over the size limit, a request
+ * past its time limit) with `application/problem+json`, as the endpoint answers everything else, then closes.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException & { bytesParsed?: number }, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const problem =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? new HttpProblem('headers-too-large')
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+          ? new HttpProblem('request-timeout')
+          : new HttpProblem('bad-request', 'the request line or a header is malformed');
+    const { status, headers, body } = problemParts(problem);
+    const head = [`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`, ...Object.entries(headers).map(([n, v]) => `${n}: ${v}`)];
+    head.push(`content-length: ${Buffer.byteLength(body)}`, 'cache-control: no-store', 'connection: close');
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  });
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
+function toFetchRequest(req: NodeRequest, res: ServerResponse, trustProxy: TrustedProxies | undefined, bodyTimeoutMs: number) {
+  const method = req.method ?? 'GET';
+  if (!REQUEST_METHODS.has(method)) {
+    throw new HttpProblem('method-not-allowed', `${method.slice(0, 16)} is not answered here`, undefined, { allow: 'GET, HEAD, POST, OPTIONS' });
+  }
+  const forwarded = (name: string) => (trustProxy !== undefined ? lastListed(req.headers[name]) : undefined);
+  const protocol = forwarded('x-forwarded-proto')?.toLowerCase() ?? ('encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http');
+  const host = forwarded('x-forwarded-host') ?? req.headers.host ?? '';
+  if (protocol !== 'http' && protocol !== 'https') throw new HttpProblem('bad-request', 'X-Forwarded-Proto must be http or https');
+  if (!HOST.test(host)) throw new HttpProblem('bad-request', 'the Host header is missing or malformed');
+  const path = req.originalUrl ?? req.url ?? '/';
+  if (!path.startsWith('/')) throw new HttpProblem('bad-request', 'the request target must be a path');
+  let url: URL;
+  try {
+    url = new URL(`${protocol}://${host}${path}`);
+  } catch {
+    throw new HttpProblem('bad-request', 'the request target or Host is malformed');
+  }
+
+  const headers = new Headers();
+  try {
     for (const [name, value] of Object.entries(req.headers)) {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else if (value !== undefined) headers.set(name, value);
     }
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-    const request = new Request(url, {
-      method: req.method,
-      headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-      signal: abort.signal,
-      // Node's fetch needs this to stream a request body.
-      ...(hasBody ? { duplex: 'half' } : {}),
-    } as RequestInit);
+  } catch {
+    throw new HttpProblem('bad-request', 'a header value is malformed');
+  }
 
-    let response: Response;
+  const clientAddress = clientAddressFrom(req.headers['x-forwarded-for'], req.socket.remoteAddress, trustProxy);
+  if (!clientAddress) throw new HttpProblem('bad-request', 'the connection has no peer address');
+
+  const abort = new AbortController();
+  res.once('close', () => abort.abort());
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: abort.signal };
+  const parsed = method === 'GET' || method === 'HEAD' ? undefined : alreadyParsedBody(req);
+  let body: NodeBody | undefined;
+  if (parsed) {
+    init.body = parsed.bytes;
+  } else if (method !== 'GET' && method !== 'HEAD') {
+    body = new NodeBody(req, bodyTimeoutMs);
+    init.body = body.stream;
+    init.duplex = 'half'; // Node's fetch needs it to stream a request body
+  }
+  const request = new Request(url, init);
+  if (parsed?.reserialized) markParsedBody(request);
+  return { request, body, clientAddress };
+}
+
+/**
+ * Under Express, a body parser mounted before Kassa (`express.json()`, `express.raw()`) has already read the stream.
+ * Raw bytes (a Buffer or string) are used as they are; a parsed object is written back as JSON, and marked, because
+ * a webhook's signature can only be checked over the bytes the provider sent.
+ */
+function alreadyParsedBody(req: NodeRequest): { bytes: Uint8Array<ArrayBuffer>; reserialized: boolean } | undefined {
+  // Express 4 sets `req.body = {}` even when no parser took the request: only a body whose stream was read counts.
+  if (req.body === undefined || !(req.readableEnded || (req as { _body?: boolean })._body)) return undefined;
+  if (Buffer.isBuffer(req.body)) return { bytes: new Uint8Array(req.body), reserialized: false };
+  if (typeof req.body === 'string') return { bytes: new TextEncoder().encode(req.body), reserialized: false };
+  return { bytes: new TextEncoder().encode(JSON.stringify(req.body)), reserialized: true };
+}
+
+/** The last value of a comma-separated header: the one the nearest proxy wrote. */
+function lastListed(value: string | string[] | undefined): string | undefined {
+  const joined = Array.isArray(value) ? value.join(',') : value;
+  const last = joined?.split(',').pop()?.trim();
+  return last || undefined;
+}
+
+/** The request body as a web stream, read only as fast as the handler reads it, within a time limit. */
+class NodeBody {
+  readonly stream: ReadableStream<Uint8Array>;
+  /** Set once the handler has stopped reading: what still arrives is dropped. */
+  private dropping = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(req: IncomingMessage, timeoutMs: number) {
+    const stop = () => clearTimeout(this.timer);
+    this.stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          req.pause();
+          this.timer = setTimeout(() => {
+            if (!this.dropping) controller.error(new HttpProblem('request-timeout', `the body did not arrive within ${timeoutMs} ms`));
+            this.dropping = true;
+          }, timeoutMs);
+          this.timer.unref?.();
+          req.on('data', (chunk: Buffer) => {
+            if (this.dropping) return;
+            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+            if ((controller.desiredSize ?? 0) <= 0) req.pause();
+          });
+          req.once('end', () => {
+            stop();
+            if (!this.dropping) controller.close();
+          });
+          req.once('error', () => {
+            stop();
+            if (!this.dropping) controller.error(new HttpProblem('bad-request', 'the client stopped sending the body'));
+            this.dropping = true;
+          });
+          req.once('aborted', () => {
+            stop();
+            if (!this.dropping) controller.error(new HttpProblem('bad-request', 'the client stopped sending the body'));
+            this.dropping = true;
+          });
+        },
+        pull: () => {
+          req.resume();
+        },
+        cancel: () => {
+          stop();
+          this.dropping = true;
+        },
+      },
+      { highWaterMark: 65_536, size: (chunk) => chunk.byteLength },
+    );
+  }
+
+  drop(): void {
+    clearTimeout(this.timer);
+    this.dropping = true;
+  }
+}
+
+/**
+ * After an answer given before the whole body arrived: reads the rest and drops it, so the next request on a kept-alive
+ * connection is parsed from where it starts. A body that does not end within `timeoutMs` closes the connection.
+ */
+function drainRest(req: IncomingMessage, res: ServerResponse, body: NodeBody | undefined, timeoutMs: number): void {
+  body?.drop();
+  const timer = setTimeout(() => req.socket.destroy(), timeoutMs);
+  timer.unref?.();
+  const done = () => clearTimeout(timer);
+  req.once('end', done);
+  req.once('close', done);
+  req.on('data', () => {});
+  req.resume();
+}
+
+/** Writes the Fetch answer: a whole body in one write (with its length), an event stream chunk by chunk. */
+async function send(res: ServerResponse, response: Response, headOnly: boolean): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  if (!response.body || headOnly) {
+    await response.body?.cancel().catch(() => {});
+    res.writeHead(response.status, headers);
+    res.end();
+    return;
+  }
+  if (!headers['content-type']?.startsWith('text/event-stream')) {
+    let bytes: Buffer;
     try {
-      response = await handler(request, { clientAddress: forwarded('x-forwarded-for') ?? req.socket.remoteAddress });
+      bytes = Buffer.from(await response.arrayBuffer());
     } catch {
-      // The handler answers its own errors; this only guards against a broken custom store or hook.
-      res.writeHead(500, { 'content-type': 'application/problem+json' });
-      res.end(JSON.stringify({ type: 'urn:kassa:problem:internal', title: 'Something went wrong in the endpoint', status: 500 }));
+      res.destroy(); // the answer broke while being read (a custom store's stream, say): nothing true to send
       return;
     }
-    const outHeaders: Record<string, string | string[]> = {};
-    response.headers.forEach((value, name) => {
-      outHeaders[name] = value;
-    });
-    if (!response.body) {
-      res.writeHead(response.status, outHeaders);
-      res.end();
-      return;
+    res.writeHead(response.status, { ...headers, 'content-length': String(bytes.length) });
+    res.end(bytes);
+    return;
+  }
+  res.writeHead(response.status, headers);
+  // Written chunk by chunk so Server-Sent Events reach the browser as they happen.
+  const reader = response.body.getReader();
+  res.once('close', () => void reader.cancel().catch(() => {}));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      res.write(value);
     }
-    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
-      // A whole answer in one write (with its length), not chunk by chunk.
-      let body: Buffer;
-      try {
-        body = Buffer.from(await response.arrayBuffer());
-      } catch {
-        res.destroy(); // the answer broke while being read (a custom store's stream, say): nothing true to send
-        return;
-      }
-      res.writeHead(response.status, { ...outHeaders, 'content-length': String(body.length) });
-      res.end(body);
-      return;
-    }
-    res.writeHead(response.status, outHeaders);
-    // Written chunk by chunk so Server-Sent Events reach the browser as they happen.
-    const reader = response.body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        res.write(value);
-      }
-    } catch {
-      // The client went away mid-stream.
-    } finally {
-      res.end();
-    }
-  };
+  } catch {
+    // The client went away mid-stream.
+  } finally {
+    res.end();
+  }
 }

@@ -231,6 +231,7 @@ async function startRelay(target: string): Promise<{ url: string; cut: boolean; 
 describe('two endpoint instances on one Redis, over HTTP', () => {
   /** Low enough that the rate-limit test reaches it, high enough for the 20 concurrent payments of another. */
   const RATE_LIMIT = 30;
+  const PROVIDER_READ_INTERVAL_MS = 100;
   let sandbox: RunningSandbox;
   let relay: Awaited<ReturnType<typeof startRelay>>;
   let instanceA: RunningDemo;
@@ -245,7 +246,8 @@ describe('two endpoint instances on one Redis, over HTTP', () => {
     inspector = await connectClient();
     const storeA = redisStore(await connectClient(), 'kassa:');
     storeB = redisStore(await connectClient(), 'kassa:');
-    const overrides = { rateLimitPerMinute: RATE_LIMIT };
+    // Provider reads are shared through Redis too (one per payment per interval): short here, so B's own read is due.
+    const overrides = { rateLimitPerMinute: RATE_LIMIT, providerReadIntervalMs: PROVIDER_READ_INTERVAL_MS, statusRateLimitPerMinute: 100_000 };
     instanceA = await startDemo({ sandboxUrl: sandbox.url, overrides: { ...overrides, store: storeA } });
     instanceB = await startDemo({
       sandboxUrl: relay.url,
@@ -318,6 +320,7 @@ describe('two endpoint instances on one Redis, over HTTP', () => {
   it('a payment made on A is read on B, which cannot reach the provider itself', async () => {
     const { payment } = await payOnA();
     relay.cut = true;
+    await new Promise((resolve) => setTimeout(resolve, 150)); // past the read interval of A's own reads
     const read = await api(instanceB, `/payments/${payment.reference}`);
     assert.equal(read.status, 200, read.text);
     assert.deepEqual(read.body, payment);
@@ -344,6 +347,31 @@ describe('two endpoint instances on one Redis, over HTTP', () => {
     assert.ok(webhooks.length >= 1 && webhooks.every((w: { url: string }) => w.url.startsWith(instanceA.url)), 'the webhook went to A only');
     assert.equal((await api(instanceB, `/payments/${payment.reference}`)).body.state, 'paid', 'and B reads it, from Redis');
     await waitUntil(async () => (await subscribers(inspector, `kassa:events:${payment.reference}`)) === 0, 'B unsubscribed once the stream closed');
+  });
+
+  it('reads a payment from its provider once per interval across both instances, however fast both are asked', async () => {
+    const opened = await session(instanceA);
+    const hero = opened.methods.find((m) => m.provider === 'hero');
+    assert.ok(hero, 'a Hero method for DEMO-EUR');
+    const created = await pay(instanceA, opened.token, hero.id);
+    assert.equal(created.status, 201, created.text);
+    const reference = created.body.payment.reference;
+    const duration = 1_000;
+    const until = Date.now() + duration;
+    let polls = 0;
+    await Promise.all(
+      [instanceA, instanceB, instanceA, instanceB].map(async (instance) => {
+        while (Date.now() < until) {
+          assert.equal((await api(instance, `/payments/${reference}`)).status, 200);
+          polls++;
+        }
+      }),
+    );
+    const { count } = await callControl(sandbox.url, 'GET', '/requests?provider=hero&operation=getPaymentsInfos');
+    // One instance alone may read once per interval; two that did not share the interval would read up to twice that.
+    const onePerInterval = Math.ceil(duration / PROVIDER_READ_INTERVAL_MS) + 1;
+    assert.ok(polls > 4 * onePerInterval, `${polls} polls`);
+    assert.ok(count >= 1 && count <= onePerInterval, `${count} Hero reads for ${polls} polls over two instances (at most ${onePerInterval})`);
   });
 
   it('the rate limit counts requests on both instances together', async () => {

@@ -1,10 +1,10 @@
 /**
- * The short-lived tokens the browser carries, signed with the merchant's secret (HS256, jose). A session token binds
- * an order to the amount and currency `resolveOrder` answered; a payment token adds the provider, the provider's
- * payment id and Kassa's reference. Nothing in them is secret; they only cannot be altered or reused elsewhere.
+ * The short-lived token the browser carries, signed with the merchant's secret (HS256, jose): a session token binds
+ * an order to the amount and currency `resolveOrder` answered. Nothing in it is secret; it only cannot be altered or
+ * reused elsewhere. (A payment's status is read by its reference alone, and a read cannot make provider work beyond
+ * the payment's read interval, so there is no payment token to check.)
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { ProviderName } from '../core/model.ts';
 
 const ISSUER = 'kassa';
 
@@ -16,12 +16,6 @@ export interface SessionClaims {
   session: string;
 }
 
-export interface PaymentClaims extends SessionClaims {
-  provider: ProviderName;
-  providerPaymentId: string;
-  reference: string;
-}
-
 export class TokenInvalid extends Error {}
 
 export class Tokens {
@@ -31,7 +25,6 @@ export class Tokens {
   constructor(
     secret: string,
     private readonly sessionTtlSeconds: number,
-    private readonly paymentTtlSeconds: number,
   ) {
     this.key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
@@ -40,30 +33,9 @@ export class Tokens {
     return this.sign('session', { ord: claims.order, amt: claims.amount, cur: claims.currency, sid: claims.session }, this.sessionTtlSeconds);
   }
 
-  async signPayment(claims: PaymentClaims): Promise<{ token: string; expiresAt: Date }> {
-    return this.sign(
-      'payment',
-      { ord: claims.order, amt: claims.amount, cur: claims.currency, sid: claims.session, prv: claims.provider, pid: claims.providerPaymentId, ref: claims.reference },
-      this.paymentTtlSeconds,
-    );
-  }
-
   async verifySession(token: string): Promise<SessionClaims> {
     const p = await this.verify(token, 'session');
     return { order: str(p.ord), amount: int(p.amt), currency: str(p.cur), session: str(p.sid) };
-  }
-
-  async verifyPayment(token: string): Promise<PaymentClaims> {
-    const p = await this.verify(token, 'payment');
-    return {
-      order: str(p.ord),
-      amount: int(p.amt),
-      currency: str(p.cur),
-      session: str(p.sid),
-      provider: str(p.prv) as ProviderName,
-      providerPaymentId: str(p.pid),
-      reference: str(p.ref),
-    };
   }
 
   private async sign(type: string, claims: Record<string, unknown>, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {

@@ -545,7 +545,7 @@ describe('kassa-checkout', function () {
     const json = (body: unknown) => Promise.resolve(new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } }));
     spyFetch((url) => {
       if (url.endsWith('/kassa/session')) return json(session);
-      if (url.endsWith('/kassa/payments')) return json({ payment, action: { type: 'redirect', url: 'javascript:window.__kassaPwned=2' }, token: 't' });
+      if (url.endsWith('/kassa/payments')) return json({ payment, action: { type: 'redirect', url: 'javascript:window.__kassaPwned=2' } });
       return undefined;
     });
     const el = await mount('HOSTILE');

@@ -33,7 +33,7 @@ export const POLL_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 15
 export const MAX_STREAM_ERRORS = 3;
 
 /** Endpoint failures that may pass by themselves: keep trying (and show the error meanwhile). */
-const TRANSIENT: ReadonlySet<EndpointErrorCode> = new Set(['network', 'generic', 'internal', 'provider-unavailable', 'rate-limited']);
+const TRANSIENT: ReadonlySet<EndpointErrorCode> = new Set(['network', 'generic', 'internal', 'provider-unavailable', 'rate-limited', 'too-many-streams', 'server-busy']);
 const SUCCESS: ReadonlySet<PaymentState> = new Set(['paid', 'authorized']);
 const FAILURE: ReadonlySet<PaymentState> = new Set(['failed', 'declined', 'cancelled', 'expired']);
 

@@ -107,6 +107,13 @@ const messages: Messages = {
   'error.provider-unavailable': 'Betalingsudbyderen svarer ikke. Prøv igen om lidt.',
   'error.unsafe-redirect': 'Betalingen kan ikke fortsætte: betalingssidens adresse er ikke godkendt.',
   'error.internal': 'Der gik noget galt hos os. Prøv igen.',
+  'error.bad-request': 'Noget i forespørgslen var forkert. Prøv igen.',
+  'error.request-timeout': 'Noget i forespørgslen var forkert. Prøv igen.',
+  'error.headers-too-large': 'Noget i forespørgslen var forkert. Prøv igen.',
+  'error.too-many-streams': 'For mange forsøg. Vent et minut, og prøv igen.',
+  'error.server-busy': 'Butikken har travlt lige nu. Prøv igen om lidt.',
+  'error.body-already-parsed': 'Butikken kan ikke modtage betalinger lige nu.',
+  'error.client-address-unknown': 'Butikken kan ikke modtage betalinger lige nu.',
   'error.network': 'Vi kunne ikke komme i kontakt med butikken. Tjek din forbindelse, og prøv igen.',
   'error.generic': 'Der gik noget galt. Prøv igen.',
 };

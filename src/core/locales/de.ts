@@ -107,6 +107,13 @@ const messages: Messages = {
   'error.provider-unavailable': 'Der Zahlungsanbieter antwortet nicht. Bitte versuchen Sie es gleich noch einmal.',
   'error.unsafe-redirect': 'Die Zahlung kann nicht fortgesetzt werden: Die Adresse der Zahlungsseite ist nicht vertrauenswürdig.',
   'error.internal': 'Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
+  'error.bad-request': 'Bei der Anfrage ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
+  'error.request-timeout': 'Bei der Anfrage ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
+  'error.headers-too-large': 'Bei der Anfrage ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
+  'error.too-many-streams': 'Zu viele Versuche. Bitte warten Sie eine Minute und versuchen Sie es erneut.',
+  'error.server-busy': 'Der Shop ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal.',
+  'error.body-already-parsed': 'Dieser Shop kann gerade keine Zahlungen annehmen.',
+  'error.client-address-unknown': 'Dieser Shop kann gerade keine Zahlungen annehmen.',
   'error.network': 'Der Shop ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   'error.generic': 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
 };

@@ -108,6 +108,13 @@ const en = {
   'error.provider-unavailable': 'The payment provider is not responding. Please try again in a moment.',
   'error.unsafe-redirect': 'This payment cannot continue: the payment page address is not trusted.',
   'error.internal': 'Something went wrong on our side. Please try again.',
+  'error.bad-request': 'Something in the request was not right. Please try again.',
+  'error.request-timeout': 'Something in the request was not right. Please try again.',
+  'error.headers-too-large': 'Something in the request was not right. Please try again.',
+  'error.too-many-streams': 'Too many attempts. Please wait a minute and try again.',
+  'error.server-busy': 'The shop is busy right now. Please try again in a moment.',
+  'error.body-already-parsed': 'This shop cannot take payments right now.',
+  'error.client-address-unknown': 'This shop cannot take payments right now.',
   'error.network': 'We could not reach the shop. Check your connection and try again.',
   'error.generic': 'Something went wrong. Please try again.',
 } as const;

@@ -107,6 +107,13 @@ const messages: Messages = {
   'error.provider-unavailable': 'Maksupalvelu ei vastaa. Yritä hetken kuluttua uudelleen.',
   'error.unsafe-redirect': 'Maksua ei voi jatkaa: maksusivun osoite ei ole luotettu.',
   'error.internal': 'Meillä meni jotain vikaan. Yritä uudelleen.',
+  'error.bad-request': 'Pyynnössä oli jotain vialla. Yritä uudelleen.',
+  'error.request-timeout': 'Pyynnössä oli jotain vialla. Yritä uudelleen.',
+  'error.headers-too-large': 'Pyynnössä oli jotain vialla. Yritä uudelleen.',
+  'error.too-many-streams': 'Liian monta yritystä. Odota hetki ja yritä uudelleen.',
+  'error.server-busy': 'Kauppa on juuri nyt ruuhkautunut. Yritä hetken kuluttua uudelleen.',
+  'error.body-already-parsed': 'Kauppa ei voi ottaa vastaan maksuja juuri nyt.',
+  'error.client-address-unknown': 'Kauppa ei voi ottaa vastaan maksuja juuri nyt.',
   'error.network': 'Kauppaan ei saatu yhteyttä. Tarkista yhteytesi ja yritä uudelleen.',
   'error.generic': 'Jokin meni vikaan. Yritä uudelleen.',
 };

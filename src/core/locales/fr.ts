@@ -107,6 +107,13 @@ const messages: Messages = {
   'error.provider-unavailable': 'Le prestataire de paiement ne répond pas. Veuillez réessayer dans un instant.',
   'error.unsafe-redirect': 'Impossible de poursuivre le paiement : l’adresse de la page de paiement n’est pas fiable.',
   'error.internal': 'Un problème est survenu de notre côté. Veuillez réessayer.',
+  'error.bad-request': 'Un problème est survenu avec la demande. Veuillez réessayer.',
+  'error.request-timeout': 'Un problème est survenu avec la demande. Veuillez réessayer.',
+  'error.headers-too-large': 'Un problème est survenu avec la demande. Veuillez réessayer.',
+  'error.too-many-streams': 'Trop de tentatives. Veuillez patienter une minute, puis réessayer.',
+  'error.server-busy': 'La boutique est très sollicitée pour le moment. Veuillez réessayer dans un instant.',
+  'error.body-already-parsed': 'Cette boutique ne peut pas accepter de paiements pour le moment.',
+  'error.client-address-unknown': 'Cette boutique ne peut pas accepter de paiements pour le moment.',
   'error.network': 'Impossible de joindre la boutique. Vérifiez votre connexion et réessayez.',
   'error.generic': 'Un problème est survenu. Veuillez réessayer.',
 };

@@ -107,6 +107,13 @@ const messages: Messages = {
   'error.provider-unavailable': 'Greiðsluþjónustan svarar ekki. Reyndu aftur eftir smástund.',
   'error.unsafe-redirect': 'Ekki er hægt að halda áfram með greiðsluna: slóð greiðslusíðunnar er ekki traust.',
   'error.internal': 'Eitthvað fór úrskeiðis hjá okkur. Reyndu aftur.',
+  'error.bad-request': 'Eitthvað var athugavert við beiðnina. Reyndu aftur.',
+  'error.request-timeout': 'Eitthvað var athugavert við beiðnina. Reyndu aftur.',
+  'error.headers-too-large': 'Eitthvað var athugavert við beiðnina. Reyndu aftur.',
+  'error.too-many-streams': 'Of margar tilraunir. Bíddu í mínútu og reyndu aftur.',
+  'error.server-busy': 'Verslunin er upptekin í augnablikinu. Reyndu aftur eftir smástund.',
+  'error.body-already-parsed': 'Verslunin getur ekki tekið við greiðslum í augnablikinu.',
+  'error.client-address-unknown': 'Verslunin getur ekki tekið við greiðslum í augnablikinu.',
   'error.network': 'Ekki náðist samband við verslunina. Athugaðu tenginguna og reyndu aftur.',
   'error.generic': 'Eitthvað fór úrskeiðis. Reyndu aftur.',
 };

@@ -107,6 +107,13 @@ const messages: Messages = {
   'error.provider-unavailable': 'Betalingsleverandøren svarer ikke. Prøv igjen om litt.',
   'error.unsafe-redirect': 'Betalingen kan ikke fortsette: adressen til betalingssiden er ikke klarert.',
   'error.internal': 'Noe gikk galt hos oss. Prøv igjen.',
+  'error.bad-request': 'Noe i forespørselen var feil. Prøv igjen.',
+  'error.request-timeout': 'Noe i forespørselen var feil. Prøv igjen.',
+  'error.headers-too-large': 'Noe i forespørselen var feil. Prøv igjen.',
+  'error.too-many-streams': 'For mange forsøk. Vent et minutt og prøv igjen.',
+  'error.server-busy': 'Butikken har mye å gjøre akkurat nå. Prøv igjen om litt.',
+  'error.body-already-parsed': 'Butikken kan ikke ta imot betalinger akkurat nå.',
+  'error.client-address-unknown': 'Butikken kan ikke ta imot betalinger akkurat nå.',
   'error.network': 'Vi fikk ikke kontakt med butikken. Sjekk tilkoblingen og prøv igjen.',
   'error.generic': 'Noe gikk galt. Prøv igjen.',
 };

@@ -107,6 +107,13 @@ const messages: Messages = {
   'error.provider-unavailable': 'Operator płatności nie odpowiada. Spróbuj ponownie za chwilę.',
   'error.unsafe-redirect': 'Nie można kontynuować płatności: adres strony płatności nie jest zaufany.',
   'error.internal': 'Coś poszło nie tak po naszej stronie. Spróbuj ponownie.',
+  'error.bad-request': 'Coś poszło nie tak z żądaniem. Spróbuj ponownie.',
+  'error.request-timeout': 'Coś poszło nie tak z żądaniem. Spróbuj ponownie.',
+  'error.headers-too-large': 'Coś poszło nie tak z żądaniem. Spróbuj ponownie.',
+  'error.too-many-streams': 'Zbyt wiele prób. Odczekaj minutę i spróbuj ponownie.',
+  'error.server-busy': 'Sklep jest teraz przeciążony. Spróbuj ponownie za chwilę.',
+  'error.body-already-parsed': 'Ten sklep nie może teraz przyjmować płatności.',
+  'error.client-address-unknown': 'Ten sklep nie może teraz przyjmować płatności.',
   'error.network': 'Nie udało się połączyć ze sklepem. Sprawdź połączenie i spróbuj ponownie.',
   'error.generic': 'Coś poszło nie tak. Spróbuj ponownie.',
 };

@@ -107,6 +107,13 @@ const messages: Messages = {
   'error.provider-unavailable': 'Betalleverantören svarar inte. Försök igen om en stund.',
   'error.unsafe-redirect': 'Betalningen kan inte fortsätta: betalsidans adress är inte betrodd.',
   'error.internal': 'Något gick fel hos oss. Försök igen.',
+  'error.bad-request': 'Något i förfrågan blev fel. Försök igen.',
+  'error.request-timeout': 'Något i förfrågan blev fel. Försök igen.',
+  'error.headers-too-large': 'Något i förfrågan blev fel. Försök igen.',
+  'error.too-many-streams': 'För många försök. Vänta en minut och försök igen.',
+  'error.server-busy': 'Butiken har mycket att göra just nu. Försök igen om en stund.',
+  'error.body-already-parsed': 'Butiken kan inte ta emot betalningar just nu.',
+  'error.client-address-unknown': 'Butiken kan inte ta emot betalningar just nu.',
   'error.network': 'Vi kunde inte nå butiken. Kontrollera din anslutning och försök igen.',
   'error.generic': 'Något gick fel. Försök igen.',
 };
