@@ -59,7 +59,8 @@ const MAX_QUANTITY = 20;
 
 /** The demo's `resolveOrder`: a fixed order or a priced cart; anything else is refused with 404. */
 export function resolveDemoOrder(reference: string): ResolvedOrder {
-  const fixed = FIXED[reference];
+  // Own keys only: an order named `toString` or `__proto__` is no order.
+  const fixed = Object.hasOwn(FIXED, reference) ? FIXED[reference] : undefined;
   if (fixed) {
     return { reference, ...fixed, customer: CUSTOMERS[fixed.currency], description: `Kassa demo order ${reference}` };
   }

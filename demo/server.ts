@@ -50,9 +50,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const context: PageContext = { sandboxUrl: options.sandboxUrl };
 
   server.on('request', (req, res) => {
-    const address = new URL(req.url ?? '/', url);
+    // Kassa answers its own requests and every target the shop's pages cannot read (as a problem: Kassa's listener
+    // takes any request); the pages need a target that reads as a path.
+    const target = req.url ?? '/';
+    const address = URL.canParse(target, url) && !target.startsWith('//') ? new URL(target, url) : undefined;
+    const kassaPath = (path: string) => path === '/kassa' || path.startsWith('/kassa/') || path.startsWith('/kassa?');
+    if (!address || kassaPath(target) || kassaPath(address.pathname)) return void kassa(req, res);
     const path = address.pathname;
-    if (path === '/kassa' || path.startsWith('/kassa/')) return void kassa(req, res);
     if (req.method === 'POST' && path === '/csp-report') return void collectReport(req, res, cspReports);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });

@@ -29,6 +29,7 @@ export const PROBLEM_CODES = [
   'bad-request',
   'request-timeout',
   'headers-too-large',
+  'expectation-failed',
   'too-many-streams',
   'server-busy',
   'body-already-parsed',

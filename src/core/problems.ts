@@ -31,6 +31,7 @@ export const PROBLEMS = {
   'bad-request': { status: 400, title: 'The request is not valid HTTP Kassa can answer' },
   'request-timeout': { status: 408, title: 'The request took too long to arrive' },
   'headers-too-large': { status: 431, title: 'The request headers are too large' },
+  'expectation-failed': { status: 417, title: 'The endpoint does not meet this Expect header' },
   'too-many-streams': { status: 429, title: 'Too many open status streams from this client' },
   'server-busy': { status: 503, title: 'The endpoint is at its limit of open status streams; try again shortly' },
   'body-already-parsed': { status: 500, title: 'A body parser read the request before Kassa: mount Kassa before it' },

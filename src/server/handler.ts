@@ -76,7 +76,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
 
   return async function kassa(request, context = {}) {
     const url = new URL(request.url);
-    const client = new Client(context.clientAddress ?? config.clientAddress?.(request) ?? undefined, () => {
+    const client = new Client(() => context.clientAddress ?? config.clientAddress?.(request) ?? undefined, () => {
       if (warnedNoClientAddress) return;
       warnedNoClientAddress = true;
       config.onError(
@@ -429,17 +429,22 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
 
 /** The client of one request, by address; asking for its key without an address is the merchant's setup error. */
 class Client {
+  private cached: string | undefined;
+
   constructor(
-    private readonly address: string | undefined,
+    /** Called only when a route needs the address (inside the handler's error handling: the merchant's reader may throw). */
+    private readonly address: () => string | undefined,
     private readonly onMissing: () => void,
   ) {}
 
   key(): string {
-    if (!this.address) {
+    if (this.cached) return this.cached;
+    const address = this.address();
+    if (!address) {
       this.onMissing();
       throw new HttpProblem('client-address-unknown');
     }
-    return clientKey(this.address);
+    return (this.cached = clientKey(address));
   }
 }
 
@@ -449,9 +454,12 @@ function preferredLocale(header: string | null): string {
   return first.length <= 35 && LOCALE.test(first) ? first : 'en';
 }
 
+/** The answer to HEAD: the GET answer's status and headers (with its length), no body; an event stream is not opened. */
 async function withoutBody(response: Response): Promise<Response> {
-  await response.body?.cancel().catch(() => {});
-  return new Response(null, { status: response.status, headers: response.headers });
+  const headers = new Headers(response.headers);
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) await response.body?.cancel().catch(() => {});
+  else if (response.body) headers.set('content-length', String((await response.arrayBuffer()).byteLength));
+  return new Response(null, { status: response.status, headers });
 }
 
 async function verify<T>(check: () => Promise<T>): Promise<T> {

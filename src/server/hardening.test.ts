@@ -160,6 +160,31 @@ describe('no request stops the endpoint', () => {
     assert.equal((await raw(endpoint, health())).text.includes('200 OK'), true, 'still answering');
   });
 
+  it('answers a missing Host and an unmet Expect as problems, and the same connection goes on', async () => {
+    const noHost = await raw(endpoint, `GET /kassa/health HTTP/1.1\r\n\r\n${health()}`);
+    assert.deepEqual(statuses(noHost.text), [400, 200], noHost.text);
+    assert.match(noHost.text, /urn:kassa:problem:bad-request/);
+    const expect = await raw(endpoint, `GET /kassa/health HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: a-miracle\r\n\r\n${health()}`);
+    assert.deepEqual(statuses(expect.text), [417, 200], expect.text);
+    assert.match(expect.text, /urn:kassa:problem:expectation-failed/);
+  });
+
+  it('answers a refused HEAD without a body, so an HTTP client reads the status', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const answer = await send(endpoint, agent, 'HEAD', `/kassa/health?${'a'.repeat(17_000)}`);
+      assert.equal(answer.status, 431);
+      assert.equal(answer.text, '');
+      const problem = await send(endpoint, agent, 'HEAD', '/kassa/payments/kp_not-a-reference');
+      assert.equal(problem.status, 404);
+      assert.equal(problem.text, '');
+      assert.ok(Number(problem.headers['content-length']) > 0, 'the length the GET answer would have');
+      assert.equal((await send(endpoint, agent, 'GET', '/kassa/health')).status, 200);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('answers early errors with a body still unread and keeps the connection usable (2 MB bodies)', async () => {
     const big = Buffer.alloc(2_000_000, 'a');
     const probes: Array<[string, string, Record<string, string>, number, string]> = [

@@ -73,15 +73,23 @@ export function nodeServerOptions(limits: { headersTimeoutMs?: number; requestTi
     keepAliveTimeout: limits.keepAliveTimeoutMs ?? 5_000,
     connectionsCheckingInterval: 1_000,
     maxHeaderSize: 16_384,
+    // A request without Host reaches the listener, which answers it as a problem (Node's own answer is a bare 400).
+    requireHostHeader: false,
   };
 }
 
 /**
- * Answers what Node's own parser refuses (a malformed request line or header, headers over the size limit, a request
- * past its time limit) with `application/problem+json`, as the endpoint answers everything else, then closes.
+ * Answers what Node itself refuses (a malformed request line or header, headers over the size limit, a request past
+ * its time limit, an `Expect` other than `100-continue`) with `application/problem+json`, as the endpoint answers
+ * everything else.
  */
 export function answerClientErrors(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException & { bytesParsed?: number }, socket: Socket) => {
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    // Node answers `100-continue` itself; any other expectation cannot be met.
+    void send(res, problemResponse(new HttpProblem('expectation-failed', 'only Expect: 100-continue is understood')), req.method === 'HEAD');
+    req.resume();
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number }, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const problem =
       error.code === 'HPE_HEADER_OVERFLOW'
@@ -92,7 +100,12 @@ export function answerClientErrors(server: Server): void {
     const { status, headers, body } = problemParts(problem);
     const head = [`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`, ...Object.entries(headers).map(([n, v]) => `${n}: ${v}`)];
     head.push(`content-length: ${Buffer.byteLength(body)}`, 'cache-control: no-store', 'connection: close');
-    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+    // An answer to HEAD has no body, even one that says why the request was refused. The packet may hold earlier
+    // requests too: only a HEAD whose own headers were still being read when parsing failed is the refused one.
+    const packet = error.rawPacket;
+    const failedAt = Math.min(error.bytesParsed ?? packet?.length ?? 0, packet?.length ?? 0);
+    const toHead = packet?.subarray(0, 5).toString('latin1') === 'HEAD ' && packet.subarray(0, failedAt).indexOf('\r\n\r\n') < 0;
+    socket.end(`${head.join('\r\n')}\r\n\r\n${toHead ? '' : body}`);
   });
 }
 
@@ -108,8 +121,7 @@ function toFetchRequest(req: NodeRequest, res: ServerResponse, trustProxy: Trust
   const host = forwarded('x-forwarded-host') ?? req.headers.host ?? '';
   if (protocol !== 'http' && protocol !== 'https') throw new HttpProblem('bad-request', 'X-Forwarded-Proto must be http or https');
   if (!HOST.test(host)) throw new HttpProblem('bad-request', 'the Host header is missing or malformed');
-  const path = req.originalUrl ?? req.url ?? '/';
-  if (!path.startsWith('/')) throw new HttpProblem('bad-request', 'the request target must be a path');
+  const path = originPath(req.originalUrl ?? req.url ?? '/');
   let url: URL;
   try {
     url = new URL(`${protocol}://${host}${path}`);
@@ -158,6 +170,16 @@ function alreadyParsedBody(req: NodeRequest): { bytes: Uint8Array<ArrayBuffer>; 
   if (Buffer.isBuffer(req.body)) return { bytes: new Uint8Array(req.body), reserialized: false };
   if (typeof req.body === 'string') return { bytes: new TextEncoder().encode(req.body), reserialized: false };
   return { bytes: new TextEncoder().encode(JSON.stringify(req.body)), reserialized: true };
+}
+
+/** The path and query of a request target; an absolute-form target (`http://host/path`, which HTTP/1.1 allows) gives its path. */
+function originPath(target: string): string {
+  if (target.startsWith('/')) return target;
+  if (/^https?:\/\//i.test(target) && URL.canParse(target)) {
+    const url = new URL(target);
+    return `${url.pathname}${url.search}`;
+  }
+  throw new HttpProblem('bad-request', 'the request target must be a path');
 }
 
 /** The last value of a comma-separated header: the one the nearest proxy wrote. */
@@ -244,8 +266,7 @@ async function send(res: ServerResponse, response: Response, headOnly: boolean):
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  if (!response.body || headOnly) {
-    await response.body?.cancel().catch(() => {});
+  if (!response.body) {
     res.writeHead(response.status, headers);
     res.end();
     return;
@@ -258,8 +279,9 @@ async function send(res: ServerResponse, response: Response, headOnly: boolean):
       res.destroy(); // the answer broke while being read (a custom store's stream, say): nothing true to send
       return;
     }
+    // HEAD: the length the GET answer would have, and no body.
     res.writeHead(response.status, { ...headers, 'content-length': String(bytes.length) });
-    res.end(bytes);
+    res.end(headOnly ? undefined : bytes);
     return;
   }
   res.writeHead(response.status, headers);

@@ -113,6 +113,7 @@ const messages: Messages = {
   'error.too-many-streams': 'For mange forsøg. Vent et minut, og prøv igen.',
   'error.server-busy': 'Butikken har travlt lige nu. Prøv igen om lidt.',
   'error.body-already-parsed': 'Butikken kan ikke modtage betalinger lige nu.',
+  'error.expectation-failed': 'Noget i forespørgslen var forkert. Prøv igen.',
   'error.client-address-unknown': 'Butikken kan ikke modtage betalinger lige nu.',
   'error.network': 'Vi kunne ikke komme i kontakt med butikken. Tjek din forbindelse, og prøv igen.',
   'error.generic': 'Der gik noget galt. Prøv igen.',

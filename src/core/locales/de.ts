@@ -113,6 +113,7 @@ const messages: Messages = {
   'error.too-many-streams': 'Zu viele Versuche. Bitte warten Sie eine Minute und versuchen Sie es erneut.',
   'error.server-busy': 'Der Shop ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal.',
   'error.body-already-parsed': 'Dieser Shop kann gerade keine Zahlungen annehmen.',
+  'error.expectation-failed': 'Bei der Anfrage ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
   'error.client-address-unknown': 'Dieser Shop kann gerade keine Zahlungen annehmen.',
   'error.network': 'Der Shop ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   'error.generic': 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',

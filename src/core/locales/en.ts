@@ -114,6 +114,7 @@ const en = {
   'error.too-many-streams': 'Too many attempts. Please wait a minute and try again.',
   'error.server-busy': 'The shop is busy right now. Please try again in a moment.',
   'error.body-already-parsed': 'This shop cannot take payments right now.',
+  'error.expectation-failed': 'Something in the request was not right. Please try again.',
   'error.client-address-unknown': 'This shop cannot take payments right now.',
   'error.network': 'We could not reach the shop. Check your connection and try again.',
   'error.generic': 'Something went wrong. Please try again.',

@@ -113,6 +113,7 @@ const messages: Messages = {
   'error.too-many-streams': 'Liian monta yritystä. Odota hetki ja yritä uudelleen.',
   'error.server-busy': 'Kauppa on juuri nyt ruuhkautunut. Yritä hetken kuluttua uudelleen.',
   'error.body-already-parsed': 'Kauppa ei voi ottaa vastaan maksuja juuri nyt.',
+  'error.expectation-failed': 'Pyynnössä oli jotain vialla. Yritä uudelleen.',
   'error.client-address-unknown': 'Kauppa ei voi ottaa vastaan maksuja juuri nyt.',
   'error.network': 'Kauppaan ei saatu yhteyttä. Tarkista yhteytesi ja yritä uudelleen.',
   'error.generic': 'Jokin meni vikaan. Yritä uudelleen.',

@@ -113,6 +113,7 @@ const messages: Messages = {
   'error.too-many-streams': 'Trop de tentatives. Veuillez patienter une minute, puis réessayer.',
   'error.server-busy': 'La boutique est très sollicitée pour le moment. Veuillez réessayer dans un instant.',
   'error.body-already-parsed': 'Cette boutique ne peut pas accepter de paiements pour le moment.',
+  'error.expectation-failed': 'Un problème est survenu avec la demande. Veuillez réessayer.',
   'error.client-address-unknown': 'Cette boutique ne peut pas accepter de paiements pour le moment.',
   'error.network': 'Impossible de joindre la boutique. Vérifiez votre connexion et réessayez.',
   'error.generic': 'Un problème est survenu. Veuillez réessayer.',

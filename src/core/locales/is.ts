@@ -113,6 +113,7 @@ const messages: Messages = {
   'error.too-many-streams': 'Of margar tilraunir. Bíddu í mínútu og reyndu aftur.',
   'error.server-busy': 'Verslunin er upptekin í augnablikinu. Reyndu aftur eftir smástund.',
   'error.body-already-parsed': 'Verslunin getur ekki tekið við greiðslum í augnablikinu.',
+  'error.expectation-failed': 'Eitthvað var athugavert við beiðnina. Reyndu aftur.',
   'error.client-address-unknown': 'Verslunin getur ekki tekið við greiðslum í augnablikinu.',
   'error.network': 'Ekki náðist samband við verslunina. Athugaðu tenginguna og reyndu aftur.',
   'error.generic': 'Eitthvað fór úrskeiðis. Reyndu aftur.',

@@ -113,6 +113,7 @@ const messages: Messages = {
   'error.too-many-streams': 'For mange forsøk. Vent et minutt og prøv igjen.',
   'error.server-busy': 'Butikken har mye å gjøre akkurat nå. Prøv igjen om litt.',
   'error.body-already-parsed': 'Butikken kan ikke ta imot betalinger akkurat nå.',
+  'error.expectation-failed': 'Noe i forespørselen var feil. Prøv igjen.',
   'error.client-address-unknown': 'Butikken kan ikke ta imot betalinger akkurat nå.',
   'error.network': 'Vi fikk ikke kontakt med butikken. Sjekk tilkoblingen og prøv igjen.',
   'error.generic': 'Noe gikk galt. Prøv igjen.',

@@ -113,6 +113,7 @@ const messages: Messages = {
   'error.too-many-streams': 'Zbyt wiele prób. Odczekaj minutę i spróbuj ponownie.',
   'error.server-busy': 'Sklep jest teraz przeciążony. Spróbuj ponownie za chwilę.',
   'error.body-already-parsed': 'Ten sklep nie może teraz przyjmować płatności.',
+  'error.expectation-failed': 'Coś poszło nie tak z żądaniem. Spróbuj ponownie.',
   'error.client-address-unknown': 'Ten sklep nie może teraz przyjmować płatności.',
   'error.network': 'Nie udało się połączyć ze sklepem. Sprawdź połączenie i spróbuj ponownie.',
   'error.generic': 'Coś poszło nie tak. Spróbuj ponownie.',

@@ -113,6 +113,7 @@ const messages: Messages = {
   'error.too-many-streams': 'För många försök. Vänta en minut och försök igen.',
   'error.server-busy': 'Butiken har mycket att göra just nu. Försök igen om en stund.',
   'error.body-already-parsed': 'Butiken kan inte ta emot betalningar just nu.',
+  'error.expectation-failed': 'Något i förfrågan blev fel. Försök igen.',
   'error.client-address-unknown': 'Butiken kan inte ta emot betalningar just nu.',
   'error.network': 'Vi kunde inte nå butiken. Kontrollera din anslutning och försök igen.',
   'error.generic': 'Något gick fel. Försök igen.',
