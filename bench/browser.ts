@@ -20,7 +20,10 @@ export interface Shop {
 
 export async function startShop(overrides: Partial<KassaConfig> = {}): Promise<Shop> {
   const sandbox = await startSandbox();
-  const demo = await startDemo({ sandboxUrl: sandbox.url, overrides: { rateLimitPerMinute: 1e9, ...overrides } });
+  // Every page here is one client on loopback, far past what a shopper does: the per-client limits would measure
+  // themselves (and hide a leaked stream behind a refusal), so they are lifted.
+  const perClient = { rateLimitPerMinute: 1e9, statusRateLimitPerMinute: 1e9, maxStreamsPerClient: 1e6, maxStreams: 1e6 };
+  const demo = await startDemo({ sandboxUrl: sandbox.url, overrides: { ...perClient, ...overrides } });
   const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   return {
     sandbox,
