@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startDemo } from '../demo/server.ts';
 import { startSandbox } from '../sandbox/server.ts';
-import { format, report } from './report.ts';
+import { format, numberArg, report } from './report.ts';
 
 interface LoadResult {
   rps: number;
@@ -37,11 +37,6 @@ interface LoadOptions {
   durationSeconds: number;
   connections: number;
   warmUpSeconds: number;
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
 /** One request outside the load, to set the targets up and to copy their answers for the bare floor. */
@@ -124,7 +119,7 @@ function print(label: string, kassa: LoadResult, bare: LoadResult): boolean {
 }
 
 export async function measureEndpoint(
-  options: LoadOptions = { durationSeconds: arg('duration', 5), connections: arg('connections', 10), warmUpSeconds: arg('warmup', 1) },
+  options: LoadOptions = { durationSeconds: numberArg('duration', 5), connections: numberArg('connections', 10), warmUpSeconds: numberArg('warmup', 1) },
 ): Promise<boolean> {
   const sandbox = await startSandbox();
   const demo = await startDemo({ sandboxUrl: sandbox.url, overrides: { rateLimitPerMinute: 1e9, statusRateLimitPerMinute: 1e9 } });

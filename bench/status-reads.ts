@@ -30,7 +30,7 @@ import { isFinalState, type PaymentState } from '../src/core/model.ts';
 import type { KassaConfig } from '../src/server/config.ts';
 import { MemoryStore } from '../src/server/store.ts';
 import { POLL_BACKOFF_MS } from '../src/server/watcher.ts';
-import { format, report } from './report.ts';
+import { format, numberArg, report, sleep } from './report.ts';
 
 /** Kassa's budget, and the default read interval it is written against. */
 const BUDGET_CALLS_PER_INTERVAL = 1;
@@ -40,13 +40,6 @@ const POLLING_CONNECTIONS = 4;
 const CREATES_PER_SECOND = 40;
 const STREAMS_PER_BATCH = 50;
 const STREAM_BATCH_GAP_MS = 500;
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The demo endpoint with its errors collected (printed with the figures) instead of logged. */
 interface Shop {
@@ -281,7 +274,7 @@ async function streams(sandboxUrl: string, payments: number, durationMs: number)
   return ok;
 }
 
-export async function measureStatusReads(durationMs = arg('duration', 20) * 1000, payments = arg('payments', 200)): Promise<boolean> {
+export async function measureStatusReads(durationMs = numberArg('duration', 20) * 1000, payments = numberArg('payments', 200)): Promise<boolean> {
   const sandbox = await startSandbox();
   let ok = true;
   try {

@@ -44,7 +44,7 @@ import type { KassaConfig } from '../src/server/config.ts';
 import { createKassaHandler } from '../src/server/handler.ts';
 import { answerClientErrors, createNodeListener, nodeServerOptions } from '../src/server/node.ts';
 import { MemoryStore, type PaymentListener } from '../src/server/store.ts';
-import { format, percentile, report } from './report.ts';
+import { format, numberArg, percentile, report, sleep } from './report.ts';
 
 const MB = 1024 * 1024;
 /** Kassa's budgets; see the top comment for why. */
@@ -55,13 +55,6 @@ const DEFAULT_TOTAL = 500;
 const STREAMS_PER_CLIENT = 10;
 /** Sockets this process uses besides the streams (servers, the sandbox, the latency client, stdio), with room to spare. */
 const FD_MARGIN = 200;
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `global.gc` without needing `node --expose-gc` (run.mjs starts every bench the same way). */
 function garbageCollector(): () => void {
@@ -437,7 +430,7 @@ async function measureCaps(sandboxUrl: string, requests: number, fdLimit: number
   return ok;
 }
 
-export async function measureStreams(streams = arg('streams', 1000), requests = arg('requests', 50)): Promise<boolean> {
+export async function measureStreams(streams = numberArg('streams', 1000), requests = numberArg('requests', 50)): Promise<boolean> {
   const fdLimit = openFilesLimit();
   const sandbox = await startSandbox();
   let ok = true;
