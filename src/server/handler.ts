@@ -22,8 +22,8 @@ import { TokenInvalid, Tokens } from './tokens.ts';
 
 /**
  * The endpoint. `context.clientAddress` is the client's IP address, which rate limits and stream caps key on: the Node
- * listener passes it; other runtimes pass theirs (README, "Mounting the endpoint") or set `clientAddress` in the
- * configuration.
+ * listener passes it; other runtimes pass theirs (README: "The client address in other runtimes") or set
+ * `clientAddress` in the configuration.
  */
 export type KassaHandler = (request: Request, context?: { clientAddress?: string }) => Promise<Response>;
 
@@ -80,7 +80,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
       if (warnedNoClientAddress) return;
       warnedNoClientAddress = true;
       config.onError(
-        new Error('Kassa: no client address: pass it as kassa(request, { clientAddress }) or set clientAddress in the configuration (README, "Mounting the endpoint")'),
+        new Error('Kassa: no client address: pass it as kassa(request, { clientAddress }) or set clientAddress in the configuration (README: "The client address in other runtimes")'),
         `${request.method} ${url.pathname}`,
       );
     });
@@ -371,6 +371,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
         request.signal.addEventListener('abort', close);
         send('retry: 2000\n\n');
         push(view(record));
+        if (request.signal.aborted) close(); // the client left before the stream began: nothing to hold for it
       },
       cancel() {
         cleanup();
