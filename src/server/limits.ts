@@ -64,9 +64,4 @@ export class StreamSlots {
       else this.perClient.delete(client);
     };
   }
-
-  /** Streams open now (for tests and the benchmark). */
-  get count(): number {
-    return this.total;
-  }
 }

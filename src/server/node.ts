@@ -26,8 +26,8 @@ export interface NodeListenerOptions {
   drainTimeoutMs?: number;
 }
 
-export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
-export const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
 
 type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
 
@@ -192,20 +192,20 @@ function lastListed(value: string | string[] | undefined): string | undefined {
 /** The request body as a web stream, read only as fast as the handler reads it, within a time limit. */
 class NodeBody {
   readonly stream: ReadableStream<Uint8Array>;
-  /** Set once the handler has stopped reading: what still arrives is dropped. */
+  /** Set once the handler has stopped reading (or the body failed): what still arrives is dropped. */
   private dropping = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(req: IncomingMessage, timeoutMs: number) {
-    const stop = () => clearTimeout(this.timer);
     this.stream = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
+          const fail = (problem: HttpProblem) => {
+            if (!this.dropping) controller.error(problem);
+            this.drop();
+          };
           req.pause();
-          this.timer = setTimeout(() => {
-            if (!this.dropping) controller.error(new HttpProblem('request-timeout', `the body did not arrive within ${timeoutMs} ms`));
-            this.dropping = true;
-          }, timeoutMs);
+          this.timer = setTimeout(() => fail(new HttpProblem('request-timeout', `the body did not arrive within ${timeoutMs} ms`)), timeoutMs);
           this.timer.unref?.();
           req.on('data', (chunk: Buffer) => {
             if (this.dropping) return;
@@ -213,27 +213,17 @@ class NodeBody {
             if ((controller.desiredSize ?? 0) <= 0) req.pause();
           });
           req.once('end', () => {
-            stop();
+            clearTimeout(this.timer);
             if (!this.dropping) controller.close();
           });
-          req.once('error', () => {
-            stop();
-            if (!this.dropping) controller.error(new HttpProblem('bad-request', 'the client stopped sending the body'));
-            this.dropping = true;
-          });
-          req.once('aborted', () => {
-            stop();
-            if (!this.dropping) controller.error(new HttpProblem('bad-request', 'the client stopped sending the body'));
-            this.dropping = true;
-          });
+          const gone = () => fail(new HttpProblem('bad-request', 'the client stopped sending the body'));
+          req.once('error', gone);
+          req.once('aborted', gone);
         },
         pull: () => {
           req.resume();
         },
-        cancel: () => {
-          stop();
-          this.dropping = true;
-        },
+        cancel: () => this.drop(),
       },
       { highWaterMark: 65_536, size: (chunk) => chunk.byteLength },
     );
