@@ -28,8 +28,8 @@
 import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import { isFinalState, type NextAction, type PaymentResponse, type SessionResponse } from '../src/core/model.ts';
-import { MemoryStore } from '../src/server/store.ts';
-import type { PaymentListener } from '../src/server/store.ts';
+import { MemoryStore } from '../src/server/stores/store.ts';
+import type { PaymentListener } from '../src/server/stores/store.ts';
 import { startShop, type Shop } from './browser.ts';
 import { report } from './report.ts';
 

@@ -28,8 +28,8 @@ import { startSandbox } from '../sandbox/server.ts';
 import { callControl } from '../sandbox/testing.ts';
 import { isFinalState, type PaymentState } from '../src/core/model.ts';
 import type { KassaConfig } from '../src/server/config.ts';
-import { MemoryStore } from '../src/server/store.ts';
-import { POLL_BACKOFF_MS } from '../src/server/watcher.ts';
+import { MemoryStore } from '../src/server/stores/store.ts';
+import { POLL_BACKOFF_MS } from '../src/server/status/watcher.ts';
 import { format, numberArg, report, sleep } from './report.ts';
 
 /** Kassa's budget, and the default read interval it is written against. */

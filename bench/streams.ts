@@ -42,8 +42,8 @@ import { isFinalState, type PaymentState } from '../src/core/model.ts';
 import { problemCode } from '../src/core/problems.ts';
 import type { KassaConfig } from '../src/server/config.ts';
 import { createKassaHandler } from '../src/server/handler.ts';
-import { answerClientErrors, createNodeListener, nodeServerOptions } from '../src/server/node.ts';
-import { MemoryStore, type PaymentListener } from '../src/server/store.ts';
+import { answerClientErrors, createNodeListener, nodeServerOptions } from '../src/server/http/node.ts';
+import { MemoryStore, type PaymentListener } from '../src/server/stores/store.ts';
 import { format, numberArg, percentile, report, sleep } from './report.ts';
 
 const MB = 1024 * 1024;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { OrderRefused, type KassaConfig } from '../src/server/config.ts';
 import { createKassaHandler } from '../src/server/handler.ts';
-import { answerClientErrors, createNodeListener, nodeServerOptions } from '../src/server/node.ts';
+import { answerClientErrors, createNodeListener, nodeServerOptions } from '../src/server/http/node.ts';
 import { cartReference, CURRENCIES, PRODUCTS, resolveDemoOrder, type DemoCurrency } from './catalogue.ts';
 import { demoKassaConfig } from './config.ts';
 import { checkoutPage, contentSecurityPolicy, messagePage, returnPage, shopPage, withSandboxPanel, type PageContext } from './pages.ts';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ProviderName } from '../core/model.ts';
 import type { ResolvedOrder } from './provider.ts';
 import { PROVIDER_MODULES, type ProviderConfigs } from './providers.ts';
-import { MemoryStore, type KassaStore } from './store.ts';
+import { MemoryStore, type KassaStore } from './stores/store.ts';
 
 /** Raised by `resolveOrder` to refuse an order; `status` 404 (unknown) or 422 (cannot be paid now). */
 export class OrderRefused extends Error {

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import type { NextAction, PaymentMethod, PaymentResponse, ProviderName } from '../core/model.ts';
 import { problemCode } from '../core/problems.ts';
 import { demoKassaConfig } from '../../demo/config.ts';
-import { useEndpoint, type Harness } from './testing.ts';
+import { useEndpoint, type Harness } from '../../test/support/endpoint.ts';
 
 interface FlowCase {
   provider: ProviderName;

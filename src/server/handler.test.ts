@@ -8,8 +8,8 @@ import { SignJWT } from 'jose';
 import { problemCode } from '../core/problems.ts';
 import { DEMO_SECRET, demoKassaConfig } from '../../demo/config.ts';
 import { createKassaHandler } from './handler.ts';
-import { MemoryStore, type PaymentRecord } from './store.ts';
-import { json, useEndpoint, type Answer } from './testing.ts';
+import { MemoryStore, type PaymentRecord } from './stores/store.ts';
+import { json, useEndpoint, type Answer } from '../../test/support/endpoint.ts';
 
 function assertProblem(answer: Answer, status: number, code: string, field?: string): void {
   assert.equal(answer.status, status, answer.text);

@@ -15,7 +15,7 @@ import { callControl } from '../../sandbox/testing.ts';
 import { problemCode } from '../core/problems.ts';
 import { KassaConfigError, type KassaConfig } from './config.ts';
 import { createKassaHandler } from './handler.ts';
-import { answerClientErrors, createNodeListener, nodeServerOptions, type NodeListenerOptions } from './node.ts';
+import { answerClientErrors, createNodeListener, nodeServerOptions, type NodeListenerOptions } from './http/node.ts';
 
 interface Endpoint {
   url: string;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { problemCode } from '../core/problems.ts';
-import { json, useEndpoint } from './testing.ts';
+import { json, useEndpoint } from '../../test/support/endpoint.ts';
 
 describe('endpoint limits', () => {
   const h = useEndpoint({ rateLimitPerMinute: 5, providerTimeoutMs: 600, methodsCacheSeconds: 60 });

@@ -8,7 +8,7 @@ import { hidirectProvider, type HidirectConfig } from '../providers/hidirect/ser
 import { kronorProvider, type KronorConfig } from '../providers/kronor/server.ts';
 import { milkypayProvider, type MilkypayConfig } from '../providers/milkypay/server.ts';
 import { whenthenProvider, type WhenthenConfig } from '../providers/whenthen/server.ts';
-import type { ProviderModule } from './provider.ts';
+import type { ProviderAdapter, ProviderDeps, ProviderModule } from './provider.ts';
 
 export interface ProviderConfigs {
   hero?: HeroConfig;
@@ -25,3 +25,16 @@ export const PROVIDER_MODULES: { [P in ProviderName]: ProviderModule<NonNullable
   whenthen: whenthenProvider,
   kronor: kronorProvider,
 };
+
+/** The enabled providers' adapters, by name. */
+export type Adapters = ReadonlyMap<ProviderName, ProviderAdapter>;
+
+/** Creates an adapter for each provider the configuration enables, in the configuration's order. */
+export function createAdapters(enabled: readonly ProviderName[], configs: ProviderConfigs, deps: ProviderDeps): Adapters {
+  const adapters = new Map<ProviderName, ProviderAdapter>();
+  for (const name of enabled) {
+    const module = PROVIDER_MODULES[name] as ProviderModule<unknown>;
+    adapters.set(name, module.create(configs[name], deps));
+  }
+  return adapters;
+}

@@ -12,8 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../../demo/server.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { callControl } from '../../sandbox/testing.ts';
-import { FileStore } from '../../src/server/file-store.ts';
-import { MemoryStore, type KassaStore } from '../../src/server/store.ts';
+import { FileStore } from '../../src/server/stores/file-store.ts';
+import { MemoryStore, type KassaStore } from '../../src/server/stores/store.ts';
 import { launchChromium } from '../e2e/harness.ts';
 
 describe('fault drills in Chromium', () => {

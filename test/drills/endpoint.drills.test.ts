@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { NextAction, PaymentMethod, PaymentResponse, PaymentView, ProviderName } from '../../src/core/model.ts';
 import { problemCode } from '../../src/core/problems.ts';
-import { json, useEndpoint, type Harness } from '../../src/server/testing.ts';
+import { json, useEndpoint, type Harness } from '../../test/support/endpoint.ts';
 import { startDemo } from '../../demo/server.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { callControl } from '../../sandbox/testing.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PaymentView } from '../../src/core/model.ts';
-import type { KassaStore, PaymentRecord, StoreOptions, StoredResponse } from '../../src/server/store.ts';
+import type { KassaStore, PaymentRecord, StoreOptions, StoredResponse } from '../../src/server/stores/store.ts';
 
 export function paymentRecord(reference: string, overrides: Partial<PaymentRecord> = {}): PaymentRecord {
   return {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clientKey, normalizeAddress } from './client-address.ts';
 import { checkTrustProxy, clientAddressFrom } from './trust-proxy.ts';
-import { KassaConfigError } from './config.ts';
+import { KassaConfigError } from '../config.ts';
 
 describe('clientAddressFrom', () => {
   const rows: Array<[label: string, forwardedFor: string | undefined, peer: string, trust: unknown, expected: string]> = [

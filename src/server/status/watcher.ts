@@ -3,8 +3,8 @@
  * final, it is re-read from its provider with backoff, in one loop per payment however many streams watch it.
  * Webhooks make changes arrive sooner; this loop makes them arrive even when a webhook never comes.
  */
-import { isFinalState } from '../core/model.ts';
-import type { KassaStore, PaymentListener, PaymentRecord } from './store.ts';
+import { isFinalState } from '../../core/model.ts';
+import type { KassaStore, PaymentListener, PaymentRecord } from '../stores/store.ts';
 
 /** Delays between reads: quick at first (most shoppers finish within seconds), then settling at 10 s. */
 export const POLL_BACKOFF_MS = [1_000, 2_000, 3_000, 5_000, 8_000, 10_000];

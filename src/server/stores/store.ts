@@ -4,7 +4,7 @@
  * a shared implementation of the same interface (e.g. on Redis), and nothing else changes. `FileStore`
  * (file-store.ts) keeps the same state on disk, so one process can restart without forgetting its payments.
  */
-import type { NextAction, PaymentState, PaymentView, ProviderName } from '../core/model.ts';
+import type { NextAction, PaymentState, PaymentView, ProviderName } from '../../core/model.ts';
 
 export interface StoredResponse {
   status: number;

@@ -26,7 +26,7 @@
  *   (it has already told its local listeners).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { PaymentView, ProviderName } from '../core/model.ts';
+import type { PaymentView, ProviderName } from '../../core/model.ts';
 import { DEFAULT_PAYMENT_RETENTION_MS, type IdempotencyClaim, type KassaStore, type PaymentListener, type PaymentRecord, type StoreOptions, type StoredResponse } from './store.ts';
 
 /** The commands RedisStore sends, as node-redis's `client.sendCommand(['SET', …])` takes them. */

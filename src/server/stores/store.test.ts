@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { paymentRecord as record, storeContract, storedAnswer as answer } from '../../test/support/store-contract.ts';
+import { paymentRecord as record, storeContract, storedAnswer as answer } from '../../../test/support/store-contract.ts';
 import { FileStore } from './file-store.ts';
 import { MemoryStore } from './store.ts';
 

@@ -7,8 +7,8 @@ import { after, before, beforeEach } from 'node:test';
 import { startDemo, type RunningDemo } from '../../demo/server.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { callControl } from '../../sandbox/testing.ts';
-import type { PaymentView, SessionResponse } from '../core/model.ts';
-import type { KassaConfig } from './config.ts';
+import type { PaymentView, SessionResponse } from '../../src/core/model.ts';
+import type { KassaConfig } from '../../src/server/config.ts';
 
 export interface Answer<T = any> {
   status: number;

@@ -5,7 +5,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { normalizeAddress } from './client-address.ts';
-import { KassaConfigError } from './config.ts';
+import { KassaConfigError } from '../config.ts';
 
 /** How many proxies stand in front of the server, or their addresses (`10.0.0.7`, `fd00::1`) and networks (`10.0.0.0/8`). */
 export type TrustProxy = number | readonly string[];

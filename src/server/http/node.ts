@@ -10,8 +10,9 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { checkTrustProxy, clientAddressFrom, type TrustedProxies, type TrustProxy } from './trust-proxy.ts';
-import type { KassaHandler } from './handler.ts';
-import { HttpProblem, markParsedBody, problemParts, problemResponse } from './http.ts';
+import type { KassaHandler } from '../handler.ts';
+import { markParsedBody } from './body.ts';
+import { HttpProblem, problemParts, problemResponse } from './problems.ts';
 
 export interface NodeListenerOptions {
   /**

@@ -13,17 +13,16 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { createClient } from 'redis';
-import { startDemo, type RunningDemo } from '../../demo/server.ts';
-import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
-import { callControl } from '../../sandbox/testing.ts';
-import { paymentRecord, paymentView, storeContract, storedAnswer } from '../../test/support/store-contract.ts';
-import { startRedisServer, type RunningRedis } from '../../test/support/redis.ts';
-import type { PaymentResponse, PaymentView, SessionResponse } from '../core/model.ts';
-import { problemCode } from '../core/problems.ts';
+import { startDemo, type RunningDemo } from '../../../demo/server.ts';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/server.ts';
+import { callControl } from '../../../sandbox/testing.ts';
+import { paymentRecord, paymentView, storeContract, storedAnswer } from '../../../test/support/store-contract.ts';
+import { startRedisServer, type RunningRedis } from '../../../test/support/redis.ts';
+import type { PaymentResponse, PaymentView, SessionResponse } from '../../core/model.ts';
+import { problemCode } from '../../core/problems.ts';
 import { RedisStore, UNANSWERED_CLAIM_TTL_MS } from './redis-store.ts';
-import { readStatusEvents } from './testing.ts';
+import { json, readStatusEvents } from '../../../test/support/endpoint.ts';
 import type { StoreOptions } from './store.ts';
-import { json } from './testing.ts';
 
 function newClient(url: string) {
   return createClient({ url });

@@ -1,0 +1,213 @@
+/**
+ * `POST /payments`: one click becomes at most one payment. The click's `Idempotency-Key` (with the session) is claimed
+ * in the store before the provider is called; a retry, a double click or a reload replays the first answer.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { isProviderName, type PaymentMethod } from '../../core/model.ts';
+import { matchesSafePattern } from '../../core/safe-pattern.ts';
+import { isAllowedUrl } from '../../core/url-safety.ts';
+import { readJsonBody } from '../http/body.ts';
+import { HttpProblem, problemParts } from '../http/problems.ts';
+import { ProviderRefused, ProviderUnavailable, type ProviderAdapter } from '../provider.ts';
+import type { Adapters } from '../providers.ts';
+import type { MethodLists } from '../sessions/methods.ts';
+import type { OrderResolver } from '../sessions/orders.ts';
+import { TokenInvalid, type Tokens } from '../sessions/tokens.ts';
+import type { KassaStore, PaymentRecord, StoredResponse } from '../stores/store.ts';
+import { view } from './records.ts';
+
+const paymentBody = z.strictObject({
+  token: z.string().min(1).max(4096),
+  method: z.string().min(3).max(128),
+  fields: z.record(z.string().max(64), z.string().max(256)).optional(),
+  /** Optional: when sent it must be the token's order (a token cannot be replayed for another order). */
+  order: z.string().min(1).max(128).optional(),
+});
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+/** The longest wait passed on from a provider's `Retry-After`: a shopper is not told to wait longer than this. */
+const MAX_RETRY_AFTER_SECONDS = 60;
+
+export interface PaymentsDeps {
+  store: KassaStore;
+  adapters: Adapters;
+  tokens: Tokens;
+  resolveOrder: OrderResolver;
+  methods: MethodLists;
+  secret: string;
+  maxBodyBytes: number;
+  providerTimeoutMs: number;
+  /** How long the answer to a click is kept for its retries. */
+  paymentTtlSeconds: number;
+  /** The merchant's return page; the payment's reference is added to it. */
+  returnUrl: string;
+  /** The endpoint's public base URL for this request (webhooks and returns). */
+  publicBase: (url: URL) => string;
+}
+
+export class Payments {
+  constructor(private readonly deps: PaymentsDeps) {}
+
+  async create(request: Request, url: URL): Promise<Response> {
+    const { store, providerTimeoutMs } = this.deps;
+    const idempotencyKey = request.headers.get('idempotency-key');
+    if (!idempotencyKey) throw new HttpProblem('idempotency-key-required');
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new HttpProblem('invalid-body', 'Idempotency-Key must be 8–128 letters, digits or _ . : -', 'Idempotency-Key');
+    const body = await readJsonBody(request, paymentBody, this.deps.maxBodyBytes);
+    const claims = await verify(() => this.deps.tokens.verifySession(body.token));
+    if (body.order !== undefined && body.order !== claims.order) throw new HttpProblem('token-mismatch', 'the token was issued for another order');
+
+    const key = `${claims.session}:${idempotencyKey}`;
+    const fingerprint = sha256(JSON.stringify([body.method, Object.entries(body.fields ?? {}).sort()]));
+    const claim = await store.claimIdempotency(key, fingerprint, providerTimeoutMs * 4);
+    if (claim.kind === 'replay') return replay(claim.response);
+    if (claim.kind === 'conflict') throw new HttpProblem('idempotency-conflict');
+
+    let adapter: ProviderAdapter | undefined;
+    /** How far the request got: from `creating` on, the provider may have made a payment for this key. */
+    let stage: 'checking' | 'creating' | 'created' = 'checking';
+    let createSignal: AbortSignal | undefined;
+    try {
+      const order = await this.deps.resolveOrder(claims.order, request);
+      if (order.amount !== claims.amount || order.currency !== claims.currency) {
+        throw new HttpProblem('token-mismatch', 'the order changed since the session started; start a new session');
+      }
+      const providerName = body.method.split(':')[0];
+      adapter = isProviderName(providerName) ? this.deps.adapters.get(providerName) : undefined;
+      const method = adapter && (await this.deps.methods.forOrder(order)).find((m) => m.id === body.method);
+      if (!adapter || !method) throw new HttpProblem('unknown-method', `${body.method} is not available for this order`, 'method');
+      const fields = checkFields(method, body.fields ?? {});
+
+      const reference = `kp_${createHmac('sha256', this.deps.secret).update(key).digest('base64url').slice(0, 24)}`;
+      const base = this.deps.publicBase(url);
+      stage = 'creating';
+      createSignal = AbortSignal.timeout(providerTimeoutMs * 4);
+      const created = await adapter.createPayment({
+        reference,
+        order,
+        method,
+        fields,
+        returnUrl: withParam(this.deps.returnUrl, 'kassa_payment', reference),
+        endpointReturnUrl: `${base}/return/${reference}`,
+        webhookUrl: `${base}/webhooks/${adapter.name}`,
+        idempotencyKey: reference,
+        signal: createSignal,
+      });
+      stage = 'created';
+      checkAction(adapter, created.action);
+      const now = new Date().toISOString();
+      const record: PaymentRecord = {
+        reference,
+        provider: adapter.name,
+        method: method.id,
+        order: order.reference,
+        amount: order.amount,
+        currency: order.currency,
+        session: claims.session,
+        providerPaymentId: created.providerPaymentId,
+        state: created.state,
+        providerStatus: created.providerStatus,
+        action: created.action,
+        data: created.data,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await store.savePayment(record);
+      const response = stored(201, { payment: view(record), action: created.action });
+      await store.finishIdempotency(key, response, this.deps.paymentTtlSeconds * 1000);
+      return replay(response);
+    } catch (thrown) {
+      // The create's overall deadline surfaces as an abort from whichever call was running: the provider may have
+      // made the payment, exactly as when a single call goes unanswered.
+      const deadlinePassed = stage === 'creating' && createSignal?.aborted === true && isAbort(thrown);
+      const error = deadlinePassed ? new ProviderUnavailable(`${adapter?.name}: no answer within ${providerTimeoutMs * 4} ms`) : thrown;
+      const problem = toProblem(error);
+      // A failure that may pass is released so a retry with the same key runs again — unless a payment may exist for
+      // the key at a provider that would make a second one (Hero, hi.health): a create that went unanswered (timeout,
+      // 5xx) may have happened, so the same key keeps answering this problem and never pays twice. A create the
+      // provider provably did not process (429, connection refused) made nothing, so it may be asked again.
+      const transient = problem.code === 'provider-unavailable' || problem.code === 'rate-limited' || problem.code === 'internal';
+      const paymentMayExist = stage === 'created' || (stage === 'creating' && error instanceof ProviderUnavailable && !error.provablyNotProcessed);
+      const release = transient && (adapter?.createIsIdempotent === true || !paymentMayExist);
+      if (release) await store.finishIdempotency(key, null, 0);
+      else await store.finishIdempotency(key, problemParts(problem), this.deps.paymentTtlSeconds * 1000);
+      if (problem.code === 'internal') throw error;
+      throw problem;
+    }
+  }
+}
+
+/** The shopper's inputs checked against the method's own fields (patterns run in linear time). */
+function checkFields(method: PaymentMethod, given: Record<string, string>): Record<string, string> {
+  const known = new Map((method.fields ?? []).map((f) => [f.key, f]));
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) throw new HttpProblem('invalid-fields', `${method.id} has no field ${key}`, `fields.${key}`);
+  }
+  const fields: Record<string, string> = {};
+  for (const field of known.values()) {
+    const value = given[field.key]?.trim() ?? '';
+    if (!value) {
+      if (field.required) throw new HttpProblem('invalid-fields', `${field.key} is required`, `fields.${field.key}`);
+      continue;
+    }
+    if (!matchesSafePattern(field.pattern, value)) throw new HttpProblem('invalid-fields', `${field.key} is not valid`, `fields.${field.key}`);
+    fields[field.key] = value;
+  }
+  return fields;
+}
+
+/** Every URL a browser will be sent to must be on the provider's allow-list. */
+function checkAction(adapter: ProviderAdapter, action: PaymentRecord['action']): void {
+  const urls: unknown[] = [];
+  if (action.type === 'redirect' || action.type === 'form') urls.push(action.url);
+  if (action.type === 'kronor') urls.push(action.httpUrl, action.wsUrl.replace(/^ws/, 'http'));
+  if (action.type === 'qr' && action.deepLink && !/^(swish|mobilepay|vipps):/.test(action.deepLink)) urls.push(action.deepLink);
+  for (const target of urls) {
+    if (!isAllowedUrl(target, adapter.redirectHosts)) {
+      throw new HttpProblem('unsafe-redirect', `${adapter.name} answered with a next step to a host that is not on its allow-list`);
+    }
+  }
+}
+
+async function verify<T>(check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    if (error instanceof TokenInvalid) throw new HttpProblem('invalid-token', error.message);
+    throw error;
+  }
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof ProviderRefused) return new HttpProblem('provider-refused', error.message, error.field);
+  if (error instanceof ProviderUnavailable) {
+    // The provider's own Retry-After (a 429's, a 503's) tells the browser when trying again may help.
+    const wait = error.retryAfterSeconds;
+    return new HttpProblem('provider-unavailable', undefined, undefined, wait === undefined ? {} : { 'retry-after': String(Math.min(wait, MAX_RETRY_AFTER_SECONDS)) });
+  }
+  return new HttpProblem('internal');
+}
+
+function stored(status: number, body: unknown): StoredResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function replay(response: StoredResponse): Response {
+  return new Response(response.body, { status: response.status, headers: { ...response.headers, 'cache-control': 'no-store' } });
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+export function withParam(base: string, name: string, value: string): string {
+  const url = new URL(base);
+  url.searchParams.set(name, value);
+  return url.href;
+}

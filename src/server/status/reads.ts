@@ -1,0 +1,97 @@
+/**
+ * Status reads: a payment's state as the provider says it, saved and published on every change. A read never calls the
+ * provider by itself: `ProviderReads` reads a payment at most once per interval, however many status requests,
+ * event streams, webhooks and (through the store) endpoint instances ask; concurrent askers share the read in flight.
+ */
+import { isFinalState, type PaymentView } from '../../core/model.ts';
+import type { StatusRead } from '../provider.ts';
+import type { Adapters } from '../providers.ts';
+import { withParam } from '../payments/create.ts';
+import { findRecord, view } from '../payments/records.ts';
+import { mayFollow } from '../payments/state-machine.ts';
+import type { KassaStore, PaymentRecord } from '../stores/store.ts';
+
+export class ProviderReads {
+  private readonly inFlight = new Map<string, Promise<PaymentRecord>>();
+
+  constructor(
+    private readonly store: KassaStore,
+    private readonly intervalMs: number,
+    private readonly read: (record: PaymentRecord) => Promise<PaymentRecord>,
+  ) {}
+
+  /**
+   * The payment re-read from its provider, or — when it was read within the interval, here or by another instance —
+   * as stored (a read elsewhere publishes what it finds). `now` skips the interval: a verified webhook says the
+   * payment changed, and a provider's webhooks are not something a shopper can send.
+   */
+  async refresh(record: PaymentRecord, options: { now?: boolean } = {}): Promise<PaymentRecord> {
+    const running = this.inFlight.get(record.reference);
+    if (running && !options.now) return running;
+    // The store's rate window is the lease: one read per payment per interval across every instance sharing it.
+    const due = await this.store.hit(`provider-read:${record.reference}`, 1, this.intervalMs);
+    if (!due && !options.now) return this.inFlight.get(record.reference) ?? record;
+    const reading = this.read(record).finally(() => {
+      if (this.inFlight.get(record.reference) === reading) this.inFlight.delete(record.reference);
+    });
+    this.inFlight.set(record.reference, reading);
+    return reading;
+  }
+}
+
+export interface StatusDeps {
+  store: KassaStore;
+  adapters: Adapters;
+  providerTimeoutMs: number;
+  providerReadIntervalMs: number;
+  onError: (error: unknown, context: string) => void;
+}
+
+export class StatusReads {
+  readonly providerReads: ProviderReads;
+
+  constructor(private readonly deps: StatusDeps) {
+    this.providerReads = new ProviderReads(deps.store, deps.providerReadIntervalMs, (record) => this.readFromProvider(record));
+  }
+
+  /** `GET /payments/{ref}`: the payment as stored when final, else as its provider says now (within the read interval). */
+  async read(reference: string): Promise<PaymentView> {
+    const record = await findRecord(this.deps.store, reference);
+    return view(isFinalState(record.state) ? record : await this.providerReads.refresh(record));
+  }
+
+  /** `GET /return/{ref}`, where providers' return URLs may point: the status re-read, then on to the merchant's return page. */
+  async returnTo(reference: string, returnUrl: string): Promise<Response> {
+    const record = await findRecord(this.deps.store, reference);
+    if (!isFinalState(record.state)) await this.providerReads.refresh(record);
+    return new Response(null, { status: 303, headers: { location: withParam(returnUrl, 'kassa_payment', reference), 'cache-control': 'no-store' } });
+  }
+
+  /** Asks for a read of a payment that is not final (see `ProviderReads.refresh`). */
+  refresh(record: PaymentRecord, options: { now?: boolean } = {}): Promise<PaymentRecord> {
+    return this.providerReads.refresh(record, options);
+  }
+
+  /** Re-reads a payment from its provider, saves and publishes a change; on a provider failure keeps what it had. */
+  private async readFromProvider(record: PaymentRecord): Promise<PaymentRecord> {
+    const { store, onError } = this.deps;
+    const adapter = this.deps.adapters.get(record.provider);
+    if (!adapter) return record;
+    let status: StatusRead;
+    try {
+      status = await adapter.readStatus(record, AbortSignal.timeout(this.deps.providerTimeoutMs));
+    } catch (error) {
+      onError(error, `reading ${record.provider} payment ${record.reference}`);
+      return record;
+    }
+    if (status.state === record.state && status.providerStatus === record.providerStatus) return record;
+    const current = (await store.getPayment(record.reference)) ?? record;
+    // A late or out-of-order read never undoes an outcome (payments/state-machine.ts).
+    if (!mayFollow(current.state, status.state)) return current;
+    const updated = { ...current, state: status.state, providerStatus: status.providerStatus, updatedAt: new Date().toISOString() };
+    // Saved before it is told: a listener that fails (the store reports it) cannot undo a saved change.
+    await store.savePayment(updated);
+    await store.publish(view(updated)).catch((error: unknown) => onError(error, `publishing payment ${record.reference}`));
+    return updated;
+  }
+}
