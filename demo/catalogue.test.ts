@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OrderRefused } from '../src/server/config.ts';
-import { cartReference, resolveDemoOrder } from './catalogue.ts';
+import { cartReference, CURRENCIES, freshDemoOrder, resolveDemoOrder } from './catalogue.ts';
 
 describe('demo resolveOrder', () => {
   const fixed: Array<[string, number, string]> = [
@@ -29,6 +29,62 @@ describe('demo resolveOrder', () => {
     const order = resolveDemoOrder(cartReference('SEK', [{ sku: 'mug', quantity: 2 }, { sku: 'tote', quantity: 1 }]));
     assert.equal(order.amount, 2 * 16900 + 22900);
     assert.equal(order.lines?.length, 2);
+  });
+
+  describe('variants DEMO-<CUR>~<suffix>', () => {
+    const variants = ['DEMO-EUR~7', 'DEMO-SEK~a', 'DEMO-DKK~Z_9-x', 'DEMO-NOK~-', 'DEMO-PLN~_', `DEMO-EUR~${'a'.repeat(40)}`, 'DEMO-SEK~0123-abcd_EFGH'];
+    for (const reference of variants) {
+      it(`resolves ${reference} to its fixed order's contents under its own reference`, () => {
+        const base = reference.slice(0, reference.indexOf('~'));
+        const { reference: own, description, ...contents } = resolveDemoOrder(reference);
+        const { reference: baseOwn, description: baseDescription, ...baseContents } = resolveDemoOrder(base);
+        assert.equal(own, reference);
+        assert.equal(baseOwn, base);
+        assert.deepEqual(contents, baseContents, 'amount, currency, lines and customer');
+        assert.equal(description, `Kassa demo order ${reference}`);
+        assert.notEqual(description, baseDescription);
+      });
+    }
+
+    it('gives every currency a fresh variant each time, which resolves', () => {
+      for (const currency of CURRENCIES) {
+        const [one, two] = [freshDemoOrder(currency), freshDemoOrder(currency)];
+        assert.match(one, new RegExp(`^DEMO-${currency}~[A-Za-z0-9_-]{1,40}$`));
+        assert.notEqual(one, two);
+        assert.equal(resolveDemoOrder(one).reference, one);
+        assert.equal(resolveDemoOrder(one).amount, resolveDemoOrder(`DEMO-${currency}`).amount);
+      }
+    });
+
+    const refused = [
+      'DEMO-EUR~',
+      `DEMO-EUR~${'a'.repeat(41)}`,
+      'DEMO-EUR~a~b',
+      'DEMO-EUR~a.b',
+      'DEMO-EUR~a b',
+      'DEMO-EUR~a/b',
+      'DEMO-EUR~a\nb',
+      'DEMO-EUR~abc\n',
+      'DEMO-EUR~é',
+      'DEMO-EUR~%41',
+      'DEMO-EUR~~',
+      'DEMO-EUR ~a',
+      'DEMO-eur~a',
+      'demo-EUR~a',
+      'DEMO-USD~a',
+      'DEMO-XYZ~1',
+      'DEMO-~a',
+      '~a',
+      'DEMO-EUR-a',
+      'CART-EUR-mug.1~a',
+      'toString~a',
+      '__proto__~a',
+    ];
+    for (const reference of refused) {
+      it(`refuses ${JSON.stringify(reference)} with 404`, () => {
+        assert.throws(() => resolveDemoOrder(reference), (error: unknown) => error instanceof OrderRefused && error.status === 404);
+      });
+    }
   });
 
   for (const reference of ['DEMO-USD', 'CART-USD-mug.1', 'CART-EUR-mug.0', 'CART-EUR-mug.21', 'CART-EUR-gold.1', 'CART-EUR-mug.1-mug.1', 'anything', '']) {

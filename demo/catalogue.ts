@@ -2,9 +2,12 @@
  * The demo shop's catalogue and its `resolveOrder`: the merchant's own code deciding what an order costs. The
  * browser only ever sends an order reference.
  *
- * References: five fixed orders (`DEMO-EUR`, `DEMO-SEK`, `DEMO-DKK`, `DEMO-NOK`, `DEMO-PLN`) and cart references
+ * References: five fixed orders (`DEMO-EUR`, `DEMO-SEK`, `DEMO-DKK`, `DEMO-NOK`, `DEMO-PLN`), their variants
+ * `DEMO-<CUR>~<suffix>` (suffix: 1–40 letters, digits, `_` or `-`; the same order under a reference of its own, so
+ * each checkout the shop starts is a new order — `freshDemoOrder`), and cart references
  * `CART-<CUR>-<sku>.<qty>[-<sku>.<qty>…]`, e.g. `CART-EUR-mug.2-tote.1`, priced from the catalogue below.
  */
+import { randomBytes } from 'node:crypto';
 import { OrderRefused } from '../src/server/config.ts';
 import type { Customer, ResolvedOrder } from '../src/server/provider.ts';
 
@@ -55,12 +58,17 @@ const FIXED: Record<string, { amount: number; currency: DemoCurrency }> = {
   'DEMO-PLN': { amount: 21500, currency: 'PLN' },
 };
 
+/** `DEMO-<CUR>~<suffix>`: group 1 is the fixed order it is a variant of. */
+const VARIANT = /^(DEMO-[A-Z]{3})~[A-Za-z0-9_-]{1,40}$/;
+
 const MAX_QUANTITY = 20;
 
-/** The demo's `resolveOrder`: a fixed order or a priced cart; anything else is refused with 404. */
+/** The demo's `resolveOrder`: a fixed order (or a variant of one) or a priced cart; anything else is refused with 404. */
 export function resolveDemoOrder(reference: string): ResolvedOrder {
+  // A variant has its fixed order's contents under its own, full reference.
+  const base = VARIANT.exec(reference)?.[1] ?? reference;
   // Own keys only: an order named `toString` or `__proto__` is no order.
-  const fixed = Object.hasOwn(FIXED, reference) ? FIXED[reference] : undefined;
+  const fixed = Object.hasOwn(FIXED, base) ? FIXED[base] : undefined;
   if (fixed) {
     return { reference, ...fixed, customer: CUSTOMERS[fixed.currency], description: `Kassa demo order ${reference}` };
   }
@@ -80,6 +88,11 @@ export function resolveDemoOrder(reference: string): ResolvedOrder {
     lines,
     description: `Kassa demo cart`,
   };
+}
+
+/** A new variant of the currency's fixed order, e.g. `DEMO-EUR~q3X_9aLk`: what the shop's own pages check out. */
+export function freshDemoOrder(currency: DemoCurrency): string {
+  return `DEMO-${currency}~${randomBytes(6).toString('base64url')}`;
 }
 
 export function cartReference(currency: DemoCurrency, items: Array<{ sku: string; quantity: number }>): string {

@@ -99,7 +99,8 @@ export function shopPage(context: PageContext): string {
 </li>`,
   ).join('\n');
   const quantities = PRODUCTS.map((p) => `<input type="hidden" name="${escapeHtml(p.sku)}" value="0">`).join('');
-  const fixed = CURRENCIES.map((c) => `<a href="/checkout.html?order=DEMO-${c}">DEMO-${c}</a>`).join(' · ');
+  // Each click starts a new order: `/checkout/new` sends the browser on with a fresh `DEMO-<CUR>~<random>`.
+  const fixed = CURRENCIES.map((c) => `<a href="/checkout/new?currency=${c}">DEMO-${c}</a>`).join(' · ');
   return layout(
     'Shop',
     `<h1>Kassa demo shop</h1>
@@ -116,7 +117,7 @@ ${products}
 <form id="cart-form" action="/cart/checkout" method="get">${quantities}<button type="submit" disabled>Checkout</button></form>
 </section>
 <h2>Fixed orders</h2>
-<p>Straight to the checkout with a fixed order in each currency: ${fixed}.
+<p>Straight to the checkout with a fixed order in each currency, a new one each time: ${fixed}.
 Add <code>&amp;lang=sv</code> (or da, nb, fi, is, de, fr, pl) or <code>&amp;group=provider</code> to its address.</p>`,
     context,
     ['/static/shop.js'],

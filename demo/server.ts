@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { OrderRefused, type KassaConfig } from '../src/server/config.ts';
 import { createKassaHandler } from '../src/server/handler.ts';
 import { answerClientErrors, createNodeListener, nodeServerOptions } from '../src/server/http/node.ts';
-import { cartReference, CURRENCIES, PRODUCTS, resolveDemoOrder, type DemoCurrency } from './catalogue.ts';
+import { cartReference, CURRENCIES, freshDemoOrder, PRODUCTS, resolveDemoOrder, type DemoCurrency } from './catalogue.ts';
 import { demoKassaConfig } from './config.ts';
 import { checkoutPage, contentSecurityPolicy, messagePage, returnPage, shopPage, withSandboxPanel, type PageContext } from './pages.ts';
 
@@ -65,9 +65,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (path === '/favicon.ico') return void res.writeHead(204).end();
     if (path === '/' || path === '/index.html') return void sendPage(res, shopPage(context), options.sandboxUrl);
     if (path === '/cart/checkout') return void checkoutCart(res, address.searchParams, context);
+    if (path === '/checkout/new') return void checkoutFixedOrder(res, address.searchParams, context);
     if (path === '/checkout.html') {
       const query = address.searchParams;
-      const order = query.get('order') ?? 'DEMO-EUR';
+      // No order named: a new DEMO-EUR one, in the address so a reload keeps it.
+      if (!query.has('order')) return void checkoutFixedOrder(res, query, context);
+      const order = query.get('order')!;
       const page = checkoutPage(context, order, query.get('lang'), query.get('group'), orderLines(order));
       return void sendPage(res, page, options.sandboxUrl);
     }
@@ -112,6 +115,24 @@ function checkoutCart(res: ServerResponse, query: URLSearchParams, context: Page
   }
   // Grouped by provider: the demo is about telling the five apart.
   res.writeHead(303, { location: `/checkout.html?order=${encodeURIComponent(reference)}&group=provider` });
+  res.end();
+}
+
+/**
+ * `/checkout/new?currency=SEK` (EUR when none): a new variant of the currency's fixed order (`DEMO-SEK~<random>`),
+ * so every checkout the shop starts is an order of its own; `lang` and `group` go along to the checkout page.
+ */
+function checkoutFixedOrder(res: ServerResponse, query: URLSearchParams, context: PageContext): void {
+  const currency = (query.get('currency') ?? 'EUR') as DemoCurrency;
+  if (!CURRENCIES.includes(currency)) {
+    res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(context.sandboxUrl) });
+    return void res.end(messagePage(context, 'No such order', `The shop's fixed orders are in ${CURRENCIES.join(', ')}.`));
+  }
+  // encodeURIComponent keeps the `~` readable (URLSearchParams would write %7E).
+  const params = [['order', freshDemoOrder(currency)], ...['lang', 'group'].map((name) => [name, query.get(name)])]
+    .filter((param): param is [string, string] => param[1] !== null)
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
+  res.writeHead(303, { location: `/checkout.html?${params.join('&')}` });
   res.end();
 }
 

@@ -40,12 +40,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const upgrades = new Map<string, UpgradeHandler>();
   const requests: RequestLog = [];
   let baseUrl = '';
+  const faults = new Faults();
 
   const ctx: SandboxContext = {
     router,
     baseUrl: () => baseUrl,
-    faults: new Faults(),
-    webhooks: new Webhooks(),
+    faults,
+    webhooks: new Webhooks(faults),
     presets: new PresetOutcomes(),
     onUpgrade: (path, handler) => upgrades.set(path, handler),
     record: (provider, operation) => requests.push({ provider, operation, at: new Date().toISOString() }),

@@ -50,10 +50,25 @@ function initialOrder(): string {
   return ORDERS.includes(asked) ? asked : ORDERS[0]!;
 }
 
+/**
+ * A new variant of a fixed order, `DEMO-SEK~<12 hex digits>`: the shop resolves it to the same order under a
+ * reference of its own, so each checkout started here is a new order.
+ */
+function freshVariant(order: string): string {
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${order}~${id}`;
+}
+
+/** The fixed order a variant belongs to (what the select shows). */
+function fixedOrderOf(variant: string): string {
+  return variant.split('~')[0]!;
+}
+
 export function App() {
   /** The element itself (a `KassaCheckout`), for reading its read-only `session`. */
   const checkout = useRef<KassaCheckout>(null);
-  const [order, setOrder] = useState(initialOrder);
+  /** The order reference the element gets: a fresh variant of the chosen fixed order. */
+  const [order, setOrder] = useState(() => freshVariant(initialOrder()));
   const [log, setLog] = useState<LogEntry[]>([]);
   const [session, setSession] = useState<SessionResponse>();
   const [redirect, setRedirect] = useState<string>();
@@ -81,7 +96,7 @@ export function App() {
   );
 
   const chooseOrder = (next: string) => {
-    setOrder(next);
+    setOrder(freshVariant(next));
     setSession(undefined);
     setRedirect(undefined);
   };
@@ -103,7 +118,7 @@ export function App() {
           <p>
             <label>
               Order{' '}
-              <select value={order} onChange={(event) => chooseOrder(event.target.value)}>
+              <select value={fixedOrderOf(order)} onChange={(event) => chooseOrder(event.target.value)}>
                 {ORDERS.map((o) => (
                   <option key={o}>{o}</option>
                 ))}

@@ -1,7 +1,11 @@
 /**
  * Sends the providers' webhooks and callbacks and keeps every one, with its exact body and headers, so tests can
- * verify signatures and count deliveries through `GET /_sandbox/webhooks`.
+ * verify signatures and count deliveries through `GET /_sandbox/webhooks`. Every simulator sends through here, so a
+ * `drop` fault (`POST /_sandbox/faults {provider, operation: 'webhook', kind: 'drop'}`) withholds a provider's
+ * webhooks in one place: nothing reaches the receiver and nothing is kept.
  */
+import type { Faults } from './faults.ts';
+
 export interface WebhookDelivery {
   id: number;
   provider: string;
@@ -33,7 +37,13 @@ export class Webhooks {
   private deliveries: WebhookDelivery[] = [];
   private nextId = 1;
 
-  /** Delivers one webhook and resolves when the receiver answered or failed; it never rejects. */
+  /** `faults` decides which webhooks are withheld; without it (a simulator tested alone) every one goes out. */
+  constructor(private readonly faults?: Faults) {}
+
+  /**
+   * Delivers one webhook and resolves when the receiver answered or failed; it never rejects. A webhook a `drop`
+   * fault withholds resolves at once, unsent and unlisted, as if no receiver answered (status null, and an error).
+   */
   async send(input: WebhookInput): Promise<WebhookDelivery> {
     const delivery: WebhookDelivery = {
       id: this.nextId++,
@@ -47,6 +57,8 @@ export class Webhooks {
       status: null,
       error: null,
     };
+    const dropped = this.faults?.dropsWebhook(input.provider);
+    if (dropped) return { ...delivery, error: `withheld by sandbox fault ${dropped.id}` };
     this.deliveries.push(delivery);
     try {
       const response = await fetch(delivery.url, {

@@ -144,6 +144,32 @@ describe('demo shop end to end in Chromium', () => {
     assert.equal(ok.headers.get('location'), '/checkout.html?order=CART-PLN-mug.1-hoodie.2&group=provider');
   });
 
+  it('the fixed-order links start a new order each time: DEMO-<CUR>~<random>, priced as DEMO-<CUR>', async () => {
+    const variant = /^\/checkout\.html\?order=DEMO-SEK~[A-Za-z0-9_-]{1,40}(&|$)/;
+    const starts = async (path: string) => {
+      const response = await fetch(`${shop.demo.url}${path}`, { redirect: 'manual' });
+      assert.equal(response.status, 303, path);
+      return response.headers.get('location')!;
+    };
+    const [one, two] = [await starts('/checkout/new?currency=SEK'), await starts('/checkout/new?currency=SEK')];
+    assert.match(one, variant);
+    assert.match(two, variant);
+    assert.notEqual(one, two);
+    assert.match(await starts('/checkout.html?group=provider&lang=sv'), /^\/checkout\.html\?order=DEMO-EUR~[A-Za-z0-9_-]+&lang=sv&group=provider$/);
+    assert.equal((await fetch(`${shop.demo.url}/checkout/new?currency=USD`, { redirect: 'manual' })).status, 400);
+
+    const page = await open('/');
+    try {
+      await page.getByRole('link', { name: 'DEMO-SEK', exact: true }).click();
+      await page.waitForURL((url) => url.pathname === '/checkout.html');
+      assert.match(new URL(page.url()).searchParams.get('order')!, /^DEMO-SEK~[A-Za-z0-9_-]+$/);
+      await checkoutAmount(page).waitFor();
+      assert.equal(await plain(checkoutAmount(page).textContent()), 'SEK 499.00');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('ran every page under the strict policy with no violation and no page error', () => {
     assert.deepEqual(shop.demo.cspReports, []);
     assert.deepEqual(shop.pageErrors, []);
