@@ -10,7 +10,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { OrderRefused, type KassaConfig } from '../src/server/config.ts';
-import { createKassaHandler } from '../src/server/handler.ts';
+import { createKassaHandler, type KassaHandler } from '../src/server/handler.ts';
 import { answerClientErrors, createNodeListener, nodeServerOptions } from '../src/server/http/node.ts';
 import { cartReference, CURRENCIES, freshDemoOrder, PRODUCTS, resolveDemoOrder, type DemoCurrency } from './catalogue.ts';
 import { demoKassaConfig } from './config.ts';
@@ -30,6 +30,8 @@ export interface RunningDemo {
   url: string;
   /** Content-Security-Policy violations the demo pages reported (tests expect none). */
   cspReports: unknown[];
+  /** The shop's Kassa endpoint, for its server-side API (`kassa.payments`). */
+  kassa: KassaHandler;
   close(): Promise<void>;
 }
 
@@ -45,7 +47,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   const cspReports: unknown[] = [];
   const config = demoKassaConfig({ sandboxUrl: options.sandboxUrl, shopUrl: url, allowedOrigins: options.allowedOrigins });
-  const kassa = createNodeListener(createKassaHandler({ ...config, ...options.overrides }));
+  const handler = createKassaHandler({ ...config, ...options.overrides });
+  const kassa = createNodeListener(handler);
 
   const context: PageContext = { sandboxUrl: options.sandboxUrl };
 
@@ -90,11 +93,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   return {
     url,
     cspReports,
-    close: () =>
-      new Promise<void>((resolve) => {
+    kassa: handler,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await handler.close();
+    },
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ProviderName } from '../core/model.ts';
+import type { PaymentEventHook } from './events/delivery.ts';
 import type { ResolvedOrder } from './provider.ts';
 import { PROVIDER_MODULES, type ProviderConfigs } from './providers.ts';
 import { MemoryStore, type KassaStore } from './stores/store.ts';
@@ -69,13 +70,24 @@ export interface KassaConfig {
    * every shopper would let one client lock out all.
    */
   clientAddress?: (request: Request) => string | null | undefined;
+  /**
+   * Called on the server for every change of every payment: its creation and each change of state or provider status
+   * (also after a final state, e.g. paid → refunded). Fulfil orders here, never from the browser. Events are saved
+   * before they are delivered and delivered at least once, in order per payment: dedupe by `event.id`. A hook that
+   * throws or runs past `paymentEventTimeoutMs` is called again later (with backoff) with the same event, and the
+   * failure reaches `onError`; other payments' events are not held up.
+   */
+  onPaymentEvent?: PaymentEventHook;
+  /** How long one call of `onPaymentEvent` may take before it counts as failed; 10,000 ms by default. */
+  paymentEventTimeoutMs?: number;
   /** Where the endpoint reports its own errors (never the shopper's page); console.error by default. */
   onError?: (error: unknown, context: string) => void;
 }
 
-export interface ResolvedConfig extends Required<Omit<KassaConfig, 'publicUrl' | 'providers' | 'clientAddress'>> {
+export interface ResolvedConfig extends Required<Omit<KassaConfig, 'publicUrl' | 'providers' | 'clientAddress' | 'onPaymentEvent'>> {
   publicUrl: string | undefined;
   clientAddress: KassaConfig['clientAddress'];
+  onPaymentEvent: KassaConfig['onPaymentEvent'];
   providers: ProviderConfigs;
   enabled: ProviderName[];
 }
@@ -104,6 +116,8 @@ const baseSchema = z.strictObject({
   maxStreams: z.number().int().min(1).optional(),
   streamLifetimeSeconds: z.number().int().min(1).max(86_400).optional(),
   clientAddress: z.custom<NonNullable<KassaConfig['clientAddress']>>((v) => typeof v === 'function', 'clientAddress must be a function').optional(),
+  onPaymentEvent: z.custom<NonNullable<KassaConfig['onPaymentEvent']>>((v) => typeof v === 'function', 'onPaymentEvent must be a function').optional(),
+  paymentEventTimeoutMs: z.number().int().min(100).max(300_000).optional(),
   onError: z.custom<NonNullable<KassaConfig['onError']>>((v) => typeof v === 'function', 'onError must be a function').optional(),
 });
 
@@ -158,6 +172,8 @@ export function resolveConfig(config: KassaConfig): ResolvedConfig {
     maxStreams: parsed.data.maxStreams ?? 500,
     streamLifetimeSeconds: parsed.data.streamLifetimeSeconds ?? 300,
     clientAddress: config.clientAddress,
+    onPaymentEvent: config.onPaymentEvent,
+    paymentEventTimeoutMs: parsed.data.paymentEventTimeoutMs ?? 10_000,
     onError: config.onError ?? ((error, context) => console.error(`kassa: ${context}:`, error)),
   };
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NextAction, PaymentMethod, PaymentResponse, ProviderName } from '../core/model.ts';
 import { problemCode } from '../core/problems.ts';
+import type { PaymentEvent } from './events/event.ts';
 import { demoKassaConfig } from '../../demo/config.ts';
 import { useEndpoint, type Harness } from '../../test/support/endpoint.ts';
 
@@ -58,8 +59,24 @@ async function startAtProvider(h: Harness, provider: ProviderName, action: NextA
   return payments[0].id;
 }
 
+/** Every event the merchant's hook heard, by payment reference. */
+const heard = new Map<string, PaymentEvent[]>();
+
+async function heardUntil(reference: string, state: string, timeoutMs = 10_000): Promise<PaymentEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (!heard.get(reference)?.some((e) => e.payment.state === state)) {
+    if (Date.now() > deadline) throw new Error(`the hook never heard ${reference} ${state}: ${JSON.stringify(heard.get(reference))}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return heard.get(reference)!;
+}
+
 describe('payment flows, every provider, over HTTP', () => {
-  const h = useEndpoint();
+  const h = useEndpoint({
+    onPaymentEvent: (event) => {
+      heard.set(event.payment.reference, [...(heard.get(event.payment.reference) ?? []), event]);
+    },
+  });
 
   for (const flow of CASES) {
     describe(flow.provider, () => {
@@ -89,6 +106,19 @@ describe('payment flows, every provider, over HTTP', () => {
           assert.equal(read.body.state, state);
           assert.equal(read.body.amount, session.amount);
           assert.ok(read.body.providerStatus);
+
+          // The merchant's server heard the same story: created, then each change, in order, ending in the state.
+          const told = await heardUntil(payment.reference, state);
+          assert.deepEqual(told.map((e) => e.sequence), told.map((_, i) => i + 1));
+          assert.deepEqual(told.map((e) => e.id), told.map((e) => `${payment.reference}.${e.sequence}`));
+          assert.equal(told[0]!.type, 'payment.created');
+          assert.equal(told[0]!.previousState, null);
+          for (let i = 1; i < told.length; i++) assert.equal(told[i]!.previousState, told[i - 1]!.payment.state);
+          const last = told.at(-1)!.payment;
+          assert.deepEqual([last.order, last.provider, last.method, last.amount, last.currency], [flow.order, flow.provider, method.id, session.amount, session.currency]);
+          assert.deepEqual(await h.demo.kassa.payments.get(payment.reference), last);
+          assert.ok((await h.demo.kassa.payments.forOrder(flow.order)).some((p) => p.reference === payment.reference && p.state === state));
+          assert.deepEqual(await h.demo.kassa.payments.events(payment.reference), told);
         });
       }
 

@@ -8,6 +8,7 @@ import { SignJWT } from 'jose';
 import { problemCode } from '../core/problems.ts';
 import { DEMO_SECRET, demoKassaConfig } from '../../demo/config.ts';
 import { createKassaHandler } from './handler.ts';
+import type { PaymentEvent } from './events/event.ts';
 import { MemoryStore, type PaymentRecord } from './stores/store.ts';
 import { json, useEndpoint, type Answer } from '../../test/support/endpoint.ts';
 
@@ -274,16 +275,16 @@ describe('the endpoint over HTTP', () => {
   });
 });
 
-/** A store that fails the next `savePayment` when told to: the endpoint fails after the provider made the payment. */
+/** A store that fails the next payment save when told to: the endpoint fails after the provider made the payment. */
 class FlakyStore extends MemoryStore {
   failNextSave = false;
 
-  override async savePayment(record: PaymentRecord): Promise<void> {
+  override async commitPayment(record: PaymentRecord, event: PaymentEvent): Promise<boolean> {
     if (this.failNextSave) {
       this.failNextSave = false;
       throw new Error('the store is down');
     }
-    return super.savePayment(record);
+    return super.commitPayment(record, event);
   }
 }
 

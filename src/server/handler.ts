@@ -3,15 +3,20 @@
  * mountable in Node (see `http/node.ts`), Hono, Next.js route handlers or any runtime with `fetch`.
  *
  * This file only wires the endpoint's parts together; each concern is its own module:
- * `http/` (routing, CORS, bodies, problems, client address, the Node listener), `sessions/`, `payments/`,
- * `status/` (reads, event streams, the watcher), `webhooks.ts` and `stores/`.
+ * `http/` (routing, CORS, bodies, problems, client address, the Node listener), `sessions/`, `payments/` (create,
+ * the ledger every change goes through, the state machine), `status/` (reads, event streams, the watcher),
+ * `events/` (the merchant's events and their delivery), `webhooks.ts` and `stores/`.
  */
+import { randomUUID } from 'node:crypto';
 import { resolveConfig, type KassaConfig } from './config.ts';
+import { EventDelivery } from './events/delivery.ts';
+import { merchantPayment, type MerchantPayment, type PaymentEvent } from './events/event.ts';
 import { Client, RateLimits } from './http/client.ts';
 import { corsHeaders } from './http/cors.ts';
 import { HttpProblem, jsonResponse, problemResponse } from './http/problems.ts';
 import { matchRoute, withoutBody, type Route } from './http/router.ts';
 import { Payments } from './payments/create.ts';
+import { Ledger } from './payments/ledger.ts';
 import { createAdapters } from './providers.ts';
 import { MethodLists } from './sessions/methods.ts';
 import { orderResolver } from './sessions/orders.ts';
@@ -27,7 +32,22 @@ import { Webhooks } from './webhooks.ts';
  * listener passes it; other runtimes pass theirs (README: "The client address in other runtimes") or set
  * `clientAddress` in the configuration.
  */
-export type KassaHandler = (request: Request, context?: { clientAddress?: string }) => Promise<Response>;
+export interface KassaHandler {
+  (request: Request, context?: { clientAddress?: string }): Promise<Response>;
+  /** The merchant's server-side view of payments: the same truth `onPaymentEvent` tells. */
+  readonly payments: KassaPayments;
+  /** Stops the endpoint's background work (event delivery, status polling) and waits for deliveries under way. */
+  close(): Promise<void>;
+}
+
+export interface KassaPayments {
+  /** A payment by its reference (`kp_…`), or undefined when unknown or past its retention. */
+  get(reference: string): Promise<MerchantPayment | undefined>;
+  /** Every payment attempt made for an order, oldest first, each with its state. */
+  forOrder(order: string): Promise<MerchantPayment[]>;
+  /** A payment's events, oldest first: its history, as `onPaymentEvent` heard it. */
+  events(reference: string): Promise<PaymentEvent[]>;
+}
 
 export function createKassaHandler(input: KassaConfig): KassaHandler {
   const config = resolveConfig(input);
@@ -38,9 +58,12 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   const methods = new MethodLists(adapters, { cacheSeconds: config.methodsCacheSeconds, timeoutMs: config.providerTimeoutMs, onError });
   const publicBase = (url: URL) => config.publicUrl ?? `${url.origin}${config.basePath}`;
 
+  const delivery = new EventDelivery({ store, hook: config.onPaymentEvent, onError, owner: randomUUID(), timeoutMs: config.paymentEventTimeoutMs });
+  const ledger = new Ledger({ store, onError, committed: (record) => delivery.notify(record.reference) });
+
   const sessions = new Sessions({ tokens, resolveOrder, methods, maxBodyBytes: config.maxBodyBytes });
-  const payments = new Payments({ ...config, store, adapters, tokens, resolveOrder, methods, publicBase });
-  const status = new StatusReads({ ...config, store, adapters });
+  const payments = new Payments({ ...config, store, ledger, adapters, tokens, resolveOrder, methods, publicBase });
+  const status = new StatusReads({ ...config, store, ledger, adapters });
   const watcher = new StatusWatcher(store, (record) => status.refresh(record), onError);
   const streams = new StatusStreams({ ...config, store, watcher });
   const webhooks = new Webhooks({ store, adapters, status });
@@ -72,8 +95,10 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     ['POST', 'webhooks/*', ({ request, url, ids: [provider] }) => webhooks.receive(request, url, provider!)],
   ];
 
+  delivery.start();
+
   let warnedNoClientAddress = false;
-  return async function kassa(request, context = {}) {
+  const kassa = async function kassa(request: Request, context: { clientAddress?: string } = {}): Promise<Response> {
     const url = new URL(request.url);
     const client = new Client(() => context.clientAddress ?? config.clientAddress?.(request) ?? undefined, () => {
       if (warnedNoClientAddress) return;
@@ -106,4 +131,20 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
       return withCors(problemResponse(new HttpProblem('internal')));
     }
   };
+
+  const merchantView: KassaPayments = {
+    get: async (reference) => {
+      const record = await store.getPayment(reference);
+      return record && merchantPayment(record);
+    },
+    forOrder: async (order) => (await store.orderPayments(order)).map(merchantPayment),
+    events: (reference) => store.paymentEvents(reference),
+  };
+  return Object.assign(kassa, {
+    payments: merchantView,
+    close: async () => {
+      watcher.close();
+      await delivery.close();
+    },
+  });
 }

@@ -10,9 +10,11 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { checkTrustProxy, clientAddressFrom, type TrustedProxies, type TrustProxy } from './trust-proxy.ts';
-import type { KassaHandler } from '../handler.ts';
 import { markParsedBody } from './body.ts';
 import { HttpProblem, problemParts, problemResponse } from './problems.ts';
+
+/** A Fetch-API handler, as `createKassaHandler` answers one (any other works too). */
+export type FetchHandler = (request: Request, context?: { clientAddress?: string }) => Promise<Response>;
 
 export interface NodeListenerOptions {
   /**
@@ -37,7 +39,7 @@ const REQUEST_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'
 /** A `Host` (or `X-Forwarded-Host`): a name or IPv4 address, or a bracketed IPv6 address, with an optional port. */
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?)*\.?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
-export function createNodeListener(handler: KassaHandler, options: NodeListenerOptions = {}) {
+export function createNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}) {
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   // Checked once, at mount: a wrong trustProxy fails here, not on the first shopper.

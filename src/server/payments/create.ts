@@ -15,6 +15,7 @@ import type { MethodLists } from '../sessions/methods.ts';
 import type { OrderResolver } from '../sessions/orders.ts';
 import { TokenInvalid, type Tokens } from '../sessions/tokens.ts';
 import type { KassaStore, PaymentRecord, StoredResponse } from '../stores/store.ts';
+import type { Ledger } from './ledger.ts';
 import { view } from './records.ts';
 
 const paymentBody = z.strictObject({
@@ -31,6 +32,7 @@ const MAX_RETRY_AFTER_SECONDS = 60;
 
 export interface PaymentsDeps {
   store: KassaStore;
+  ledger: Ledger;
   adapters: Adapters;
   tokens: Tokens;
   resolveOrder: OrderResolver;
@@ -97,7 +99,7 @@ export class Payments {
       stage = 'created';
       checkAction(adapter, created.action);
       const now = new Date().toISOString();
-      const record: PaymentRecord = {
+      const record = await this.deps.ledger.create({
         reference,
         provider: adapter.name,
         method: method.id,
@@ -112,8 +114,7 @@ export class Payments {
         data: created.data,
         createdAt: now,
         updatedAt: now,
-      };
-      await store.savePayment(record);
+      });
       const response = stored(201, { payment: view(record), action: created.action });
       await store.finishIdempotency(key, response, this.deps.paymentTtlSeconds * 1000);
       return replay(response);

@@ -8,7 +8,7 @@ import type { StatusRead } from '../provider.ts';
 import type { Adapters } from '../providers.ts';
 import { withParam } from '../payments/create.ts';
 import { findRecord, view } from '../payments/records.ts';
-import { mayFollow } from '../payments/state-machine.ts';
+import type { Ledger } from '../payments/ledger.ts';
 import type { KassaStore, PaymentRecord } from '../stores/store.ts';
 
 export class ProviderReads {
@@ -41,6 +41,7 @@ export class ProviderReads {
 
 export interface StatusDeps {
   store: KassaStore;
+  ledger: Ledger;
   adapters: Adapters;
   providerTimeoutMs: number;
   providerReadIntervalMs: number;
@@ -72,9 +73,9 @@ export class StatusReads {
     return this.providerReads.refresh(record, options);
   }
 
-  /** Re-reads a payment from its provider, saves and publishes a change; on a provider failure keeps what it had. */
+  /** Re-reads a payment from its provider and applies what it says; on a provider failure keeps what it had. */
   private async readFromProvider(record: PaymentRecord): Promise<PaymentRecord> {
-    const { store, onError } = this.deps;
+    const { onError } = this.deps;
     const adapter = this.deps.adapters.get(record.provider);
     if (!adapter) return record;
     let status: StatusRead;
@@ -85,13 +86,6 @@ export class StatusReads {
       return record;
     }
     if (status.state === record.state && status.providerStatus === record.providerStatus) return record;
-    const current = (await store.getPayment(record.reference)) ?? record;
-    // A late or out-of-order read never undoes an outcome (payments/state-machine.ts).
-    if (!mayFollow(current.state, status.state)) return current;
-    const updated = { ...current, state: status.state, providerStatus: status.providerStatus, updatedAt: new Date().toISOString() };
-    // Saved before it is told: a listener that fails (the store reports it) cannot undo a saved change.
-    await store.savePayment(updated);
-    await store.publish(view(updated)).catch((error: unknown) => onError(error, `publishing payment ${record.reference}`));
-    return updated;
+    return (await this.deps.ledger.apply(record.reference, status)) ?? record;
   }
 }

@@ -39,6 +39,12 @@ export class StatusWatcher {
     };
   }
 
+  /** Stops every loop (the endpoint is closing); streams still open get no more reads. */
+  close(): void {
+    for (const loop of this.loops.values()) clearTimeout(loop.timer);
+    this.loops.clear();
+  }
+
   /** How many payments are being polled now (for tests and the leak benchmark). */
   get active(): number {
     return this.loops.size;

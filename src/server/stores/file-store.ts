@@ -1,20 +1,30 @@
 /**
  * `FileStore`: the in-memory store, written through to a directory, so a restarted endpoint still knows its payments
- * (a shopper coming back from a provider's page after a deploy sees the true state) and the keys of clicks already
- * answered or still unsettled (a retry can never pay twice). For one process on one machine; several instances need
- * a shared store (Redis, SQL) behind the same `KassaStore` interface.
+ * (a shopper coming back from a provider's page after a deploy sees the true state), the events its merchant's hook
+ * has not heard yet, and the keys of clicks already answered or still unsettled (a retry can never pay twice). For
+ * one process on one machine; several instances need a shared store (Redis) behind the same `KassaStore` interface.
  *
- * Layout: `payments/<sha256 of reference>.json` (a `PaymentRecord`) and `idempotency/<sha256 of key>.json`. Each
- * file is written whole to a temporary name, then renamed over the old one, so a crash never leaves half a record.
+ * Layout: `payments/<sha256 of reference>.json` (the `PaymentRecord`, its events, how far they were delivered and the
+ * next delivery attempt) and `idempotency/<sha256 of key>.json`. Each file is written whole to a temporary name, then
+ * renamed over the old one, so a crash never leaves half a record.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MemoryStore, type IdempotencyClaim, type PaymentRecord, type StoreOptions, type StoredResponse } from './store.ts';
+import { eventFor, type PaymentEvent } from '../events/event.ts';
+import { MemoryStore, type IdempotencyClaim, type KeptPayment, type PaymentRecord, type StoreOptions, type StoredResponse } from './store.ts';
 
 /** How long a click whose request was in flight when the process stopped stays refused (its outcome is unknown). */
 export const UNSETTLED_KEY_TTL_MS = 24 * 3_600_000;
+
+/** One payment's file: the record, its events, how far they were delivered and the next delivery attempt. */
+interface PaymentFile {
+  record: PaymentRecord;
+  events: PaymentEvent[];
+  delivered: number;
+  due?: number;
+}
 
 interface IdempotencyFile {
   key: string;
@@ -42,9 +52,9 @@ export class FileStore extends MemoryStore {
     this.load();
   }
 
-  override async savePayment(record: PaymentRecord): Promise<void> {
-    await super.savePayment(record);
-    await this.write(join(this.paymentsDir, fileName(record.reference)), record);
+  protected override async persist(kept: KeptPayment): Promise<void> {
+    const { record, events, delivered, due } = kept;
+    await this.write(join(this.paymentsDir, fileName(record.reference)), { record, events, delivered, due } satisfies PaymentFile);
   }
 
   override async claimIdempotency(key: string, fingerprint: string, waitMs: number): Promise<IdempotencyClaim> {
@@ -76,12 +86,13 @@ export class FileStore extends MemoryStore {
     for (const name of readdirSync(this.paymentsDir)) {
       if (!name.endsWith('.json')) continue;
       const file = join(this.paymentsDir, name);
-      const record = readJson<PaymentRecord>(file);
-      if (!record) continue;
-      // Kept for the retention from its last save: the file's modification time.
-      const expiresAt = statSync(file).mtimeMs + this.paymentRetentionMs;
-      if (expiresAt <= now) void rm(file, { force: true });
-      else this.keepPayment(record, expiresAt);
+      const saved = readJson<PaymentFile | PaymentRecord>(file);
+      if (!saved) continue;
+      const kept = 'record' in saved ? { ...saved, expiresAt: Number.POSITIVE_INFINITY } : fromRecordFile(saved);
+      // Undelivered events keep a payment; a delivered one is kept for the retention from its last save (the file's time).
+      if (kept.delivered >= kept.events.length) kept.expiresAt = statSync(file).mtimeMs + this.paymentRetentionMs;
+      if (kept.expiresAt <= now) void rm(file, { force: true });
+      else this.keep(kept);
     }
     for (const name of readdirSync(this.idempotencyDir)) {
       if (!name.endsWith('.json')) continue;
@@ -103,6 +114,12 @@ export class FileStore extends MemoryStore {
     await writeFile(temporary, JSON.stringify(value));
     await rename(temporary, file);
   }
+}
+
+/** A payment saved by a version of Kassa before events: its creation counts as its one event, already delivered. */
+function fromRecordFile(record: PaymentRecord): KeptPayment {
+  const withSequence = { ...record, sequence: 1 };
+  return { record: withSequence, events: [eventFor(withSequence, undefined)], delivered: 1, expiresAt: Number.POSITIVE_INFINITY };
 }
 
 /** Keys come from browsers: never used as file names as they are. */

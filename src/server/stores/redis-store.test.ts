@@ -16,7 +16,7 @@ import { createClient } from 'redis';
 import { startDemo, type RunningDemo } from '../../../demo/server.ts';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/server.ts';
 import { callControl } from '../../../sandbox/testing.ts';
-import { paymentRecord, paymentView, storeContract, storedAnswer } from '../../../test/support/store-contract.ts';
+import { paymentRecord, paymentView, savePayment, storeContract, storedAnswer } from '../../../test/support/store-contract.ts';
 import { startRedisServer, type RunningRedis } from '../../../test/support/redis.ts';
 import type { PaymentResponse, PaymentView, SessionResponse } from '../../core/model.ts';
 import { problemCode } from '../../core/problems.ts';
@@ -116,11 +116,11 @@ describe('RedisStore: two processes on one Redis', () => {
   });
 
   it('payments saved by one process are read and found by the other', async () => {
-    await a.savePayment(paymentRecord('kp_shared'));
+    await savePayment(a, paymentRecord('kp_shared'));
     assert.deepEqual(await b.getPayment('kp_shared'), paymentRecord('kp_shared'));
     assert.equal((await b.findPayment('hidirect', 'hd-kp_shared'))?.reference, 'kp_shared');
-    await b.savePayment(paymentRecord('kp_shared', { state: 'paid' }));
-    assert.equal((await a.getPayment('kp_shared'))?.state, 'paid', 'last write wins, as in MemoryStore');
+    await savePayment(b, paymentRecord('kp_shared', { state: 'paid' }));
+    assert.equal((await a.getPayment('kp_shared'))?.state, 'paid', "one process's change over the other's, in sequence");
   });
 
   it('an event published by one process reaches the other once; leaving unsubscribes from Redis', async () => {
@@ -163,13 +163,16 @@ describe('RedisStore: two processes on one Redis', () => {
     await a.claimIdempotency('../../etc/passwd key', 'body', 0);
     await a.claimIdempotency('answered', 'body', 0);
     await a.finishIdempotency('answered', storedAnswer, 60_000);
-    await a.savePayment(paymentRecord('kp_layout'));
+    await savePayment(a, paymentRecord('kp_layout'));
     const keys = ((await inspector.sendCommand(['KEYS', `${prefix}*`])) as string[]).sort();
     assert.deepEqual(keys, [
       `${prefix}idempotency:${keyHash('../../etc/passwd key')}`,
       `${prefix}idempotency:${keyHash('answered')}`,
       `${prefix}payment-id:hidirect:hd-kp_layout`,
       `${prefix}payment:kp_layout`,
+      `${prefix}payment-events:kp_layout`,
+      `${prefix}order:${keyHash('DEMO-EUR')}`,
+      `${prefix}outbox`,
     ].sort());
     const unanswered = Number(await inspector.sendCommand(['PTTL', `${prefix}idempotency:${keyHash('../../etc/passwd key')}`]));
     assert.ok(unanswered > UNANSWERED_CLAIM_TTL_MS - 5_000 && unanswered <= UNANSWERED_CLAIM_TTL_MS, `an unanswered claim lives a day (${unanswered} ms)`);

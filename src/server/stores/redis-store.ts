@@ -13,21 +13,38 @@
  * The merchant creates and connects the client (node-redis v5 or later), so Kassa itself has no dependency on
  * `redis`: the store uses plain commands (`sendCommand`) and, for SUBSCRIBE, a second connection it opens with
  * `client.duplicate()` on the first `subscribe` and closes in `close()`. It needs one Redis (a primary, 2.6 or later
- * for Lua), with EVAL, PUBLISH and SUBSCRIBE allowed.
+ * for Lua, 6.2 for `ZRANGE … BYSCORE`), with EVAL, PUBLISH and SUBSCRIBE allowed.
  *
  * Key layout (`prefix` defaults to `kassa:`; keys chosen by browsers are hashed, never used as they are):
  * - `{prefix}idempotency:{sha256(key)}`: a hash, `fingerprint` and, once answered, `response` (JSON). An unanswered
  *   claim lives 24 h (its holder may have died mid-request: the provider may have made the payment, so the same
  *   click is refused rather than run again); an answer lives `ttlMs`.
  * - `{prefix}payment:{reference}`: the `PaymentRecord` as JSON; `{prefix}payment-id:{provider}:{providerPaymentId}`:
- *   its reference. Last write wins; both expire `paymentRetentionMs` (7 days by default) after the last save.
+ *   its reference; `{prefix}payment-events:{reference}`: its events (a list, JSON), `{prefix}delivered:{reference}`:
+ *   the sequence delivered to the merchant's hook; `{prefix}order:{sha256(order)}`: the order's attempts (a sorted
+ *   set by creation time). A change is saved with its event in one script, only over the sequence it was read at
+ *   (another instance's change wins, and the loser reads again). Nothing of a payment expires while it has
+ *   undelivered events; then all of it expires `paymentRetentionMs` (7 days by default) later.
+ * - `{prefix}outbox`: a sorted set of the payments with undelivered events, by next delivery attempt (ms).
+ * - `{prefix}lease:{sha256(name)}`: a lease (`SET` with an expiry, taken only when free): one instance at a time
+ *   delivers a payment's events.
  * - `{prefix}rate:{sha256(key)}`: a fixed-window counter (INCR, PEXPIRE on the first hit, in one script).
  * - channel `{prefix}events:{reference}`: `{ origin, view }` for every `publish`; each store ignores its own messages
  *   (it has already told its local listeners).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { PaymentView, ProviderName } from '../../core/model.ts';
-import { DEFAULT_PAYMENT_RETENTION_MS, type IdempotencyClaim, type KassaStore, type PaymentListener, type PaymentRecord, type StoreOptions, type StoredResponse } from './store.ts';
+import type { PaymentEvent } from '../events/event.ts';
+import {
+  DEFAULT_PAYMENT_RETENTION_MS,
+  type IdempotencyClaim,
+  type KassaStore,
+  type PaymentListener,
+  type PaymentRecord,
+  type PendingEvents,
+  type StoreOptions,
+  type StoredResponse,
+} from './store.ts';
 
 /** The commands RedisStore sends, as node-redis's `client.sendCommand(['SET', …])` takes them. */
 export interface RedisCommandClient {
@@ -79,6 +96,55 @@ const HIT_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count`;
+
+/**
+ * Saves a payment with its event when the stored sequence is the one before it. KEYS: payment, payment-id, events,
+ * order, outbox; ARGV: record JSON, event JSON, the sequence expected stored, now (ms), created (ms), reference.
+ * While events wait, nothing of the payment expires (an undelivered event is never lost to retention).
+ */
+const COMMIT_SCRIPT = `
+local stored = redis.call('GET', KEYS[1])
+local sequence = 0
+if stored then sequence = tonumber(cjson.decode(stored).sequence) or 0 end
+if sequence ~= tonumber(ARGV[3]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[6])
+redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('ZADD', KEYS[4], 'NX', ARGV[5], ARGV[6])
+redis.call('ZADD', KEYS[5], 'NX', ARGV[4], ARGV[6])
+for i = 2, 4 do redis.call('PERSIST', KEYS[i]) end
+return 1`;
+
+/**
+ * Moves the delivered mark forward; once every event is delivered the payment leaves the outbox and its retention
+ * starts. KEYS: delivered, outbox, events, payment, payment-id, order; ARGV: sequence, reference, retention (ms).
+ */
+const DELIVERED_SCRIPT = `
+local delivered = tonumber(redis.call('GET', KEYS[1]) or '0')
+local total = redis.call('LLEN', KEYS[3])
+local sequence = math.min(tonumber(ARGV[1]), total)
+if sequence > delivered then
+  redis.call('SET', KEYS[1], sequence)
+  delivered = sequence
+end
+if delivered >= total then
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  for i = 3, 6 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+end
+return delivered`;
+
+/** Takes or extends a lease. KEYS[1] lease; ARGV owner, TTL (ms). */
+const LEASE_SCRIPT = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+/** Gives a lease up if still held by the owner. KEYS[1] lease; ARGV owner. */
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`;
 
 interface EventMessage {
   origin: string;
@@ -132,7 +198,10 @@ export class RedisStore implements KassaStore {
 
   async getPayment(reference: string): Promise<PaymentRecord | undefined> {
     const json = await this.client.sendCommand(['GET', this.key('payment', reference)]);
-    return typeof json === 'string' ? (JSON.parse(json) as PaymentRecord) : undefined;
+    if (typeof json !== 'string') return undefined;
+    const record = JSON.parse(json) as PaymentRecord;
+    record.sequence ??= 0; // saved before payments had events: its first change is its first event
+    return record;
   }
 
   async findPayment(provider: ProviderName, providerPaymentId: string): Promise<PaymentRecord | undefined> {
@@ -140,11 +209,66 @@ export class RedisStore implements KassaStore {
     return typeof reference === 'string' ? this.getPayment(reference) : undefined;
   }
 
-  async savePayment(record: PaymentRecord): Promise<void> {
-    const retention = String(this.paymentRetentionMs);
-    // The index first: a reader that finds the record can always find it by its provider id too.
-    await this.client.sendCommand(['SET', this.key('payment-id', record.provider, record.providerPaymentId), record.reference, 'PX', retention]);
-    await this.client.sendCommand(['SET', this.key('payment', record.reference), JSON.stringify(record), 'PX', retention]);
+  async commitPayment(record: PaymentRecord, event: PaymentEvent): Promise<boolean> {
+    if (event.sequence !== record.sequence || record.sequence < 1) return false;
+    const reference = record.reference;
+    const keys = [
+      this.key('payment', reference),
+      this.key('payment-id', record.provider, record.providerPaymentId),
+      this.key('payment-events', reference),
+      this.orderKey(record.order),
+      this.key('outbox'),
+    ];
+    const args = [JSON.stringify(record), JSON.stringify(event), record.sequence - 1, Date.now(), Date.parse(record.createdAt) || Date.now(), reference];
+    return Number(await this.evalKeys(COMMIT_SCRIPT, keys, ...args)) === 1;
+  }
+
+  async orderPayments(order: string): Promise<PaymentRecord[]> {
+    const references = (await this.client.sendCommand(['ZRANGE', this.orderKey(order), '0', '-1'])) as string[];
+    if (!references.length) return [];
+    const records = (await this.client.sendCommand(['MGET', ...references.map((r) => this.key('payment', r))])) as Array<string | null>;
+    return records.flatMap((json) => (json ? [JSON.parse(json) as PaymentRecord] : []));
+  }
+
+  async paymentEvents(reference: string): Promise<PaymentEvent[]> {
+    const events = (await this.client.sendCommand(['LRANGE', this.key('payment-events', reference), '0', '-1'])) as string[];
+    return events.map((json) => JSON.parse(json) as PaymentEvent);
+  }
+
+  async dueEvents(now: number, limit: number): Promise<string[]> {
+    return (await this.client.sendCommand(['ZRANGE', this.key('outbox'), '-inf', String(now), 'BYSCORE', 'LIMIT', '0', String(limit)])) as string[];
+  }
+
+  async pendingEvents(reference: string): Promise<PendingEvents> {
+    const delivered = Number((await this.client.sendCommand(['GET', this.key('delivered', reference)])) ?? 0);
+    const events = (await this.client.sendCommand(['LRANGE', this.key('payment-events', reference), String(delivered), '-1'])) as string[];
+    return { delivered, events: events.map((json) => JSON.parse(json) as PaymentEvent) };
+  }
+
+  async markDelivered(reference: string, sequence: number): Promise<void> {
+    const record = await this.getPayment(reference);
+    if (!record) return;
+    const keys = [
+      this.key('delivered', reference),
+      this.key('outbox'),
+      this.key('payment-events', reference),
+      this.key('payment', reference),
+      this.key('payment-id', record.provider, record.providerPaymentId),
+      this.orderKey(record.order),
+    ];
+    await this.evalKeys(DELIVERED_SCRIPT, keys, sequence, reference, this.paymentRetentionMs);
+  }
+
+  async postponeEvents(reference: string, at: number): Promise<void> {
+    await this.client.sendCommand(['ZADD', this.key('outbox'), 'XX', String(Math.round(at)), reference]);
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.eval(LEASE_SCRIPT, this.key('lease', hash(name)), owner, Math.max(1, Math.ceil(ttlMs)))) === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.eval(RELEASE_SCRIPT, this.key('lease', hash(name)), owner);
   }
 
   async publish(view: PaymentView): Promise<void> {
@@ -247,7 +371,15 @@ export class RedisStore implements KassaStore {
   }
 
   private eval(script: string, key: string, ...args: Array<string | number>): Promise<unknown> {
-    return this.client.sendCommand(['EVAL', script, '1', key, ...args.map(String)]);
+    return this.evalKeys(script, [key], ...args);
+  }
+
+  private evalKeys(script: string, keys: string[], ...args: Array<string | number>): Promise<unknown> {
+    return this.client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args.map(String)]);
+  }
+
+  private orderKey(order: string): string {
+    return this.key('order', hash(order));
   }
 
   private key(...parts: string[]): string {

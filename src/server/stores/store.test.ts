@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { paymentRecord as record, storeContract, storedAnswer as answer } from '../../../test/support/store-contract.ts';
+import { paymentRecord as record, saveDelivered, savePayment, storeContract, storedAnswer as answer } from '../../../test/support/store-contract.ts';
 import { FileStore } from './file-store.ts';
 import { MemoryStore } from './store.ts';
 
@@ -27,8 +27,8 @@ describe('FileStore across a restart', () => {
   it('a new store on the same directory knows the payments and the answered, released and unsettled keys', async () => {
     const dir = freshDirectory();
     const before = new FileStore(dir);
-    await before.savePayment(record('kp_1'));
-    await before.savePayment(record('kp_1', { state: 'paid', providerStatus: 'SETTLED' }));
+    await savePayment(before, record('kp_1'));
+    await saveDelivered(before, record('kp_1', { state: 'paid', providerStatus: 'SETTLED' }));
     await before.claimIdempotency('answered', 'body-a', 0);
     await before.finishIdempotency('answered', answer, 60_000);
     await before.claimIdempotency('released', 'body-a', 0);
@@ -47,7 +47,7 @@ describe('FileStore across a restart', () => {
 
   it('a new store drops the payments whose retention passed while no process ran, files included', async () => {
     const dir = freshDirectory();
-    await new FileStore(dir, { paymentRetentionMs: 200 }).savePayment(record('kp_old'));
+    await saveDelivered(new FileStore(dir, { paymentRetentionMs: 200 }), record('kp_old'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const later = new FileStore(dir, { paymentRetentionMs: 200 });
     assert.equal(await later.getPayment('kp_old'), undefined);
@@ -60,7 +60,7 @@ describe('FileStore across a restart', () => {
     const store = new FileStore(dir);
     await store.claimIdempotency('../../etc/passwd', 'body', 0);
     await store.finishIdempotency('../../etc/passwd', answer, 60_000);
-    await store.savePayment(record('kp_1'));
+    await savePayment(store, record('kp_1'));
     const names = [...readdirSync(join(dir, 'idempotency')), ...readdirSync(join(dir, 'payments'))];
     assert.equal(names.length, 2);
     for (const name of names) assert.match(name, /^[0-9a-f]{64}\.json$/);

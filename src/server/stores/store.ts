@@ -1,10 +1,12 @@
 /**
- * The endpoint's only state: idempotency records, payment records and the fan-out of status events, behind one
- * small interface. `MemoryStore` serves one process with zero setup; several instances behind a load balancer need
- * a shared implementation of the same interface (e.g. on Redis), and nothing else changes. `FileStore`
- * (file-store.ts) keeps the same state on disk, so one process can restart without forgetting its payments.
+ * The endpoint's only state, behind one small interface: idempotency records, payment records with their events (the
+ * merchant's outbox) and each order's attempts, leases for shared work, rate windows and the fan-out of status
+ * events. `MemoryStore` serves one process with zero setup; `FileStore` (file-store.ts) keeps the same state on disk,
+ * so one process can restart without forgetting its payments or undelivered events; `RedisStore` (redis-store.ts)
+ * shares it between instances behind a load balancer. Nothing else changes between them.
  */
 import type { NextAction, PaymentState, PaymentView, ProviderName } from '../../core/model.ts';
+import type { PaymentEvent } from '../events/event.ts';
 
 export interface StoredResponse {
   status: number;
@@ -34,11 +36,20 @@ export interface PaymentRecord {
   action: NextAction;
   /** Adapter data for later reads (never sent to the browser). */
   data?: Record<string, unknown>;
+  /** How many events the payment has had: 1 once created, one more per change. */
+  sequence: number;
   createdAt: string;
   updatedAt: string;
 }
 
 export type PaymentListener = (view: PaymentView) => void;
+
+/** A payment's events not yet delivered to the merchant's hook, oldest first. */
+export interface PendingEvents {
+  /** The sequence of the last event delivered (0 when none). */
+  delivered: number;
+  events: PaymentEvent[];
+}
 
 export interface KassaStore {
   /**
@@ -50,7 +61,35 @@ export interface KassaStore {
   finishIdempotency(key: string, response: StoredResponse | null, ttlMs: number): Promise<void>;
   getPayment(reference: string): Promise<PaymentRecord | undefined>;
   findPayment(provider: ProviderName, providerPaymentId: string): Promise<PaymentRecord | undefined>;
-  savePayment(record: PaymentRecord): Promise<void>;
+  /**
+   * Saves a new payment or a change of one together with its event, in one step: the event is in the outbox as soon
+   * as the change is saved (a crash cannot keep one without the other). Only when `record.sequence` is one more
+   * than the stored payment's (1 for a new payment); otherwise nothing is written and the answer is false: another
+   * writer saved a change first, and the caller reads again. A new payment joins its order's attempts.
+   */
+  commitPayment(record: PaymentRecord, event: PaymentEvent): Promise<boolean>;
+  /** Every payment attempt made for an order, oldest first. */
+  orderPayments(order: string): Promise<PaymentRecord[]>;
+  /** A payment's events, oldest first: its history. */
+  paymentEvents(reference: string): Promise<PaymentEvent[]>;
+  /** Payments whose undelivered events are due for a delivery attempt at `now`, at most `limit`. */
+  dueEvents(now: number, limit: number): Promise<string[]>;
+  /** The payment's events after the last one delivered. */
+  pendingEvents(reference: string): Promise<PendingEvents>;
+  /**
+   * Records the payment's events up to `sequence` as delivered (never moving back); once none is left, the payment
+   * leaves the outbox and its retention starts.
+   */
+  markDelivered(reference: string, sequence: number): Promise<void>;
+  /** The payment's next delivery attempt is not before `at` (epoch ms). */
+  postponeEvents(reference: string, at: number): Promise<void>;
+  /**
+   * Takes the lease `name` for `owner` for `ttlMs` when it is free, has lapsed or is already `owner`'s (then it is
+   * extended); false while someone else holds it. Leases make one instance at a time do a piece of shared work.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `owner` still holds it. */
+  releaseLease(name: string, owner: string): Promise<void>;
   /** Tells every subscriber of the payment, in this process and others sharing the store. */
   publish(view: PaymentView): Promise<void>;
   subscribe(reference: string, listener: PaymentListener): () => void;
@@ -66,8 +105,9 @@ export interface IdempotencyEntry {
 }
 
 /**
- * How long a payment record is kept after its last change: long past any shopper's return page or a provider's
- * late webhook, short enough that a long-running endpoint's memory or disk does not grow without bound.
+ * How long a payment record is kept after its last change (once its events are delivered): long past any shopper's
+ * return page or a provider's late webhook, short enough that a long-running endpoint's memory or disk does not grow
+ * without bound.
  */
 export const DEFAULT_PAYMENT_RETENTION_MS = 7 * 24 * 3_600_000;
 
@@ -76,12 +116,25 @@ export interface StoreOptions {
   paymentRetentionMs?: number;
 }
 
+/** One payment as a store keeps it: the record, its events, how far they were delivered, and when it expires. */
+export interface KeptPayment {
+  record: PaymentRecord;
+  events: PaymentEvent[];
+  delivered: number;
+  /** The next delivery attempt (epoch ms) while events are undelivered. */
+  due?: number;
+  /** Epoch ms; never while events are undelivered. */
+  expiresAt: number;
+}
+
 /** In one process, in memory: the default. Entries expire; nothing grows without bound. */
 export class MemoryStore implements KassaStore {
   protected readonly idempotency = new Map<string, IdempotencyEntry>();
   protected readonly paymentRetentionMs: number;
-  private readonly payments = new Map<string, { record: PaymentRecord; expiresAt: number }>();
+  protected readonly payments = new Map<string, KeptPayment>();
   private readonly byProviderId = new Map<string, string>();
+  private readonly byOrder = new Map<string, Set<string>>();
+  private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
   private readonly listeners = new Map<string, Set<PaymentListener>>();
   private readonly windows = new Map<string, { start: number; count: number }>();
   private lastSweep = 0;
@@ -130,11 +183,7 @@ export class MemoryStore implements KassaStore {
   }
 
   async getPayment(reference: string): Promise<PaymentRecord | undefined> {
-    const kept = this.payments.get(reference);
-    if (kept && kept.expiresAt <= Date.now()) {
-      this.forgetPayment(kept.record);
-      return undefined;
-    }
+    const kept = this.kept(reference);
     return kept && structuredClone(kept.record);
   }
 
@@ -143,20 +192,103 @@ export class MemoryStore implements KassaStore {
     return reference ? this.getPayment(reference) : undefined;
   }
 
-  async savePayment(record: PaymentRecord): Promise<void> {
+  async commitPayment(record: PaymentRecord, event: PaymentEvent): Promise<boolean> {
     this.sweep();
-    this.keepPayment(record, Date.now() + this.paymentRetentionMs);
+    const kept = this.kept(record.reference);
+    if (record.sequence !== (kept?.record.sequence ?? 0) + 1 || event.sequence !== record.sequence) return false;
+    const next: KeptPayment = {
+      record: structuredClone(record),
+      events: [...(kept?.events ?? []), structuredClone(event)],
+      delivered: kept?.delivered ?? 0,
+      // A payment whose events are already waiting keeps its next attempt (a failing hook's backoff holds).
+      due: kept?.due ?? Date.now(),
+      expiresAt: Number.POSITIVE_INFINITY,
+    };
+    this.keep(next);
+    await this.persist(next);
+    return true;
   }
 
-  /** Holds a record in memory until `expiresAt` (FileStore restores saved records with their remaining time). */
-  protected keepPayment(record: PaymentRecord, expiresAt: number): void {
-    this.payments.set(record.reference, { record: structuredClone(record), expiresAt });
+  async orderPayments(order: string): Promise<PaymentRecord[]> {
+    const records = [...(this.byOrder.get(order) ?? [])].flatMap((reference) => this.kept(reference)?.record ?? []);
+    return structuredClone(records.sort((a, b) => a.createdAt.localeCompare(b.createdAt)));
+  }
+
+  async paymentEvents(reference: string): Promise<PaymentEvent[]> {
+    return structuredClone(this.kept(reference)?.events ?? []);
+  }
+
+  async dueEvents(now: number, limit: number): Promise<string[]> {
+    const due: Array<[string, number]> = [];
+    for (const kept of this.payments.values()) if (kept.due !== undefined && kept.due <= now) due.push([kept.record.reference, kept.due]);
+    return due.sort((a, b) => a[1] - b[1]).slice(0, limit).map(([reference]) => reference);
+  }
+
+  async pendingEvents(reference: string): Promise<PendingEvents> {
+    const kept = this.kept(reference);
+    if (!kept) return { delivered: 0, events: [] };
+    return { delivered: kept.delivered, events: structuredClone(kept.events.slice(kept.delivered)) };
+  }
+
+  async markDelivered(reference: string, sequence: number): Promise<void> {
+    const kept = this.kept(reference);
+    if (!kept || sequence <= kept.delivered) return;
+    kept.delivered = Math.min(sequence, kept.events.length);
+    if (kept.delivered >= kept.events.length) {
+      kept.due = undefined;
+      kept.expiresAt = Date.now() + this.paymentRetentionMs;
+    }
+    await this.persist(kept);
+  }
+
+  async postponeEvents(reference: string, at: number): Promise<void> {
+    const kept = this.kept(reference);
+    if (!kept || kept.due === undefined) return;
+    kept.due = at;
+    await this.persist(kept);
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const lease = this.leases.get(name);
+    if (lease && lease.owner !== owner && lease.expiresAt > now) return false;
+    this.leases.set(name, { owner, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    if (this.leases.get(name)?.owner === owner) this.leases.delete(name);
+  }
+
+  /** Writes a changed payment where it must survive the process (FileStore); nothing to do in memory. */
+  protected async persist(_kept: KeptPayment): Promise<void> {}
+
+  /** The kept payment, or undefined once its retention has passed (it is then forgotten). */
+  private kept(reference: string): KeptPayment | undefined {
+    const kept = this.payments.get(reference);
+    if (kept && kept.expiresAt <= Date.now()) {
+      this.forgetPayment(kept.record);
+      return undefined;
+    }
+    return kept;
+  }
+
+  /** Holds a payment in memory, indexed by provider id and order (FileStore restores saved ones through it). */
+  protected keep(kept: KeptPayment): void {
+    const { record } = kept;
+    this.payments.set(record.reference, kept);
     this.byProviderId.set(`${record.provider}:${record.providerPaymentId}`, record.reference);
+    const attempts = this.byOrder.get(record.order) ?? new Set();
+    attempts.add(record.reference);
+    this.byOrder.set(record.order, attempts);
   }
 
   protected forgetPayment(record: PaymentRecord): void {
     this.payments.delete(record.reference);
     this.byProviderId.delete(`${record.provider}:${record.providerPaymentId}`);
+    const attempts = this.byOrder.get(record.order);
+    attempts?.delete(record.reference);
+    if (attempts && !attempts.size) this.byOrder.delete(record.order);
   }
 
   async publish(view: PaymentView): Promise<void> {
@@ -184,7 +316,7 @@ export class MemoryStore implements KassaStore {
     return window.count <= limit;
   }
 
-  /** Drops expired idempotency answers, payments past their retention and stale rate windows, at most once a minute. */
+  /** Drops expired idempotency answers, payments past their retention, stale rate windows and leases, at most once a minute. */
   protected sweep(): void {
     const now = Date.now();
     if (now - this.lastSweep < 60_000) return;
@@ -192,5 +324,6 @@ export class MemoryStore implements KassaStore {
     for (const [key, entry] of this.idempotency) if (entry.expiresAt < now) this.forgetIdempotency(key);
     for (const kept of this.payments.values()) if (kept.expiresAt <= now) this.forgetPayment(kept.record);
     for (const [key, window] of this.windows) if (now - window.start > 3_600_000) this.windows.delete(key);
+    for (const [name, lease] of this.leases) if (lease.expiresAt <= now) this.leases.delete(name);
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * Every change of a payment goes through here: checked against the state machine, saved with its event in one
+ * store step (the merchant's outbox), then told to the browser's status streams and to the event delivery.
+ */
+import { eventFor, type PaymentEvent } from '../events/event.ts';
+import type { StatusRead } from '../provider.ts';
+import type { KassaStore, PaymentRecord } from '../stores/store.ts';
+import { view } from './records.ts';
+import { mayFollow } from './state-machine.ts';
+
+/** How often a change is tried again when other writers (other instances) keep saving first. */
+const MAX_WRITE_ATTEMPTS = 5;
+
+export interface LedgerDeps {
+  store: KassaStore;
+  onError: (error: unknown, context: string) => void;
+  /** Called after each saved change (the delivery starts at once instead of at its next look at the outbox). */
+  committed: (record: PaymentRecord, event: PaymentEvent) => void;
+}
+
+export class Ledger {
+  constructor(private readonly deps: LedgerDeps) {}
+
+  /** Saves a new payment with its `payment.created` event. */
+  async create(fields: Omit<PaymentRecord, 'sequence'>): Promise<PaymentRecord> {
+    const record: PaymentRecord = { ...fields, sequence: 1 };
+    const event = eventFor(record, undefined);
+    if (!(await this.deps.store.commitPayment(record, event))) throw new Error(`payment ${record.reference} exists already`);
+    await this.told(record, event);
+    return record;
+  }
+
+  /**
+   * Applies what the provider says about a payment; answers the payment as saved afterwards (unchanged when the
+   * provider says nothing new or the state machine refuses the move, e.g. `paid` read back as `pending`).
+   */
+  async apply(reference: string, status: StatusRead): Promise<PaymentRecord | undefined> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.deps.store.getPayment(reference);
+      if (!current) return undefined;
+      if (current.state === status.state && current.providerStatus === status.providerStatus) return current;
+      if (!mayFollow(current.state, status.state)) return current;
+      const next: PaymentRecord = {
+        ...current,
+        state: status.state,
+        providerStatus: status.providerStatus,
+        sequence: current.sequence + 1,
+        updatedAt: new Date().toISOString(),
+      };
+      const event = eventFor(next, current);
+      if (await this.deps.store.commitPayment(next, event)) {
+        await this.told(next, event);
+        return next;
+      }
+    }
+    throw new Error(`payment ${reference}: other writers kept saving first (${MAX_WRITE_ATTEMPTS} attempts)`);
+  }
+
+  /** Saved before it is told: a listener that fails (the store reports it) cannot undo a saved change. */
+  private async told(record: PaymentRecord, event: PaymentEvent): Promise<void> {
+    this.deps.committed(record, event);
+    await this.deps.store.publish(view(record)).catch((error: unknown) => this.deps.onError(error, `publishing payment ${record.reference}`));
+  }
+}
