@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BENCHES = ['size', 'endpoint', 'status-reads', 'streams', 'time-to-methods', 'status-latency', 'picker-render', 'leaks'];
+const BENCHES = ['size', 'endpoint', 'status-reads', 'streams', 'events', 'time-to-methods', 'status-latency', 'picker-render', 'leaks'];
 const rows = [];
 const failed = [];
 

@@ -8,7 +8,7 @@ import type { NextAction, PaymentMethod, PaymentResponse, ProviderName } from '.
 import { problemCode } from '../core/problems.ts';
 import type { PaymentEvent } from './events/event.ts';
 import { demoKassaConfig } from '../../demo/config.ts';
-import { useEndpoint, type Harness } from '../../test/support/endpoint.ts';
+import { exampleFields, startAtProvider as startAt, useEndpoint, type Harness } from '../../test/support/endpoint.ts';
 
 interface FlowCase {
   provider: ProviderName;
@@ -32,31 +32,12 @@ const OUTCOMES = [
   ['cancel', 'cancelled'],
 ] as const;
 
-/**
- * Does what the shopper's browser does after `POST /payments` until the provider has a payment to decide, and
- * returns the sandbox's id for it.
- */
+/** The browser's part after a 201 (shared in test/support), with exactly one payment at the sandbox. */
 async function startAtProvider(h: Harness, provider: ProviderName, action: NextAction): Promise<string> {
-  if (action.type === 'kronor') {
-    // The browser starts the Kronor payment itself, with the session token only.
-    const response = await fetch(action.httpUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${action.sessionToken}` },
-      body: JSON.stringify({
-        query: `mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }`,
-        variables: { pay: { flow: 'mcom', idempotencyKey: `swish-${Date.now()}-${Math.random()}`, returnUrl: action.returnUrl } },
-      }),
-    });
-    const body = await response.json();
-    assert.ok(body.data?.newSwishPayment?.waitToken, JSON.stringify(body));
-  } else if (action.type === 'redirect') {
-    // Opening the hosted page is what some providers need before a payment can be decided (hi.health claims it).
-    const page = await fetch(action.url, { redirect: 'manual' });
-    assert.ok(page.status < 400, `hosted page answered ${page.status}`);
-  }
-  const { payments } = await h.control('GET', `/payments?provider=${provider}`);
-  assert.equal(payments.length, 1, `one ${provider} payment in the sandbox`);
-  return payments[0].id;
+  const payments = () => h.control('GET', `/payments?provider=${provider}`).then((answer) => answer.payments as unknown[]);
+  const id = await startAt(h.sandbox.url, provider, { action } as PaymentResponse);
+  assert.equal((await payments()).length, 1, `exactly one ${provider} payment in the sandbox`);
+  return id;
 }
 
 /** Every event the merchant's hook heard, by payment reference. */
@@ -85,7 +66,7 @@ describe('payment flows, every provider, over HTTP', () => {
           const session = await h.session(flow.order);
           const method = flow.method(session.methods);
           assert.ok(method, `a ${flow.provider} method for ${flow.order} in ${session.methods.map((m) => m.id).join(', ')}`);
-          const fields = Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+          const fields = exampleFields(method);
           const created = await h.pay(session.token, method.id, { fields });
           assert.equal(created.status, 201, created.text);
           const { payment, action } = created.body as PaymentResponse;
@@ -125,7 +106,7 @@ describe('payment flows, every provider, over HTTP', () => {
       it('returns to the merchant page with the payment reference', async () => {
         const session = await h.session(flow.order);
         const method = flow.method(session.methods)!;
-        const fields = Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+        const fields = exampleFields(method);
         const created = await h.pay(session.token, method.id, { fields });
         const back = await h.api(`/return/${created.body.payment.reference}`, { redirect: 'manual' });
         assert.equal(back.status, 303);
@@ -139,7 +120,7 @@ describe('payment flows, every provider, over HTTP', () => {
           await h.control('POST', '/reset');
           const session = await h.session(flow.order);
           const method = flow.method(session.methods)!;
-          const fields = Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+          const fields = exampleFields(method);
           await h.control('POST', '/faults', { provider: flow.provider, operation: 'create', times: 0, ...fault });
           const answer = await h.pay(session.token, method.id, { fields, key: `fault-${fault.status}-key` });
           assert.equal(answer.status, 503, answer.text);
@@ -155,7 +136,7 @@ describe('payment flows, every provider, over HTTP', () => {
       it('keeps the last known state when the provider fails on status', async () => {
         const session = await h.session(flow.order);
         const method = flow.method(session.methods)!;
-        const fields = Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+        const fields = exampleFields(method);
         const created = await h.pay(session.token, method.id, { fields });
         assert.equal(created.status, 201, created.text);
         await h.control('POST', '/faults', { provider: flow.provider, operation: 'status', kind: 'error', status: 500, times: 0 });
@@ -178,6 +159,21 @@ describe('payment flows, every provider, over HTTP', () => {
     await h.control('POST', '/faults', { provider: 'hidirect', operation: 'status', kind: 'error', status: 500, times: 0 });
     const read = await h.api(`/payments/${created.body.payment.reference}`);
     assert.equal(read.body.state, 'paid');
+  });
+
+  it('re-reads a final payment on a verified webhook: a failure the provider did not mean as final, then a refund', async () => {
+    const session = await h.session('DEMO-EUR');
+    const method = session.methods.find((m) => m.provider === 'milkypay' && !m.fields?.length)!;
+    const created = await h.pay(session.token, method.id);
+    assert.equal(created.status, 201, created.text);
+    const reference = created.body.payment.reference as string;
+    const id = await startAtProvider(h, 'milkypay', created.body.action);
+    for (const [status, state] of [['process_error', 'failed'], ['processed', 'paid'], ['refunded', 'refunded']] as const) {
+      await h.control('POST', `/payments/milkypay/${encodeURIComponent(id)}/status`, { status });
+      await heardUntil(reference, state);
+    }
+    const told = heard.get(reference)!.map((e) => [e.previousState, e.payment.state]);
+    assert.deepEqual(told.slice(-3), [[told.at(-3)![0], 'failed'], ['failed', 'paid'], ['paid', 'refunded']]);
   });
 
   it('never sends a configured secret to the browser in any of these flows', () => {

@@ -24,6 +24,7 @@ import { Sessions } from './sessions/sessions.ts';
 import { Tokens } from './sessions/tokens.ts';
 import { StatusReads } from './status/reads.ts';
 import { StatusStreams } from './status/stream.ts';
+import { Reconciler } from './status/reconciler.ts';
 import { StatusWatcher } from './status/watcher.ts';
 import { Webhooks } from './webhooks.ts';
 
@@ -36,7 +37,7 @@ export interface KassaHandler {
   (request: Request, context?: { clientAddress?: string }): Promise<Response>;
   /** The merchant's server-side view of payments: the same truth `onPaymentEvent` tells. */
   readonly payments: KassaPayments;
-  /** Stops the endpoint's background work (event delivery, status polling) and waits for deliveries under way. */
+  /** Stops the endpoint's background work (event delivery, reconciliation, status polling) and waits for work under way. */
   close(): Promise<void>;
 }
 
@@ -58,13 +59,23 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   const methods = new MethodLists(adapters, { cacheSeconds: config.methodsCacheSeconds, timeoutMs: config.providerTimeoutMs, onError });
   const publicBase = (url: URL) => config.publicUrl ?? `${url.origin}${config.basePath}`;
 
-  const delivery = new EventDelivery({ store, hook: config.onPaymentEvent, onError, owner: randomUUID(), timeoutMs: config.paymentEventTimeoutMs });
-  const ledger = new Ledger({ store, onError, committed: (record) => delivery.notify(record.reference) });
+  /** This instance's name in the store's leases (event delivery, reconciliation reads). */
+  const owner = randomUUID();
+  const delivery = new EventDelivery({ store, hook: config.onPaymentEvent, onError, owner, timeoutMs: config.paymentEventTimeoutMs });
+  const ledger = new Ledger({
+    store,
+    onError,
+    committed: async (record) => {
+      delivery.notify(record.reference);
+      await reconciler.track(record);
+    },
+  });
 
   const sessions = new Sessions({ tokens, resolveOrder, methods, maxBodyBytes: config.maxBodyBytes });
   const payments = new Payments({ ...config, store, ledger, adapters, tokens, resolveOrder, methods, publicBase });
   const status = new StatusReads({ ...config, store, ledger, adapters });
   const watcher = new StatusWatcher(store, (record) => status.refresh(record), onError);
+  const reconciler = new Reconciler({ store, read: (record) => status.refresh(record), onError, owner, readTimeoutMs: config.providerTimeoutMs });
   const streams = new StatusStreams({ ...config, store, watcher });
   const webhooks = new Webhooks({ store, adapters, status });
   const limits = new RateLimits(store);
@@ -96,6 +107,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   ];
 
   delivery.start();
+  reconciler.start();
 
   let warnedNoClientAddress = false;
   const kassa = async function kassa(request: Request, context: { clientAddress?: string } = {}): Promise<Response> {
@@ -144,6 +156,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     payments: merchantView,
     close: async () => {
       watcher.close();
+      await reconciler.close();
       await delivery.close();
     },
   });

@@ -2,7 +2,7 @@
  * `POST /webhooks/{provider}`: a provider says one of its payments changed. The signature is checked over the exact
  * bytes received; the body is never trusted for the state: the payment is read again from the provider.
  */
-import { isFinalState, isProviderName } from '../core/model.ts';
+import { isProviderName } from '../core/model.ts';
 import { hasOriginalBody, readBytes } from './http/body.ts';
 import { HttpProblem, jsonResponse } from './http/problems.ts';
 import { isReference } from './payments/records.ts';
@@ -35,8 +35,9 @@ export class Webhooks {
     const record =
       (isReference(result.reference) ? await store.getPayment(result.reference) : undefined) ??
       (result.providerPaymentId ? await store.findPayment(adapter.name, result.providerPaymentId) : undefined);
-    // A verified webhook says something changed, so the read does not wait for the read interval.
-    if (record && !isFinalState(record.state)) await this.deps.status.refresh(record, { now: true });
+    // A verified webhook says something changed, so the read does not wait for the read interval; a final payment is
+    // read too (a refund, a reversal, a failure the provider did not mean as final).
+    if (record) await this.deps.status.refresh(record, { now: true });
     return adapter.webhookAnswer?.() ?? jsonResponse({ received: true });
   }
 }

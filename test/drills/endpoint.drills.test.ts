@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { NextAction, PaymentMethod, PaymentResponse, PaymentView, ProviderName } from '../../src/core/model.ts';
 import { problemCode } from '../../src/core/problems.ts';
-import { json, useEndpoint, type Harness } from '../../test/support/endpoint.ts';
+import { exampleFields, json, startAtProvider as startAt, useEndpoint, type Harness } from '../../test/support/endpoint.ts';
 import { startDemo } from '../../demo/server.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { callControl } from '../../sandbox/testing.ts';
@@ -32,26 +32,12 @@ const CASES: Case[] = [
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** What the shopper's browser does after a 201 until the provider has a payment to decide; returns its id. */
+/** The browser's part after a 201 (shared in test/support), with exactly one payment at the sandbox. */
 async function startAtProvider(h: Harness, provider: ProviderName, action: NextAction): Promise<string> {
-  if (action.type === 'kronor') {
-    const response = await fetch(action.httpUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${action.sessionToken}` },
-      body: JSON.stringify({
-        query: `mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }`,
-        variables: { pay: { flow: 'mcom', idempotencyKey: `swish-${randomUUID()}`, returnUrl: action.returnUrl } },
-      }),
-    });
-    const body = await response.json();
-    assert.ok(body.data?.newSwishPayment?.waitToken, JSON.stringify(body));
-  } else if (action.type === 'redirect') {
-    const page = await fetch(action.url, { redirect: 'manual' });
-    assert.ok(page.status < 400, `hosted page answered ${page.status}`);
-  }
-  const payments = await sandboxPayments(h, provider);
-  assert.equal(payments.length, 1, `exactly one ${provider} payment in the sandbox`);
-  return payments[0]!.id;
+  const payments = () => h.control('GET', `/payments?provider=${provider}`).then((answer) => answer.payments as unknown[]);
+  const id = await startAt(h.sandbox.url, provider, { action } as PaymentResponse);
+  assert.equal((await payments()).length, 1, `exactly one ${provider} payment in the sandbox`);
+  return id;
 }
 
 async function sandboxPayments(h: Harness, provider: ProviderName): Promise<Array<{ id: string; status: string }>> {
@@ -77,7 +63,7 @@ async function begin(h: Harness, flow: Case) {
   const session = await h.session(flow.order);
   const method = flow.method(session.methods);
   assert.ok(method, `a ${flow.provider} method`);
-  const fields = Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+  const fields = exampleFields(method);
   return { session, method, fields };
 }
 
@@ -293,7 +279,7 @@ describe('(6) the provider is down (connection refused) on create; the same clic
         const session = (await sessionAnswer.json()) as { token: string; methods: PaymentMethod[] };
         const method = flow.method(session.methods);
         assert.ok(method, `a ${flow.provider} method`);
-        const fields = Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+        const fields = exampleFields(method);
         const key = `drill-down-${randomUUID()}`;
 
         await sandbox.close();

@@ -21,7 +21,7 @@ import type { PaymentResponse, SessionResponse } from '../../src/core/model.ts';
 import type { PaymentEvent } from '../../src/server/events/event.ts';
 import { FileStore } from '../../src/server/stores/file-store.ts';
 import { RedisStore } from '../../src/server/stores/redis-store.ts';
-import { json } from '../support/endpoint.ts';
+import { exampleFields, json, PROVIDER_FLOWS, startAtProvider } from '../support/endpoint.ts';
 import { startRedisServer, type RunningRedis } from '../support/redis.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,6 +74,43 @@ describe('payment event drills', () => {
   });
   after(async () => {
     await sandbox?.close();
+  });
+
+  it('(a) every provider: paid at the provider, the tab closed, no webhook: reconciliation tells the hook within its schedule', async () => {
+    const heardPaidAt = new Map<string, number>();
+    const demo = await startDemo({
+      sandboxUrl: sandbox.url,
+      overrides: {
+        onError: () => {},
+        onPaymentEvent: (event) => {
+          if (event.payment.state === 'paid' && !heardPaidAt.has(event.payment.reference)) heardPaidAt.set(event.payment.reference, Date.now());
+        },
+      },
+    });
+    try {
+      const results = await Promise.all(
+        PROVIDER_FLOWS.map(async (flow) => {
+          await callControl(sandbox.url, 'POST', '/faults', { provider: flow.provider, operation: 'webhook', kind: 'drop' });
+          const session = (await (await fetch(`${demo.url}/kassa/session`, json({ order: `${flow.order}~drill-a-${flow.provider}` }))).json()) as SessionResponse;
+          const method = flow.method(session.methods)!;
+          const answer = await fetch(`${demo.url}/kassa/payments`, json({ token: session.token, method: method.id, fields: exampleFields(method) }, { 'idempotency-key': `drill-a-${flow.provider}` }));
+          assert.equal(answer.status, 201, await answer.clone().text());
+          const created = (await answer.json()) as PaymentResponse;
+          const id = await startAtProvider(sandbox.url, flow.provider, created);
+          // The shopper pays on the provider's page and closes the tab: no return, no status stream, no read.
+          await callControl(sandbox.url, 'POST', `/payments/${flow.provider}/${encodeURIComponent(id)}/outcome`, { outcome: 'pay' });
+          const paidAt = Date.now();
+          await until(`${flow.provider}: the hook heard paid`, () => heardPaidAt.has(created.payment.reference), 30_000);
+          return { provider: flow.provider, ms: heardPaidAt.get(created.payment.reference)! - paidAt };
+        }),
+      );
+      const { webhooks } = await callControl(sandbox.url, 'GET', '/webhooks');
+      assert.deepEqual(webhooks, [], 'no webhook reached the endpoint');
+      for (const { provider, ms } of results) assert.ok(ms <= 30_000, `${provider}: ${ms} ms`);
+      console.log(`reconciliation, provider change → hook: ${results.map((r) => `${r.provider} ${r.ms} ms`).join(', ')}`);
+    } finally {
+      await demo.close();
+    }
   });
 
   it('(b) the endpoint is killed after the provider changed the payment and before delivery: the restarted endpoint delivers each event once', async () => {

@@ -7,7 +7,7 @@ import { after, before, beforeEach } from 'node:test';
 import { startDemo, type RunningDemo } from '../../demo/server.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { callControl } from '../../sandbox/testing.ts';
-import type { PaymentView, SessionResponse } from '../../src/core/model.ts';
+import type { PaymentMethod, PaymentResponse, PaymentView, ProviderName, SessionResponse } from '../../src/core/model.ts';
 import type { KassaConfig } from '../../src/server/config.ts';
 
 export interface Answer<T = any> {
@@ -87,6 +87,48 @@ export function useEndpoint(overrides: Partial<KassaConfig> = {}): Harness {
     },
   };
   return harness;
+}
+
+/** A method each provider pays with on the demo orders (needing no fields, or only required ones with examples). */
+export const PROVIDER_FLOWS: ReadonlyArray<{ provider: ProviderName; order: string; method: (methods: PaymentMethod[]) => PaymentMethod | undefined }> = [
+  { provider: 'hero', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'hero') },
+  { provider: 'milkypay', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'milkypay' && !m.fields?.length) },
+  { provider: 'hidirect', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'hidirect') },
+  { provider: 'whenthen', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'whenthen' && m.kind !== 'card') },
+  { provider: 'kronor', order: 'DEMO-SEK', method: (ms) => ms.find((m) => m.id === 'kronor:swish') },
+];
+
+/** The required fields of a method, filled with its examples. */
+export function exampleFields(method: PaymentMethod): Record<string, string> {
+  return Object.fromEntries((method.fields ?? []).filter((f) => f.required).map((f) => [f.key, f.example ?? 'x']));
+}
+
+/**
+ * Does what the shopper's browser does after `POST /payments` until the provider has a payment to decide (Kronor: the
+ * browser starts it with the session token; a hosted page: it is opened), and answers the sandbox's id for it.
+ */
+export async function startAtProvider(sandboxUrl: string, provider: ProviderName, created: PaymentResponse): Promise<string> {
+  const { action } = created;
+  if (action.type === 'kronor') {
+    const response = await fetch(action.httpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${action.sessionToken}` },
+      body: JSON.stringify({
+        query: `mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }`,
+        variables: { pay: { flow: 'mcom', idempotencyKey: `swish-${randomUUID()}`, returnUrl: action.returnUrl } },
+      }),
+    });
+    const body = (await response.json()) as { data?: { newSwishPayment?: { waitToken?: string } } };
+    if (!body.data?.newSwishPayment?.waitToken) throw new Error(`Kronor did not start the Swish payment: ${JSON.stringify(body)}`);
+  } else if (action.type === 'redirect') {
+    // Opening the hosted page is what some providers need before a payment can be decided (hi.health claims it).
+    const page = await fetch(action.url, { redirect: 'manual' });
+    if (page.status >= 400) throw new Error(`hosted page answered ${page.status}`);
+  }
+  const { payments } = (await callControl(sandboxUrl, 'GET', `/payments?provider=${provider}`)) as { payments: Array<{ id: string; reference: string | null }> };
+  const payment = payments.find((p) => p.reference !== null && p.reference === created.payment?.reference) ?? payments.at(-1);
+  if (!payment) throw new Error(`no ${provider} payment in the sandbox`);
+  return payment.id;
 }
 
 export function json(body: unknown, headers: Record<string, string> = {}): RequestInit {

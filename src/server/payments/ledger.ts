@@ -14,8 +14,8 @@ const MAX_WRITE_ATTEMPTS = 5;
 export interface LedgerDeps {
   store: KassaStore;
   onError: (error: unknown, context: string) => void;
-  /** Called after each saved change (the delivery starts at once instead of at its next look at the outbox). */
-  committed: (record: PaymentRecord, event: PaymentEvent) => void;
+  /** Called after each saved change: the event delivery starts at once, the reconciliation schedule follows the state. */
+  committed: (record: PaymentRecord, event: PaymentEvent) => Promise<void> | void;
 }
 
 export class Ledger {
@@ -58,7 +58,11 @@ export class Ledger {
 
   /** Saved before it is told: a listener that fails (the store reports it) cannot undo a saved change. */
   private async told(record: PaymentRecord, event: PaymentEvent): Promise<void> {
-    this.deps.committed(record, event);
+    try {
+      await this.deps.committed(record, event);
+    } catch (error) {
+      this.deps.onError(error, `after saving payment ${record.reference}`);
+    }
     await this.deps.store.publish(view(record)).catch((error: unknown) => this.deps.onError(error, `publishing payment ${record.reference}`));
   }
 }

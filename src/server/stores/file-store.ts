@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isFinalState } from '../../core/model.ts';
 import { eventFor, type PaymentEvent } from '../events/event.ts';
 import { MemoryStore, type IdempotencyClaim, type KeptPayment, type PaymentRecord, type StoreOptions, type StoredResponse } from './store.ts';
 
@@ -92,7 +93,11 @@ export class FileStore extends MemoryStore {
       // Undelivered events keep a payment; a delivered one is kept for the retention from its last save (the file's time).
       if (kept.delivered >= kept.events.length) kept.expiresAt = statSync(file).mtimeMs + this.paymentRetentionMs;
       if (kept.expiresAt <= now) void rm(file, { force: true });
-      else this.keep(kept);
+      else {
+        this.keep(kept);
+        // The schedule is not kept on disk: after a restart every open payment is read again soon.
+        if (!isFinalState(kept.record.state)) this.readSchedule.set(kept.record.reference, now);
+      }
     }
     for (const name of readdirSync(this.idempotencyDir)) {
       if (!name.endsWith('.json')) continue;

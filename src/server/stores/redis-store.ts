@@ -26,8 +26,9 @@
  *   (another instance's change wins, and the loser reads again). Nothing of a payment expires while it has
  *   undelivered events; then all of it expires `paymentRetentionMs` (7 days by default) later.
  * - `{prefix}outbox`: a sorted set of the payments with undelivered events, by next delivery attempt (ms).
+ * - `{prefix}reads`: a sorted set of the payments not yet final, by their next reconciliation read (ms).
  * - `{prefix}lease:{sha256(name)}`: a lease (`SET` with an expiry, taken only when free): one instance at a time
- *   delivers a payment's events.
+ *   delivers a payment's events, or reads it for reconciliation.
  * - `{prefix}rate:{sha256(key)}`: a fixed-window counter (INCR, PEXPIRE on the first hit, in one script).
  * - channel `{prefix}events:{reference}`: `{ origin, view }` for every `publish`; each store ignores its own messages
  *   (it has already told its local listeners).
@@ -261,6 +262,18 @@ export class RedisStore implements KassaStore {
 
   async postponeEvents(reference: string, at: number): Promise<void> {
     await this.client.sendCommand(['ZADD', this.key('outbox'), 'XX', String(Math.round(at)), reference]);
+  }
+
+  async scheduleRead(reference: string, at: number): Promise<void> {
+    await this.client.sendCommand(['ZADD', this.key('reads'), String(Math.round(at)), reference]);
+  }
+
+  async unscheduleRead(reference: string): Promise<void> {
+    await this.client.sendCommand(['ZREM', this.key('reads'), reference]);
+  }
+
+  async dueReads(now: number, limit: number): Promise<string[]> {
+    return (await this.client.sendCommand(['ZRANGE', this.key('reads'), '-inf', String(now), 'BYSCORE', 'LIMIT', '0', String(limit)])) as string[];
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {

@@ -83,6 +83,12 @@ export interface KassaStore {
   markDelivered(reference: string, sequence: number): Promise<void>;
   /** The payment's next delivery attempt is not before `at` (epoch ms). */
   postponeEvents(reference: string, at: number): Promise<void>;
+  /** The payment's next reconciliation read is due at `at` (epoch ms), replacing an earlier schedule. */
+  scheduleRead(reference: string, at: number): Promise<void>;
+  /** The payment needs no more reconciliation reads. */
+  unscheduleRead(reference: string): Promise<void>;
+  /** Payments whose reconciliation read is due at `now`, earliest first, at most `limit`. */
+  dueReads(now: number, limit: number): Promise<string[]>;
   /**
    * Takes the lease `name` for `owner` for `ttlMs` when it is free, has lapsed or is already `owner`'s (then it is
    * extended); false while someone else holds it. Leases make one instance at a time do a piece of shared work.
@@ -135,6 +141,8 @@ export class MemoryStore implements KassaStore {
   private readonly byProviderId = new Map<string, string>();
   private readonly byOrder = new Map<string, Set<string>>();
   private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
+  /** Reconciliation reads: payment reference → when its next read is due. */
+  protected readonly readSchedule = new Map<string, number>();
   private readonly listeners = new Map<string, Set<PaymentListener>>();
   private readonly windows = new Map<string, { start: number; count: number }>();
   private lastSweep = 0;
@@ -248,6 +256,20 @@ export class MemoryStore implements KassaStore {
     await this.persist(kept);
   }
 
+  async scheduleRead(reference: string, at: number): Promise<void> {
+    this.readSchedule.set(reference, at);
+  }
+
+  async unscheduleRead(reference: string): Promise<void> {
+    this.readSchedule.delete(reference);
+  }
+
+  async dueReads(now: number, limit: number): Promise<string[]> {
+    const due: Array<[string, number]> = [];
+    for (const [reference, at] of this.readSchedule) if (at <= now) due.push([reference, at]);
+    return due.sort((a, b) => a[1] - b[1]).slice(0, limit).map(([reference]) => reference);
+  }
+
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
     const lease = this.leases.get(name);
@@ -285,6 +307,7 @@ export class MemoryStore implements KassaStore {
 
   protected forgetPayment(record: PaymentRecord): void {
     this.payments.delete(record.reference);
+    this.readSchedule.delete(record.reference);
     this.byProviderId.delete(`${record.provider}:${record.providerPaymentId}`);
     const attempts = this.byOrder.get(record.order);
     attempts?.delete(record.reference);
