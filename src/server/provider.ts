@@ -84,6 +84,27 @@ export interface StoredPaymentRef {
   data?: Record<string, unknown>;
 }
 
+/** A stored payment as an operation on it (cancel, refund) needs it. */
+export interface OperationPayment extends StoredPaymentRef {
+  /** Minor units, as charged. */
+  amount: number;
+  currency: string;
+  state: PaymentState;
+  providerStatus: string | null;
+}
+
+export interface OperationInput {
+  /** Stable for one operation: a retry of the same operation sends the same key (forwarded where the provider takes one). */
+  idempotencyKey: string;
+  signal: AbortSignal;
+}
+
+export interface RefundInput extends OperationInput {
+  /** Minor units; the whole payment when absent. */
+  amount?: number;
+  reason?: string;
+}
+
 export interface StatusRead {
   state: PaymentState;
   providerStatus: string;
@@ -125,6 +146,17 @@ export interface ProviderAdapter {
    */
   createPayment(input: CreatePaymentInput): Promise<CreatedPayment>;
   readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead>;
+  /**
+   * Cancels a payment so it can no longer be paid: an open one (the shopper has not paid yet) or an authorised one (the
+   * authorisation is voided). Only where the provider documents it; absent otherwise. The outcome is not assumed: the
+   * endpoint reads the payment again afterwards. Throws `ProviderRefused` when the provider refuses (e.g. already paid).
+   */
+  cancelPayment?(payment: OperationPayment, input: OperationInput): Promise<void>;
+  /**
+   * Refunds a paid payment, in full or in part. Only where the provider documents it; absent otherwise. The endpoint
+   * reads the payment again afterwards. Throws `ProviderRefused` when the provider refuses.
+   */
+  refundPayment?(payment: OperationPayment, input: RefundInput): Promise<void>;
   /** Verifies a webhook's signature and says which payment it is about; throws `WebhookRejected` when it is not genuine. */
   verifyWebhook(request: WebhookRequest): Promise<WebhookResult>;
   /** The answer the provider expects once a webhook is accepted (Kronor wants `[accepted]`); default 200 empty. */

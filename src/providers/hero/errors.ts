@@ -99,3 +99,45 @@ export function createFailure(errors: readonly GraphQLErrorItem[], askedFields: 
   }
   return new Error(`hero: createPayment failed (${describeErrors(errors)})`);
 }
+
+/** The refusals `refundPaymentCheckout` states as `FUNCTIONAL_ERROR` messages (seed), as the merchant reads them. */
+const REFUND_REFUSALS: Readonly<Record<string, string>> = {
+  INVALID_AMOUNT: 'Hero refuses this refund amount: it must be positive and at most what was paid.',
+  AMOUNT_TOO_LOW: 'Hero refuses this refund amount: it must be at least 1 cent.',
+  AMOUNT_TOO_HIGH: 'The refund is more than what is left to refund on this Hero payment.',
+  PAYMENT_NOT_STARTED: 'This Hero payment was not completed, so there is nothing to refund.',
+  DRAFT_PAYMENT_CHECKOUT: 'This Hero payment was not completed, so there is nothing to refund.',
+  REFUND_IS_FROZEN: 'Hero has frozen refunds on this payment for now.',
+  BA_NOT_FOUND: "Hero cannot refund: the shop's Hero business account was not found.",
+  BA_ONBOARDING_IS_NOT_COMPLETED: "Hero cannot refund until the shop's Hero business account onboarding is completed.",
+  BA_BALANCE_INSUFFICIENT: "Hero cannot refund: the shop's Hero balance is too low.",
+  BA_CANNOT_TRANSFER_FUNDS: "Hero cannot refund: it could not move funds from the shop's Hero business account.",
+  LEDGER_BALANCE_TOO_LOW: "Hero cannot refund: the shop's Hero balance is too low.",
+};
+
+/** Hero's technical refund errors (seed): nothing the merchant did, Hero could not do it now. */
+const REFUND_TECHNICAL = new Set(['INTERNAL_SERVER_ERROR', 'CORE_PAYMENT_REFUND_FAILED']);
+
+/**
+ * A `GqlHeroError` answered by `refundPaymentCheckout`. `UNAUTHORIZED` (the payment belongs to another account) and
+ * an unknown payment are the merchant's setup; business refusals are `ProviderRefused`; technical ones unavailable.
+ */
+export function refundFailure(errorCode: string, message: string): Error {
+  if (errorCode === 'UNAUTHORIZED') {
+    return new HeroSetupError('hero: refundPaymentCheckout was refused with UNAUTHORIZED; the payment belongs to another Hero account than providers.hero.apiKey');
+  }
+  const code = message.trim().toUpperCase();
+  if (REFUND_TECHNICAL.has(errorCode) || REFUND_TECHNICAL.has(code)) return new ProviderUnavailable(`hero: refundPaymentCheckout failed (${REFUND_TECHNICAL.has(code) ? code : errorCode})`);
+  if (code === 'INVALID_PAYMENT_CHECKOUT') return new Error('hero: refundPaymentCheckout does not know this payment for this API key (INVALID_PAYMENT_CHECKOUT)');
+  const refusal = REFUND_REFUSALS[code];
+  if (refusal) return new ProviderRefused(refusal, code.includes('AMOUNT') ? 'amount' : undefined);
+  // A business rule Kassa does not know by name: still Hero's refusal, named by its code (never free text).
+  const named = /^[A-Z0-9_]{1,64}$/.test(code) ? code : errorCode.slice(0, 64);
+  return new ProviderRefused(`Hero refused the refund (${named}).`);
+}
+
+/** `ValidationErrors` answered by `refundPaymentCheckout`: the amount is the merchant's to fix; anything else is Kassa's. */
+export function refundValidationFailure(paths: ReadonlyArray<readonly unknown[]>): Error {
+  if (paths.some((path) => path[0] === 'amount')) return new ProviderRefused('Hero refuses this refund amount: it must be a positive number of cents.', 'amount');
+  return new Error(`hero: refundPaymentCheckout refused Kassa's request (${paths.map((p) => p.join('.')).join(', ').slice(0, 120)})`);
+}

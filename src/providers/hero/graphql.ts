@@ -62,12 +62,37 @@ export const GET_PAYMENTS_INFOS = /* GraphQL */ `
   }
 `;
 
+/**
+ * Refunds part or all of a finalized payment (seed: `refundPaymentCheckout`, amount in euro cents, mandatory). Hero
+ * answers a union: the output, a functional error (`errorCode`, `message`) or validation errors.
+ */
+export const REFUND_PAYMENT_CHECKOUT = /* GraphQL */ `
+  mutation KassaHeroRefund($input: RefundPaymentCheckoutInput!) {
+    refundPaymentCheckout(input: $input) {
+      ... on RefundPaymentCheckoutOutput {
+        success
+      }
+      ... on GqlHeroError {
+        errorCode
+        message
+      }
+      ... on ValidationErrors {
+        validationErrors {
+          path
+          validationError
+        }
+      }
+    }
+  }
+`;
+
 export const HERO_DOCUMENTS = {
   AVAILABLE_PAYMENT_TYPES,
   MAX_PAYMENT_FOR_CUSTOMER,
   CREATE_PAYMENT,
   SET_ORDER_ID,
   GET_PAYMENTS_INFOS,
+  REFUND_PAYMENT_CHECKOUT,
 } as const;
 
 export interface AvailablePaymentTypesData {
@@ -125,6 +150,22 @@ export interface PaymentInfos {
   initialPaymentAmount: number;
   pendingRefundAmount: number;
   refundedAmount: number;
+}
+
+export interface RefundPaymentCheckoutInput {
+  paymentCheckoutId: string;
+  /** Euro cents. */
+  amount: number;
+}
+
+/** One member of the union, told apart by its fields (Hero's union and type names are not published). */
+export interface RefundPaymentCheckoutData {
+  refundPaymentCheckout: {
+    success?: unknown;
+    errorCode?: unknown;
+    message?: unknown;
+    validationErrors?: Array<{ path: unknown; validationError: unknown }> | null;
+  } | null;
 }
 
 export interface GetPaymentsInfosData {

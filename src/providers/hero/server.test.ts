@@ -15,7 +15,9 @@ import {
   ProviderRefused,
   ProviderUnavailable,
   WebhookRejected,
+  type CreatedPayment,
   type CreatePaymentInput,
+  type OperationPayment,
   type ProviderAdapter,
   type ResolvedOrder,
 } from '../../server/provider.ts';
@@ -361,6 +363,110 @@ describe('createPayment → hosted page → readStatus', () => {
     const order = companyOrder(15000);
     const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'hero:Pay1X')));
     await assert.rejects(hero({ apiKey: DISABLED_KEY }).readStatus({ reference: 'kp_x', providerPaymentId: created.providerPaymentId }, signal()), /does not know payment/);
+  });
+});
+
+describe('refundPayment', () => {
+  const pay1x: PaymentMethod = { id: 'hero:Pay1X', provider: 'hero', kind: 'invoice', name: { en: 'Pay in full' } };
+  let keys = 0;
+  const refundInput = (amount?: number) => ({ idempotencyKey: `refund-${++keys}`, signal: signal(), ...(amount === undefined ? {} : { amount }) });
+
+  /** The payment as the endpoint hands it to an operation. */
+  function operation(created: CreatedPayment, state: OperationPayment['state'] = 'paid'): OperationPayment {
+    return { reference: 'kp_abcdefghijklmnopqrstuvwx', providerPaymentId: created.providerPaymentId, data: created.data, amount: 15000, currency: 'EUR', state, providerStatus: 'SUCCESS' };
+  }
+
+  async function payment(outcome?: 'pay' | 'decline'): Promise<CreatedPayment> {
+    const created = await hero().createPayment(paymentInput(companyOrder(15000), pay1x));
+    if (outcome) await sb.control('POST', `/payments/hero/${created.providerPaymentId}/outcome`, { outcome });
+    return created;
+  }
+
+  const status = (created: CreatedPayment) => hero().readStatus({ reference: 'kp_x', providerPaymentId: created.providerPaymentId }, signal());
+  const infos = async (created: CreatedPayment) => {
+    const answer = await fetch(`${sb.url}/hero/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Api-Key ${KEY}` },
+      body: JSON.stringify({ query: 'query($ids: [String!]!) { getPaymentsInfos(paymentIds: $ids) { ... on GetPaymentsInfosResult { result { refundedAmount } } } }', variables: { ids: [created.providerPaymentId] } }),
+    });
+    return ((await answer.json()) as { data: { getPaymentsInfos: { result: Array<{ refundedAmount: number }> } } }).data.getPaymentsInfos.result[0]!;
+  };
+
+  test('without an amount, refunds the whole payment → refunded', async () => {
+    const created = await payment('pay');
+    await hero().refundPayment!(operation(created), refundInput());
+    assert.deepEqual(await status(created), { state: 'refunded', providerStatus: 'SUCCESS' });
+    assert.equal((await infos(created)).refundedAmount, 15000);
+    assert.equal(await count('refundPaymentCheckout'), 1);
+  });
+
+  test('in parts: partially_refunded, then the rest without an amount → refunded', async () => {
+    const created = await payment('pay');
+    await hero().refundPayment!(operation(created), refundInput(4000));
+    assert.deepEqual(await status(created), { state: 'partially_refunded', providerStatus: 'SUCCESS' });
+    // "The whole payment" is what is left: 110 € (Hero would refuse 150 € now).
+    await hero().refundPayment!(operation(created, 'partially_refunded'), refundInput());
+    assert.deepEqual(await status(created), { state: 'refunded', providerStatus: 'SUCCESS' });
+    assert.equal((await infos(created)).refundedAmount, 15000);
+    await assert.rejects(hero().refundPayment!(operation(created, 'refunded'), refundInput()), (error: Error) => error instanceof ProviderRefused && /already been refunded in full/.test(error.message));
+    assert.equal(await count('refundPaymentCheckout'), 2, 'a refund with nothing left is refused before asking Hero');
+  });
+
+  test('more than is left is refused (AMOUNT_TOO_HIGH), and refunds nothing', async () => {
+    const created = await payment('pay');
+    await assert.rejects(hero().refundPayment!(operation(created), refundInput(15001)), (error: Error) => {
+      assert.ok(error instanceof ProviderRefused);
+      assert.equal(error.field, 'amount');
+      assert.match(error.message, /more than what is left to refund/);
+      return true;
+    });
+    assert.equal((await infos(created)).refundedAmount, 0);
+    assert.deepEqual(await status(created), { state: 'paid', providerStatus: 'SUCCESS' });
+  });
+
+  test('a payment that was never completed is refused (PAYMENT_NOT_STARTED), with or without an amount', async () => {
+    for (const outcome of [undefined, 'decline'] as const) {
+      const created = await payment(outcome);
+      await assert.rejects(hero().refundPayment!(operation(created, 'action_required'), refundInput(1000)), (error: Error) => error instanceof ProviderRefused && /not completed/.test(error.message));
+      await assert.rejects(hero().refundPayment!(operation(created, 'action_required'), refundInput()), (error: Error) => error instanceof ProviderRefused && /not completed/.test(error.message));
+    }
+  });
+
+  test('an amount that is not a positive whole number is refused before asking Hero', async () => {
+    const created = await payment('pay');
+    for (const amount of [0, -5, 12.5]) await assert.rejects(hero().refundPayment!(operation(created), refundInput(amount)), ProviderRefused);
+    assert.equal(await count('refundPaymentCheckout'), 0);
+  });
+
+  test("another account's payment is the merchant's setup, not a refusal", async () => {
+    const created = await payment('pay');
+    await assert.rejects(hero({ apiKey: DISABLED_KEY }).refundPayment!(operation(created), refundInput(1000)), (error: Error) => {
+      assert.ok(error instanceof HeroSetupError);
+      assert.match(error.message, /UNAUTHORIZED/);
+      return true;
+    });
+    await assert.rejects(hero({ apiKey: 'wrong-hero-key-123' }).refundPayment!(operation(created), refundInput(1000)), HeroSetupError);
+  });
+
+  test('sent once (Hero takes no idempotency key): a 500 is unavailable and refunds nothing', async () => {
+    const created = await payment('pay');
+    await sb.control('POST', '/faults', { provider: 'hero', operation: 'refundPaymentCheckout', kind: 'error', status: 500, times: 0 });
+    await assert.rejects(hero().refundPayment!(operation(created), refundInput(1000)), ProviderUnavailable);
+    assert.equal(await count('refundPaymentCheckout'), 1);
+    await sb.control('DELETE', '/faults');
+    assert.equal((await infos(created)).refundedAmount, 0);
+  });
+
+  test('a repeated refund is a second refund: Hero de-duplicates nothing', async () => {
+    const created = await payment('pay');
+    const input = refundInput(1000);
+    await hero().refundPayment!(operation(created), input);
+    await hero().refundPayment!(operation(created), { ...input, signal: signal() });
+    assert.equal((await infos(created)).refundedAmount, 2000);
+  });
+
+  test('Hero documents no cancel', () => {
+    assert.equal(hero().cancelPayment, undefined);
   });
 });
 

@@ -3,6 +3,8 @@
  * companies. The shopper picks a payment type, Kassa creates the payment and sends the shopper to Hero's hosted
  * page; Hero then calls `redirectUri` (the endpoint's return route), which re-reads the status.
  *
+ * Refunds: `refundPaymentCheckout` (seed), in full or in part. Hero documents no cancel.
+ *
  * Config: `environment` (`sandbox` | `staging` | `production`), `apiKey`, and optional `graphqlUrl` (the API) and
  * `checkoutUrl` (the hosted page's base; the shopper goes to `{checkoutUrl}/checkout/{id}`).
  */
@@ -17,21 +19,24 @@ import {
   type CreatedPayment,
   type CreatePaymentInput,
   type Environment,
+  type OperationPayment,
   type ProviderAdapter,
   type ProviderDeps,
   type ProviderModule,
+  type RefundInput,
   type ResolvedOrder,
   type StatusRead,
   type StoredPaymentRef,
   type WebhookRequest,
   type WebhookResult,
 } from '../../server/provider.ts';
-import { createFailure, readFailure } from './errors.ts';
+import { createFailure, readFailure, refundFailure, refundValidationFailure } from './errors.ts';
 import {
   AVAILABLE_PAYMENT_TYPES,
   CREATE_PAYMENT,
   GET_PAYMENTS_INFOS,
   MAX_PAYMENT_FOR_CUSTOMER,
+  REFUND_PAYMENT_CHECKOUT,
   SET_ORDER_ID,
   type AvailablePaymentTypesData,
   type CreatePaymentData,
@@ -41,6 +46,8 @@ import {
   type MaxPaymentForCustomerData,
   type NewPaymentInput,
   type PaymentInfos,
+  type RefundPaymentCheckoutData,
+  type RefundPaymentCheckoutInput,
 } from './graphql.ts';
 import { buildIssuer, issuerFieldLabel, MissingIssuerDetail, missingIssuerFields } from './issuer.ts';
 import {
@@ -157,16 +164,29 @@ class HeroAdapter implements ProviderAdapter {
   }
 
   async readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead> {
-    const answer = await this.graphql<GetPaymentsInfosData>(GET_PAYMENTS_INFOS, { paymentIds: [payment.providerPaymentId] }, { idempotent: true, signal });
-    if (answer.errors.length) throw readFailure('getPaymentsInfos', answer.errors);
-    const infos = answer.data?.getPaymentsInfos;
-    if (!infos) throw new ProviderUnavailable('hero: getPaymentsInfos answered without data');
-    if (infos.validationErrors) throw new Error('hero: getPaymentsInfos refused the payment id');
-    const row = infos.result?.find((r) => r.paymentId === payment.providerPaymentId);
-    // Hero leaves out ids it does not know (seed): another account's key or another environment.
-    if (!row) throw new Error(`hero: getPaymentsInfos does not know payment ${payment.providerPaymentId} for this API key`);
-    if (!isPaymentInfos(row)) throw new ProviderUnavailable('hero: getPaymentsInfos answered a row Kassa cannot read');
-    return heroStatus(row);
+    return heroStatus(await this.paymentInfos(payment.providerPaymentId, signal));
+  }
+
+  /**
+   * Refunds `amount` cents, or what is left to refund when absent: Hero wants an amount, so the whole refund is what
+   * `getPaymentsInfos` says was paid less what was refunded or is being refunded. Hero takes no idempotency key, so
+   * the refund is sent once: a repeat of a refund that went through would refund twice.
+   */
+  async refundPayment(payment: OperationPayment, input: RefundInput): Promise<void> {
+    const amount = input.amount ?? (await this.refundableAmount(payment.providerPaymentId, input.signal));
+    if (!Number.isSafeInteger(amount) || amount < 1) throw new ProviderRefused('The refund amount must be a positive whole number of cents.', 'amount');
+    const refund: RefundPaymentCheckoutInput = { paymentCheckoutId: payment.providerPaymentId, amount };
+    const answer = await this.graphql<RefundPaymentCheckoutData>(REFUND_PAYMENT_CHECKOUT, { input: refund }, { idempotent: false, signal: input.signal });
+    if (answer.errors.length) throw readFailure('refundPaymentCheckout', answer.errors);
+    const result = answer.data?.refundPaymentCheckout;
+    if (!result) throw new ProviderUnavailable('hero: refundPaymentCheckout answered without data');
+    if (Array.isArray(result.validationErrors)) {
+      throw refundValidationFailure(result.validationErrors.map((e) => (Array.isArray(e?.path) ? e.path : [])));
+    }
+    if (typeof result.errorCode === 'string') throw refundFailure(result.errorCode, typeof result.message === 'string' ? result.message : '');
+    if (result.success === true) return;
+    if (result.success === false) throw new ProviderRefused('Hero did not carry out the refund.');
+    throw new ProviderUnavailable('hero: refundPaymentCheckout answered a result Kassa cannot read');
   }
 
   /**
@@ -176,6 +196,30 @@ class HeroAdapter implements ProviderAdapter {
    */
   async verifyWebhook(_request: WebhookRequest): Promise<WebhookResult> {
     throw new WebhookRejected('Hero sends no webhooks; its notification arrives at the return route');
+  }
+
+  /** The payment's `getPaymentsInfos` row; Hero leaves out ids it does not know (seed). */
+  private async paymentInfos(paymentId: string, signal: AbortSignal): Promise<PaymentInfos> {
+    const answer = await this.graphql<GetPaymentsInfosData>(GET_PAYMENTS_INFOS, { paymentIds: [paymentId] }, { idempotent: true, signal });
+    if (answer.errors.length) throw readFailure('getPaymentsInfos', answer.errors);
+    const infos = answer.data?.getPaymentsInfos;
+    if (!infos) throw new ProviderUnavailable('hero: getPaymentsInfos answered without data');
+    if (infos.validationErrors) throw new Error('hero: getPaymentsInfos refused the payment id');
+    const row = infos.result?.find((r) => r.paymentId === paymentId);
+    // Another account's key or another environment.
+    if (!row) throw new Error(`hero: getPaymentsInfos does not know payment ${paymentId} for this API key`);
+    if (!isPaymentInfos(row)) throw new ProviderUnavailable('hero: getPaymentsInfos answered a row Kassa cannot read');
+    return row;
+  }
+
+  /** What is left to refund, in cents: paid, less refunded, less refunds still being processed. */
+  private async refundableAmount(paymentId: string, signal: AbortSignal): Promise<number> {
+    const row = await this.paymentInfos(paymentId, signal);
+    const cents = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0);
+    if (!row.isSuccess) throw new ProviderRefused('This Hero payment was not completed, so there is nothing to refund.');
+    const left = cents(row.initialPaymentAmount) - cents(row.refundedAmount) - cents(row.pendingRefundAmount);
+    if (left < 1) throw new ProviderRefused('This Hero payment has already been refunded in full.');
+    return left;
   }
 
   private async availableTypes(amount: number, signal: AbortSignal) {

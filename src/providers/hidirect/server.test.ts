@@ -13,7 +13,9 @@ import {
   ProviderRefused,
   ProviderUnavailable,
   WebhookRejected,
+  type CreatedPayment,
   type CreatePaymentInput,
+  type OperationPayment,
   type ProviderAdapter,
   type ResolvedOrder,
   type WebhookRequest,
@@ -310,6 +312,83 @@ describe('hi.health adapter against the sandbox', () => {
         return true;
       });
       await assert.rejects(readStatus(hidirect, 'X'), /API key was refused/);
+    });
+  });
+
+  describe('cancelPayment', () => {
+    /** The payment as the endpoint hands it to an operation. */
+    const operation = (created: CreatedPayment, state: OperationPayment['state'] = created.state): OperationPayment => ({
+      reference: 'kp_x',
+      providerPaymentId: created.providerPaymentId,
+      amount: EUR_ORDER.amount,
+      currency: 'EUR',
+      state,
+      providerStatus: created.providerStatus,
+    });
+    const cancelInput = () => ({ idempotencyKey: `op_${randomBytes(9).toString('base64url')}`, signal: AbortSignal.timeout(5000) });
+
+    async function authorised(hidirect: ProviderAdapter): Promise<CreatedPayment> {
+      const created = await hidirect.createPayment(await paymentInput(hidirect));
+      await decide(created.providerPaymentId, 'pay');
+      assert.deepEqual(await readStatus(hidirect, created.providerPaymentId), { state: 'authorized', providerStatus: 'AUTHORISED' });
+      return created;
+    }
+
+    it('voids a pre-authorised payment (manual capture): it reads cancelled, and can no longer be captured', async () => {
+      const hidirect = adapter({ cardCaptureMode: 'MANUAL' });
+      const created = await authorised(hidirect);
+      await hidirect.cancelPayment!(operation(created, 'authorized'), cancelInput());
+      assert.deepEqual(await readStatus(hidirect, created.providerPaymentId), { state: 'cancelled', providerStatus: 'CANCELLED' });
+      assert.equal(await requestCount('cancelPayment'), 1);
+      const capture = await fetch(`${sb.url}/hidirect/payments/${created.providerPaymentId}/capture`, { method: 'POST', headers: { 'x-api-key': API_KEY } });
+      assert.equal(capture.status, 409);
+      await capture.body?.cancel();
+    });
+
+    it('is refused for a payment still open: hi.health cancels only pre-authorised payments', async () => {
+      for (const config of [{ cardCaptureMode: 'MANUAL' }, {}] as const) {
+        const hidirect = adapter(config);
+        const created = await hidirect.createPayment(await paymentInput(hidirect));
+        await assert.rejects(hidirect.cancelPayment!(operation(created), cancelInput()), (error: Error) => {
+          assert.ok(error instanceof ProviderRefused);
+          assert.match(error.message, /pre-authorised/);
+          return true;
+        });
+        assert.deepEqual(await readStatus(hidirect, created.providerPaymentId), { state: 'action_required', providerStatus: 'INITIAL' });
+      }
+    });
+
+    it('is refused for a payment already settled, which stays paid', async () => {
+      const hidirect = adapter();
+      const created = await hidirect.createPayment(await paymentInput(hidirect));
+      await decide(created.providerPaymentId, 'pay');
+      await assert.rejects(hidirect.cancelPayment!(operation(created, 'paid'), cancelInput()), ProviderRefused);
+      assert.deepEqual(await readStatus(hidirect, created.providerPaymentId), { state: 'paid', providerStatus: 'SETTLED' });
+    });
+
+    it('is sent once (hi.health takes no idempotency key): a 500 is unavailable, and the payment stays authorised', async () => {
+      const hidirect = adapter({ cardCaptureMode: 'MANUAL' });
+      const created = await authorised(hidirect);
+      await sb.control('POST', '/faults', { provider: 'hidirect', operation: 'cancelPayment', kind: 'error', status: 500, times: 0 });
+      await assert.rejects(hidirect.cancelPayment!(operation(created, 'authorized'), cancelInput()), ProviderUnavailable);
+      assert.equal(await requestCount('cancelPayment'), 1);
+      await sb.control('DELETE', '/faults');
+      assert.equal((await readStatus(hidirect, created.providerPaymentId)).providerStatus, 'AUTHORISED');
+    });
+
+    it('reports an unknown payment and a refused key as errors, not refusals', async () => {
+      const unknown = { reference: 'kp_x', providerPaymentId: 'NO-SUCH-PAYMENT', amount: 4990, currency: 'EUR', state: 'authorized', providerStatus: 'AUTHORISED' } as const;
+      await assert.rejects(adapter().cancelPayment!(unknown, cancelInput()), (error: Error) => !(error instanceof ProviderRefused) && /HTTP 404/.test(error.message));
+      await assert.rejects(adapter({ apiKey: 'wrong-key-abc' }).cancelPayment!(unknown, cancelInput()), (error: Error) => {
+        assert.ok(!(error instanceof ProviderRefused) && !(error instanceof ProviderUnavailable));
+        assert.match(error.message, /API key was refused while cancelling/);
+        assert.ok(!error.message.includes('wrong-key-abc'));
+        return true;
+      });
+    });
+
+    it('offers no refund: hi.health documents none', () => {
+      assert.equal(adapter().refundPayment, undefined);
     });
   });
 

@@ -5,6 +5,9 @@
  *
  * hi.health has no idempotency key, so creating is never retried here: the endpoint's own idempotency store keeps
  * one click to one payment.
+ *
+ * Cancel: `POST /payments/{id}/cancel`, which hi.health documents only for a pre-authorised payment (created with
+ * `cardCaptureMode: MANUAL`, status AUTHORISED); any other payment is refused. hi.health documents no refund.
  */
 import type { KeyObject } from 'node:crypto';
 import type { PaymentMethod } from '../../core/model.ts';
@@ -15,6 +18,8 @@ import {
   ProviderUnavailable,
   type CreatedPayment,
   type CreatePaymentInput,
+  type OperationInput,
+  type OperationPayment,
   type ProviderAdapter,
   type ProviderDeps,
   type ProviderModule,
@@ -115,6 +120,26 @@ function createHidirectAdapter(config: ResolvedHidirectConfig, deps: ProviderDep
       );
       if (!response.ok) throw await unexpected(response, 'reading a payment');
       return hidirectStatus(readPayment(await readJson(PROVIDER, response)).status);
+    },
+
+    /**
+     * Voids a pre-authorised payment. hi.health takes no idempotency key, so the call is sent once: a repeat of a
+     * cancel that went through would be refused (the payment is no longer AUTHORISED) and read as a refusal.
+     */
+    async cancelPayment(payment: OperationPayment, input: OperationInput): Promise<void> {
+      const response = await callProvider(
+        PROVIDER,
+        `${urls.api}/payments/${encodeURIComponent(payment.providerPaymentId)}/cancel`,
+        { method: 'POST', headers },
+        { timeoutMs: deps.timeoutMs, idempotent: false, signal: input.signal },
+      );
+      // "Only possible on Payments created with cardCaptureMode = MANUAL and with the Status AUTHORISED."
+      if (response.status === 409) {
+        await response.body?.cancel();
+        throw new ProviderRefused('hi.health can only cancel a payment that is pre-authorised (manual capture) and not yet captured.');
+      }
+      if (!response.ok) throw await unexpected(response, 'cancelling a payment');
+      await response.body?.cancel();
     },
 
     async verifyWebhook(request: WebhookRequest): Promise<WebhookResult> {

@@ -68,3 +68,39 @@ export function createFailure(operation: string, errors: readonly GraphQLErrorIt
 export function readFailure(operation: string, errors: readonly GraphQLErrorItem[]): Error {
   return authFailure(operation, errors) ?? new ProviderUnavailable(`kronor: ${operation} answered an error (${describe(errors)})`);
 }
+
+export type PaymentOperation = 'cancelPayment' | 'releasePayment' | 'refundPayment';
+
+/** Matches every message, the empty one too. */
+const ANY = /(?:)/;
+
+/** What the merchant is told when Kronor refuses an operation, by the words of Kronor's message; the last row of each matches all. */
+const OPERATION_REFUSALS: Readonly<Record<PaymentOperation, ReadonlyArray<[pattern: RegExp, message: string, field?: string]>>> = {
+  cancelPayment: [
+    [/no payment/i, 'Kronor holds no payment for this order to cancel: the shopper has not started one.'],
+    [ANY, 'Kronor can only cancel a payment that is still waiting for the shopper.'],
+  ],
+  releasePayment: [[ANY, 'Kronor can only release an authorised payment of which nothing was captured, and only in full.']],
+  refundPayment: [
+    [/left to refund|more than/i, 'The refund is more than what is left to refund on this Kronor payment.', 'amount'],
+    [/nothing was paid/i, 'Nothing was paid on this Kronor payment, so there is nothing to refund.'],
+    [/\bamount\b/i, 'Kronor does not accept this refund amount.', 'amount'],
+    [ANY, 'Kronor refused the refund.'],
+  ],
+};
+
+/**
+ * Errors of a cancel, release or refund: a state or amount Kronor refuses is the merchant's to hear about; a refused
+ * token is setup; a document or key Kronor's schema does not take is a Kassa bug; anything else is unavailable.
+ */
+export function operationFailure(operation: PaymentOperation, errors: readonly GraphQLErrorItem[]): Error {
+  const auth = authFailure(operation, errors);
+  if (auth) return auth;
+  const refusal = errors.find((e) => REFUSAL_CODES.has(errorCode(e)));
+  if (!refusal) return new ProviderUnavailable(`kronor: ${operation} answered an error (${describe(errors)})`);
+  if (/not found in type|got invalid value|idempotencyKey|merchantReference/i.test(refusal.message)) {
+    return new Error(`kronor: ${operation} refused Kassa's request (${describe([refusal])})`);
+  }
+  const [, message, field] = OPERATION_REFUSALS[operation].find(([pattern]) => pattern.test(refusal.message))!;
+  return new ProviderRefused(message, field);
+}

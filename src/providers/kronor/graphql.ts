@@ -54,7 +54,68 @@ export const SET_WEBHOOK_URL = /* GraphQL */ `
   }
 `;
 
-export const MERCHANT_DOCUMENTS = { NEW_SESSION, PAYMENT_STATUS, SET_WEBHOOK_URL } as const;
+/**
+ * Merchant token. The session's Payment with what a release or refund needs: Kronor's id (the adapter does not keep
+ * it), the amounts authorised and paid, and the refunds made so far.
+ */
+export const PAYMENT_FOR_OPERATION = /* GraphQL */ `
+  query KassaKronorPaymentForOperation($reference: String!) {
+    payments(where: { merchantReference: { _eq: $reference } }, orderBy: [{ createdAt: DESC }], limit: 1) {
+      id
+      currentStatus
+      amountAuthorized
+      amountPaid
+      refunds {
+        totalAmount
+        status {
+          status
+          enteredAt
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * Merchant token. Cancels the payment request still waiting for the shopper (seed: "only when it's in the
+ * WAITING_FOR_PAYMENT status"), named by the payment reference.
+ */
+export const CANCEL_PAYMENT = /* GraphQL */ `
+  mutation KassaKronorCancel($cancel: PaymentCancelInput!) {
+    cancelPayment(cancel: $cancel) {
+      waitToken
+    }
+  }
+`;
+
+/** Merchant token. Gives an authorised, uncaptured card payment back, in full only (seed: "Release Payment"). */
+export const RELEASE_PAYMENT = /* GraphQL */ `
+  mutation KassaKronorRelease($release: ReleasePaymentInput!) {
+    releasePayment(release: $release) {
+      releaseId
+    }
+  }
+`;
+
+/** Merchant token. Refunds a paid payment, in parts until what was paid is refunded (seed: "Refunds"). */
+export const REFUND_PAYMENT = /* GraphQL */ `
+  mutation KassaKronorRefund($refund: RefundPaymentInput!) {
+    refundPayment(refund: $refund) {
+      refundTransactionId
+      waitToken
+    }
+  }
+`;
+
+export const MERCHANT_DOCUMENTS = {
+  NEW_SESSION,
+  PAYMENT_STATUS,
+  SET_WEBHOOK_URL,
+  PAYMENT_FOR_OPERATION,
+  CANCEL_PAYMENT,
+  RELEASE_PAYMENT,
+  REFUND_PAYMENT,
+} as const;
 
 export interface NewSessionInput {
   amount: number;
@@ -88,4 +149,44 @@ export interface NewSwishPaymentData {
 
 export interface SetWebhookUrlData {
   setWebhookUrl: { hmacSecret: unknown; settingId: unknown } | null;
+}
+
+/** A Kronor `bigint`: Hasura answers it as a JSON number (or a string when it does not fit one). */
+export type KronorBigint = number | string;
+
+export interface PaymentForOperationData {
+  payments: Array<{
+    id: unknown;
+    currentStatus: unknown;
+    amountAuthorized: unknown;
+    amountPaid: unknown;
+    refunds: Array<{ totalAmount: unknown; status: StatusEntry[] | null }> | null;
+  }> | null;
+}
+
+export interface CancelPaymentData {
+  cancelPayment: { waitToken: unknown } | null;
+}
+
+export interface ReleasePaymentInput {
+  amount: number;
+  idempotencyKey: string;
+  paymentId: KronorBigint;
+  generatedFrom: string;
+}
+
+export interface ReleasePaymentData {
+  releasePayment: { releaseId: unknown } | null;
+}
+
+export interface RefundPaymentInput {
+  amount: number;
+  idempotencyKey: string;
+  message: string;
+  paymentId: KronorBigint;
+  generatedFrom: string;
+}
+
+export interface RefundPaymentData {
+  refundPayment: { refundTransactionId: unknown; waitToken: unknown } | null;
 }

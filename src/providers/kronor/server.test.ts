@@ -15,12 +15,13 @@ import {
   WebhookRejected,
   type CreatedPayment,
   type CreatePaymentInput,
+  type OperationPayment,
   type ProviderAdapter,
   type ResolvedOrder,
   type StoredPaymentRef,
 } from '../../server/provider.ts';
 import { KronorSetupError } from './errors.ts';
-import { kronorProvider, setKronorWebhookUrl, type KronorConfig } from './server.ts';
+import { kronorProvider, operationKey, refundMessage, setKronorWebhookUrl, type KronorConfig } from './server.ts';
 
 const MERCHANT_TOKEN = 'sandbox-kronor-merchant-token';
 /** For adapters whose webhooks a test does not check (a real secret comes from setWebhookUrl). */
@@ -443,6 +444,164 @@ describe('createPayment and readStatus', () => {
       return true;
     });
     await assert.rejects(adapter.readStatus({ reference: 'kp_x', providerPaymentId: 'kp_x' }, signal()), KronorSetupError);
+  });
+});
+
+describe('cancelPayment and refundPayment', () => {
+  let keys = 0;
+  /** Unique per call: Kronor's idempotency keys outlive a sandbox reset within a process. */
+  const opKey = () => `op-${++keys}-${Date.now().toString(36)}`;
+  const op = (over: { amount?: number; reason?: string; idempotencyKey?: string } = {}) => ({ idempotencyKey: opKey(), signal: signal(), ...over });
+
+  /** The payment as the endpoint hands it to an operation. */
+  function operation(created: CreatedPayment, state: OperationPayment['state'], amount = 25_000): OperationPayment {
+    return { reference: created.providerPaymentId, providerPaymentId: created.providerPaymentId, data: created.data, amount, currency: 'SEK', state, providerStatus: null };
+  }
+
+  const PAYMENT = `query($r: String!) { payments(where: {merchantReference: {_eq: $r}}) { id currentStatus refunds { totalAmount message } transactionReleases { amount currentStatus } } }`;
+  async function kronorPayment(created: CreatedPayment) {
+    const { payments } = await asMerchant(PAYMENT, { r: created.providerPaymentId });
+    return payments[0] as { id: number; currentStatus: string; refunds: Array<{ totalAmount: number; message: string }>; transactionReleases: Array<{ amount: number; currentStatus: string }> };
+  }
+
+  /** A Swish payment the browser started, waiting in the app (or paid). */
+  async function swish(outcome?: 'pay' | 'decline') {
+    const adapter = kronor();
+    const order = sekOrder();
+    const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:swish')));
+    const waitToken = await startSwish(kronorAction(created.action));
+    await until(() => adapter.readStatus(stored(created), signal()), (s) => s.providerStatus === 'WAITING_FOR_PAYMENT');
+    if (outcome) await decide(waitToken, outcome);
+    return { adapter, created };
+  }
+
+  /** A card payment under manual capture: authorised, nothing captured. */
+  async function authorizedCard() {
+    await sb.control('POST', '/kronor/settings', { cardCaptureMode: 'manual' });
+    try {
+      const adapter = kronor();
+      const order = sekOrder();
+      const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:creditCard')));
+      await decide(await startCard(kronorAction(created.action)), 'pay');
+      assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'authorized', providerStatus: 'AUTHORIZED' });
+      return { adapter, created };
+    } finally {
+      await sb.control('POST', '/kronor/settings', { cardCaptureMode: 'automatic' });
+    }
+  }
+
+  test('cancels a payment waiting for the shopper (merchant cancelPayment by reference) → cancelled', async () => {
+    const { adapter, created } = await swish();
+    await adapter.cancelPayment!(operation(created, 'action_required'), op());
+    const read = await until(() => adapter.readStatus(stored(created), signal()), (s) => s.providerStatus === 'CANCELLED');
+    assert.deepEqual(read, { state: 'cancelled', providerStatus: 'CANCELLED' });
+    assert.equal(await count('cancelPayment'), 1);
+  });
+
+  test('a cancel is refused once paid, and when the shopper has started nothing to cancel yet', async () => {
+    const { adapter, created } = await swish('pay');
+    await assert.rejects(adapter.cancelPayment!(operation(created, 'paid'), op()), (error: unknown) => {
+      assert.ok(error instanceof ProviderRefused);
+      assert.match(error.message, /only cancel a payment that is still waiting/);
+      return true;
+    });
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'paid', providerStatus: 'PAID' });
+
+    const order = sekOrder();
+    const idle = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:swish')));
+    await assert.rejects(adapter.cancelPayment!(operation(idle, 'action_required'), op()), (error: unknown) => error instanceof ProviderRefused && /has not started one/.test(error.message));
+  });
+
+  test('an authorised card is released in full → cancelled (RELEASED)', async () => {
+    const { adapter, created } = await authorizedCard();
+    await adapter.cancelPayment!(operation(created, 'authorized'), op());
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'cancelled', providerStatus: 'RELEASED' });
+    assert.deepEqual((await kronorPayment(created)).transactionReleases, [{ amount: 25_000, currentStatus: 'DONE' }]);
+    assert.equal(await count('releasePayment'), 1);
+    assert.equal(await count('cancelPayment'), 0);
+  });
+
+  test('an authorised card partly captured cannot be released: refused', async () => {
+    const { adapter, created } = await authorizedCard();
+    const { id } = await kronorPayment(created);
+    await asMerchant(`mutation($c: PaymentCaptureInput!) { newPaymentCapture(capture: $c) { captureId } }`, { c: { amount: 5_000, idempotencyKey: opKey(), paymentId: id } });
+    await assert.rejects(adapter.cancelPayment!(operation(created, 'authorized'), op()), (error: unknown) => error instanceof ProviderRefused && /only release an authorised payment/.test(error.message));
+    assert.equal((await kronorPayment(created)).currentStatus, 'PARTIALLY_CAPTURED');
+  });
+
+  test('refunds a paid payment in full without an amount → refunded, with the reason as the message', async () => {
+    const { adapter, created } = await swish('pay');
+    await adapter.refundPayment!(operation(created, 'paid'), op({ reason: 'Returned: 2 mugs (broken) — sorry!' }));
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'refunded', providerStatus: 'PAID (FULLY_REFUNDED)' });
+    assert.deepEqual((await kronorPayment(created)).refunds, [{ totalAmount: 25_000, message: 'Returned: 2 mugs (broken) sorry!' }]);
+  });
+
+  test('refunds in parts: partially_refunded, then what is left → refunded; nothing left is refused', async () => {
+    const { adapter, created } = await swish('pay');
+    await adapter.refundPayment!(operation(created, 'paid'), op({ amount: 10_000 }));
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'partially_refunded', providerStatus: 'PAID (PARTIALLY_REFUNDED)' });
+    await adapter.refundPayment!(operation(created, 'partially_refunded'), op());
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'refunded', providerStatus: 'PAID (FULLY_REFUNDED)' });
+    assert.deepEqual((await kronorPayment(created)).refunds.map((r) => [r.totalAmount, r.message]), [[10_000, 'Refund'], [15_000, 'Refund']]);
+    await assert.rejects(adapter.refundPayment!(operation(created, 'refunded'), op()), (error: unknown) => error instanceof ProviderRefused && /already been refunded in full/.test(error.message));
+    assert.equal(await count('refundPayment'), 2);
+  });
+
+  test('a refund above what is left is refused and refunds nothing', async () => {
+    const { adapter, created } = await swish('pay');
+    await assert.rejects(adapter.refundPayment!(operation(created, 'paid'), op({ amount: 25_001 })), (error: unknown) => {
+      assert.ok(error instanceof ProviderRefused);
+      assert.equal(error.field, 'amount');
+      assert.match(error.message, /more than what is left to refund/);
+      return true;
+    });
+    assert.deepEqual((await kronorPayment(created)).refunds, []);
+    await assert.rejects(adapter.refundPayment!(operation(created, 'paid'), op({ amount: 0 })), ProviderRefused);
+  });
+
+  test('a refund of a payment nothing was paid on is refused, without asking Kronor to refund', async () => {
+    const { adapter, created } = await swish('decline');
+    await assert.rejects(adapter.refundPayment!(operation(created, 'declined'), op()), (error: unknown) => error instanceof ProviderRefused && /Nothing was paid/.test(error.message));
+    assert.equal(await count('refundPayment'), 0);
+  });
+
+  test('the same refund sent twice refunds once (its idempotencyKey); another operation refunds again', async () => {
+    const { adapter, created } = await swish('pay');
+    const idempotencyKey = opKey();
+    await adapter.refundPayment!(operation(created, 'paid'), op({ amount: 5_000, idempotencyKey }));
+    await adapter.refundPayment!(operation(created, 'paid'), op({ amount: 5_000, idempotencyKey }));
+    assert.equal(await count('refundPayment'), 2);
+    assert.deepEqual((await kronorPayment(created)).refunds.map((r) => r.totalAmount), [5_000]);
+    await adapter.refundPayment!(operation(created, 'paid'), op({ amount: 5_000 }));
+    assert.deepEqual((await kronorPayment(created)).refunds.map((r) => r.totalAmount), [5_000, 5_000]);
+  });
+
+  test('a refund whose answer was lost is retried with the same idempotencyKey: one refund', async () => {
+    const { created } = await swish('pay');
+    const quick = kronor({}, { timeoutMs: 300, attempts: 2 });
+    await sb.control('POST', '/faults', { provider: 'kronor', operation: 'refundPayment', kind: 'latency', latencyMs: 500, times: 1 });
+    await quick.refundPayment!(operation(created, 'paid'), op({ amount: 7_000 }));
+    // Let the slow first attempt finish in the sandbox too.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(await count('refundPayment'), 2);
+    assert.deepEqual((await kronorPayment(created)).refunds.map((r) => r.totalAmount), [7_000]);
+  });
+
+  test('a refused merchant token is setup, not a refusal', async () => {
+    const { created } = await swish('pay');
+    await assert.rejects(kronor({ merchantToken: 'wrong-merchant-token-123' }).refundPayment!(operation(created, 'paid'), op()), KronorSetupError);
+    await assert.rejects(kronor({ merchantToken: 'wrong-merchant-token-123' }).cancelPayment!(operation(created, 'action_required'), op()), KronorSetupError);
+  });
+
+  test('idempotency keys and refund messages fit what Kronor takes', () => {
+    assert.equal(operationKey('refund', 'kp_abc-1'), 'refund-kp_abc-1');
+    assert.match(operationKey('cancel', 'a key / with spaces'), /^cancel-[0-9a-f]{57}$/);
+    assert.equal(operationKey('release', 'x'.repeat(100)).length, 64);
+    assert.notEqual(operationKey('cancel', 'k'), operationKey('release', 'k'));
+    assert.equal(refundMessage(undefined), 'Refund');
+    assert.equal(refundMessage('  € '), 'Refund');
+    assert.equal(refundMessage('Återbetalning: café crème'), 'Återbetalning: cafe creme');
+    assert.equal(refundMessage('y'.repeat(80)).length, 50);
   });
 });
 

@@ -9,10 +9,14 @@
  *   phone-number flow (`kronor:swish-ecom`) is started here instead, and answers `{type:'none'}`.
  * - readStatus: the merchant `payments` (succeeded, with refunds) and `paymentRequests` (attempts) of the reference.
  * - verifyWebhook: `X-HMAC-SHA256-Signature` over the raw body; answered `[accepted]`.
+ * - cancelPayment: `cancelPayment(paymentReference)` for a payment still waiting for the shopper; `releasePayment` (in
+ *   full) for an authorised card payment. refundPayment: `refundPayment`, in full or in part. Each carries an
+ *   idempotencyKey derived from the operation's key, so they are safe to retry.
  *
  * Config (config.ts): environment, merchantToken, webhookSecret, optional graphqlUrl / wsUrl / paymentGatewayUrl,
  * sessionTtlMinutes (30), methods.
  */
+import { createHash } from 'node:crypto';
 import type { NextAction, PaymentMethod } from '../../core/model.ts';
 import { callGraphQL, type CallOptions, type GraphQLAnswer } from '../../server/provider-http.ts';
 import {
@@ -21,9 +25,12 @@ import {
   WebhookRejected,
   type CreatedPayment,
   type CreatePaymentInput,
+  type OperationInput,
+  type OperationPayment,
   type ProviderAdapter,
   type ProviderDeps,
   type ProviderModule,
+  type RefundInput,
   type ResolvedOrder,
   type StatusRead,
   type StoredPaymentRef,
@@ -38,15 +45,26 @@ import {
   type KronorConfig,
   type ResolvedKronorConfig,
 } from './config.ts';
-import { createFailure, readFailure } from './errors.ts';
+import { createFailure, operationFailure, readFailure } from './errors.ts';
 import {
+  CANCEL_PAYMENT,
   NEW_SESSION,
+  PAYMENT_FOR_OPERATION,
   PAYMENT_STATUS,
+  REFUND_PAYMENT,
+  RELEASE_PAYMENT,
   SET_WEBHOOK_URL,
+  type CancelPaymentData,
+  type KronorBigint,
   type NewSessionData,
   type NewSessionInput,
   type NewSwishPaymentData,
+  type PaymentForOperationData,
   type PaymentStatusData,
+  type RefundPaymentData,
+  type RefundPaymentInput,
+  type ReleasePaymentData,
+  type ReleasePaymentInput,
   type SetWebhookUrlData,
 } from './graphql.ts';
 import {
@@ -73,6 +91,14 @@ const PROVIDER = 'kronor';
 
 /** Kronor's rule for idempotency keys and merchant references: at most 64 of these characters. */
 const KRONOR_KEY = /^[A-Za-z0-9\-_.,[\]+]{1,64}$/;
+
+/** Who Kassa says made a release or refund (`generatedFrom`; Kronor's portal shows "Portal" for its own). */
+const GENERATED_FROM = 'Kassa';
+/** Kronor requires a message for the customer on every refund; this one when the merchant gave no reason. */
+const DEFAULT_REFUND_MESSAGE = 'Refund';
+/** Kronor's refund message: at most 50 of these characters (real schema). */
+const REFUND_MESSAGE_MAX = 50;
+const REFUND_MESSAGE_CHARACTER = /[A-Za-z0-9åäöÅÄÖ:;.,?!()”" ]/;
 
 /** What the adapter keeps with a payment (never sent to the browser; the session token is not kept). */
 interface KronorPaymentData extends Record<string, unknown> {
@@ -184,6 +210,42 @@ class KronorAdapter implements ProviderAdapter {
     return kronorStatus({ status: null, sessionExpired: Number.isFinite(expiresAt) && expiresAt <= Date.now() });
   }
 
+  /**
+   * An open payment: `cancelPayment`, which Kronor allows only while the request waits for the shopper (the shopper
+   * may still start another in the session until it expires). An authorised card payment: `releasePayment` of the
+   * whole authorisation, which Kronor allows only before anything was captured.
+   */
+  async cancelPayment(payment: OperationPayment, input: OperationInput): Promise<void> {
+    if (payment.state === 'authorized') return this.release(payment, input);
+    const cancel = { idempotencyKey: operationKey('cancel', input.idempotencyKey), paymentReference: payment.providerPaymentId };
+    const answer = await this.merchant<CancelPaymentData>(CANCEL_PAYMENT, { cancel }, { idempotent: true, signal: input.signal });
+    if (answer.errors.length) throw operationFailure('cancelPayment', answer.errors);
+    if (!answer.data?.cancelPayment) throw new ProviderUnavailable('kronor: cancelPayment answered without a result');
+  }
+
+  /**
+   * Refunds `amount` minor units, or without one what is left to refund (Kronor needs an amount): paid less the
+   * refunds that did not fail. The merchant's reason is the message Kronor shows the customer.
+   */
+  async refundPayment(payment: OperationPayment, input: RefundInput): Promise<void> {
+    if (input.amount !== undefined && !isMinorUnits(input.amount)) {
+      throw new ProviderRefused('The refund amount must be a positive whole number of minor units.', 'amount');
+    }
+    const paid = await this.paymentFor(payment.providerPaymentId, 'refund', input.signal);
+    const amount = input.amount ?? paid.amountPaid - paid.refunded;
+    if (amount < 1) throw new ProviderRefused('This Kronor payment has already been refunded in full.');
+    const refund: RefundPaymentInput = {
+      amount,
+      idempotencyKey: operationKey('refund', input.idempotencyKey),
+      message: refundMessage(input.reason),
+      paymentId: paid.id,
+      generatedFrom: GENERATED_FROM,
+    };
+    const answer = await this.merchant<RefundPaymentData>(REFUND_PAYMENT, { refund }, { idempotent: true, signal: input.signal });
+    if (answer.errors.length) throw operationFailure('refundPayment', answer.errors);
+    if (!answer.data?.refundPayment) throw new ProviderUnavailable('kronor: refundPayment answered without a result');
+  }
+
   async verifyWebhook(request: WebhookRequest): Promise<WebhookResult> {
     checkSignature(request.headers, request.body, this.config.webhookSecret);
     if (request.method !== 'POST') throw new WebhookRejected('kronor: webhooks are POSTed');
@@ -193,6 +255,46 @@ class KronorAdapter implements ProviderAdapter {
   /** Kronor expects HTTP 200 with `[accepted]` within 10 s (providers.md). */
   webhookAnswer(): Response {
     return new Response('[accepted]', { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+
+  /** Releases the whole authorisation, as Kronor reports it (the stored amount if Kronor leaves it out). */
+  private async release(payment: OperationPayment, input: OperationInput): Promise<void> {
+    const held = await this.paymentFor(payment.providerPaymentId, 'release', input.signal);
+    const release: ReleasePaymentInput = {
+      amount: held.amountAuthorized || payment.amount,
+      idempotencyKey: operationKey('release', input.idempotencyKey),
+      paymentId: held.id,
+      generatedFrom: GENERATED_FROM,
+    };
+    const answer = await this.merchant<ReleasePaymentData>(RELEASE_PAYMENT, { release }, { idempotent: true, signal: input.signal });
+    if (answer.errors.length) throw operationFailure('releasePayment', answer.errors);
+    if (!answer.data?.releasePayment) throw new ProviderUnavailable('kronor: releasePayment answered without a result');
+  }
+
+  /**
+   * The reference's Payment at Kronor (only payments that were authorised or paid have one), with its id, which the
+   * adapter does not keep, and its amounts. None: nothing was authorised or paid to release or refund.
+   */
+  private async paymentFor(reference: string, doing: 'release' | 'refund', signal: AbortSignal): Promise<HeldPayment> {
+    const answer = await this.merchant<PaymentForOperationData>(PAYMENT_FOR_OPERATION, { reference }, { idempotent: true, signal });
+    if (answer.errors.length) throw readFailure('payments', answer.errors);
+    const payments = answer.data?.payments;
+    if (!Array.isArray(payments)) throw new ProviderUnavailable('kronor: payments answered without a list');
+    const found = payments[0];
+    if (!found) {
+      throw new ProviderRefused(
+        doing === 'release' ? 'Kronor holds no authorised payment for this order to release.' : 'Nothing was paid for this order at Kronor, so there is nothing to refund.',
+      );
+    }
+    const id = found.id;
+    if (!((typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && /^\d{1,19}$/.test(id)))) {
+      throw new ProviderUnavailable('kronor: a payment came without a usable id');
+    }
+    const amountPaid = minorUnitsOf(found.amountPaid) ?? 0;
+    const refunded = (Array.isArray(found.refunds) ? found.refunds : [])
+      .filter((r) => latestStatus(statusEntries(r?.status)) !== 'ERROR')
+      .reduce((sum, r) => sum + (minorUnitsOf(r?.totalAmount) ?? 0), 0);
+    return { id, amountAuthorized: minorUnitsOf(found.amountAuthorized), amountPaid, refunded };
   }
 
   /** Swish e-commerce: the shopper approves on the phone whose number they gave; nothing happens in the browser. */
@@ -220,6 +322,46 @@ class KronorAdapter implements ProviderAdapter {
       ...options,
     });
   }
+}
+
+interface HeldPayment {
+  id: KronorBigint;
+  amountAuthorized: number | undefined;
+  amountPaid: number;
+  /** Refunded or being refunded (refunds that failed are left out). */
+  refunded: number;
+}
+
+function isMinorUnits(value: number): boolean {
+  return Number.isSafeInteger(value) && value > 0;
+}
+
+/** A Kronor `bigint` amount as a number of minor units, or undefined when it is none. */
+function minorUnitsOf(value: unknown): number | undefined {
+  const number = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+}
+
+/**
+ * The idempotencyKey of an operation: Kronor takes at most 64 letters, digits or `- _ . , [ ] +`, so a key that does
+ * not fit is hashed. The operation's name keeps a cancel, a release and a refund apart even under one key.
+ */
+export function operationKey(operation: 'cancel' | 'release' | 'refund', key: string): string {
+  const plain = `${operation}-${key}`;
+  if (KRONOR_KEY.test(plain)) return plain;
+  return `${operation}-${createHash('sha256').update(key).digest('hex')}`.slice(0, 64);
+}
+
+/** The merchant's reason as Kronor's refund message: its characters only (others become spaces), at most 50. */
+export function refundMessage(reason: string | undefined): string {
+  const text = [...(reason ?? '')]
+    .map((c) => (REFUND_MESSAGE_CHARACTER.test(c) ? c : /^[A-Za-z]$/.test(c.normalize('NFD')[0] ?? '') ? c.normalize('NFD')[0]! : ' '))
+    .join('')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+    .slice(0, REFUND_MESSAGE_MAX)
+    .trim();
+  return text || DEFAULT_REFUND_MESSAGE;
 }
 
 function swishNumberField(fields: Record<string, string>): string {

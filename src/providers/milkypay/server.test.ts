@@ -90,6 +90,12 @@ describe('MilkyPay configuration', () => {
     );
     assert.deepEqual(split.redirectHosts, ['public.example']);
   });
+
+  it('offers no cancel and no refund: the MilkyPay documentation Kassa follows describes neither call', () => {
+    const adapter = milkypayProvider.create(SANDBOX_CONFIG, deps);
+    assert.equal(adapter.cancelPayment, undefined);
+    assert.equal(adapter.refundPayment, undefined);
+  });
 });
 
 interface Received {

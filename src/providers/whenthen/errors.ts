@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   unauthenticated: 'error.auth.unauthenticated',
   forbidden: 'error.auth.forbidden',
   paymentNotFound: 'error.payment.notFound',
+  invalidStatus: 'error.payment.invalidStatus',
   idempotencyKeyReused: 'error.idempotency.keyReused',
   // WhenThen's own decline names (seed), used for bad amounts and currencies.
   invalidAmount: 'INVALID_AMOUNT',
@@ -61,6 +62,26 @@ export function createFailure(operation: string, errors: readonly GraphQLErrorIt
   if (findError(errors, ERROR_CODES.invalidAmount)) return new ProviderRefused('WhenThen does not accept this amount. Please choose another payment method.');
   if (findError(errors, ERROR_CODES.unsupportedCurrency)) {
     return new ProviderRefused('WhenThen does not take payments in this currency. Please choose another payment method.', 'currency');
+  }
+  return new Error(`whenthen: ${operation} failed (${describe(errors)})`);
+}
+
+/** What the merchant is told when WhenThen refuses an operation on a payment for its status. */
+const OPERATION_REFUSALS = {
+  cancelPayment: 'WhenThen can only cancel a payment that is authorised and not yet captured.',
+  refundPayment: 'WhenThen can only refund a payment that was paid and is not yet refunded in full.',
+} as const;
+
+/**
+ * For cancelPayment and refundPayment: a status or amount WhenThen refuses is the merchant's to hear about; a refused
+ * key is setup; an unknown payment or a reused idempotency key is an error the endpoint logs.
+ */
+export function operationFailure(operation: keyof typeof OPERATION_REFUSALS, errors: readonly GraphQLErrorItem[]): Error {
+  const auth = authFailure(operation, errors);
+  if (auth) return auth;
+  if (findError(errors, ERROR_CODES.invalidStatus)) return new ProviderRefused(OPERATION_REFUSALS[operation]);
+  if (findError(errors, ERROR_CODES.invalidAmount)) {
+    return new ProviderRefused('WhenThen does not accept this refund amount: it must be positive and at most what is left to refund.', 'amount');
   }
   return new Error(`whenthen: ${operation} failed (${describe(errors)})`);
 }

@@ -55,7 +55,27 @@ export const LIST_PAYMENTS = /* GraphQL */ `
   }
 `;
 
-export const WHENTHEN_DOCUMENTS = { GENERATE_CLIENT_TOKEN, AUTHORIZE_PAYMENT, GET_PAYMENT, LIST_PAYMENTS } as const;
+/** Voids an AUTHORISED payment (seed: "A Payment can be cancelled when it has a status of AUTHORISED"). */
+export const CANCEL_PAYMENT = /* GraphQL */ `
+  mutation KassaWhenThenCancel($id: ID!, $reason: String) {
+    cancelPayment(id: $id, reason: $reason) {
+      id
+      status
+    }
+  }
+`;
+
+/** Refunds a SUCCEEDED payment, in minor units; without an amount, the whole payment (seed). */
+export const REFUND_PAYMENT = /* GraphQL */ `
+  mutation KassaWhenThenRefund($id: ID!, $amount: Long, $reason: String) {
+    refundPayment(id: $id, amount: $amount, reason: $reason) {
+      id
+      status
+    }
+  }
+`;
+
+export const WHENTHEN_DOCUMENTS = { GENERATE_CLIENT_TOKEN, AUTHORIZE_PAYMENT, GET_PAYMENT, LIST_PAYMENTS, CANCEL_PAYMENT, REFUND_PAYMENT } as const;
 
 export interface ClientTokenData {
   generateClientToken: { token: unknown; ttl: unknown } | null;
@@ -72,6 +92,14 @@ export interface AuthorizePaymentData {
 
 export interface GetPaymentData {
   getPayment: PaymentData | null;
+}
+
+export interface CancelPaymentData {
+  cancelPayment: PaymentData | null;
+}
+
+export interface RefundPaymentData {
+  refundPayment: PaymentData | null;
 }
 
 export interface PaymentNode {

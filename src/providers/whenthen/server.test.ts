@@ -16,6 +16,7 @@ import {
   WebhookRejected,
   type CreatedPayment,
   type CreatePaymentInput,
+  type OperationPayment,
   type ProviderAdapter,
   type ResolvedOrder,
   type WebhookRequest,
@@ -440,6 +441,172 @@ describe('WhenThen adapter against the sandbox', () => {
         });
       }
       await assert.rejects(whenthen.readStatus({ reference: 'kp_x', providerPaymentId: 'kp_x' }, AbortSignal.timeout(2000)), /listPayments was refused/);
+    });
+  });
+
+  describe('cancelPayment and refundPayment', () => {
+    let keys = 0;
+    const opKey = () => `op-${++keys}-${randomBytes(6).toString('hex')}`;
+    /** The payment as the endpoint hands it to an operation. */
+    const operation = (created: CreatedPayment, input: CreatePaymentInput, state: OperationPayment['state']): OperationPayment => ({
+      reference: input.reference,
+      providerPaymentId: created.providerPaymentId,
+      data: created.data,
+      amount: input.order.amount,
+      currency: input.order.currency,
+      state,
+      providerStatus: null,
+    });
+    /** A WhenThen payment as getPayment answers it: status, refunded amount and the timeline's messages. */
+    async function whenthenPayment(id: string): Promise<{ status: string; refunded: number | null; messages: Array<string | null> }> {
+      const response = await fetch(`${sb.url}/whenthen/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify({
+          query: 'query($id: ID!) { getPayment(id: $id) { status refundedAmount { rawAmount } paymentTimeline { overview { message } } } }',
+          variables: { id },
+        }),
+      });
+      const payment = ((await response.json()) as { data: { getPayment: any } }).data.getPayment;
+      return { status: payment.status, refunded: payment.refundedAmount?.rawAmount ?? null, messages: payment.paymentTimeline.overview.map((e: { message: string | null }) => e.message) };
+    }
+
+    /** A card paid on the hosted checkout (authorised only under the manual-capture flow). */
+    async function cardPayment(config: Partial<WhenthenConfig> = {}) {
+      const whenthen = adapter(config);
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      await checkout(actionUrl(created), 'pay');
+      const [payment] = await sandboxPayments();
+      return { whenthen, input, created, id: payment!.id };
+    }
+
+    async function paypalPayment(outcome?: 'pay') {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'paypal');
+      const created = await whenthen.createPayment(input);
+      const [payment] = await sandboxPayments();
+      if (outcome) await decide(payment!.id, outcome);
+      return { whenthen, input, created, id: payment!.id };
+    }
+
+    it('cancels an authorised card payment (found by orderId) → cancelled', async () => {
+      const { whenthen, input, created } = await cardPayment({ flowId: 'sandbox-flow-manual-capture' });
+      assert.equal((await readStatus(whenthen, created, input.reference)).providerStatus, 'AUTHORISED');
+      await whenthen.cancelPayment!(operation(created, input, 'authorized'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000) });
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'cancelled', providerStatus: 'CANCELLED' });
+      assert.equal(await requestCount('cancelPayment'), 1);
+    });
+
+    it('refuses to cancel a payment still waiting for the shopper: WhenThen cancels only AUTHORISED payments', async () => {
+      const { whenthen, input, created } = await paypalPayment();
+      await assert.rejects(whenthen.cancelPayment!(operation(created, input, 'action_required'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000) }), (error: Error) => {
+        assert.ok(error instanceof ProviderRefused);
+        assert.match(error.message, /only cancel a payment that is authorised/);
+        return true;
+      });
+      assert.equal((await readStatus(whenthen, created, input.reference)).providerStatus, 'NEEDS_APM_AUTHORIZATION');
+    });
+
+    it('refuses to cancel a paid payment, which stays paid', async () => {
+      const { whenthen, input, created } = await paypalPayment('pay');
+      await assert.rejects(whenthen.cancelPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000) }), ProviderRefused);
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+    });
+
+    it('refuses to cancel or refund a card checkout with no payment yet, without asking WhenThen to', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      const signal = () => AbortSignal.timeout(5000);
+      await assert.rejects(whenthen.cancelPayment!(operation(created, input, 'action_required'), { idempotencyKey: opKey(), signal: signal() }), /no payment for this order yet/);
+      await assert.rejects(whenthen.refundPayment!(operation(created, input, 'action_required'), { idempotencyKey: opKey(), signal: signal() }), ProviderRefused);
+      assert.equal(await requestCount('cancelPayment') + (await requestCount('refundPayment')), 0);
+    });
+
+    it('retries a cancel answered 500 with the same X-Idempotency-Key', async () => {
+      const { whenthen, input, created } = await cardPayment({ flowId: 'sandbox-flow-manual-capture' });
+      await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'cancelPayment', kind: 'error', status: 500, times: 1 });
+      await whenthen.cancelPayment!(operation(created, input, 'authorized'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000) });
+      assert.equal(await requestCount('cancelPayment'), 2);
+      assert.equal((await readStatus(whenthen, created, input.reference)).providerStatus, 'CANCELLED');
+    });
+
+    it('refunds a paid payment in full without an amount → refunded, with the reason', async () => {
+      const { whenthen, input, created, id } = await paypalPayment('pay');
+      await whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), reason: 'Returned by the customer' });
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'refunded', providerStatus: 'REFUNDED' });
+      const payment = await whenthenPayment(id);
+      assert.equal(payment.refunded, input.order.amount);
+      assert.ok(payment.messages.includes('Returned by the customer'), 'the reason reached WhenThen');
+    });
+
+    it('refunds a card in parts: partially_refunded, then the rest → refunded', async () => {
+      const { whenthen, input, created, id } = await cardPayment();
+      await whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), amount: 1990 });
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'partially_refunded', providerStatus: 'PARTIAL_REFUNDED' });
+      assert.equal((await whenthenPayment(id)).refunded, 1990);
+      await whenthen.refundPayment!(operation(created, input, 'partially_refunded'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), amount: 3000 });
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'refunded', providerStatus: 'REFUNDED' });
+    });
+
+    it('refuses a refund above what is left, and a refund of an unpaid payment', async () => {
+      const { whenthen, input, created, id } = await cardPayment();
+      await assert.rejects(whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), amount: 4991 }), (error: Error) => {
+        assert.ok(error instanceof ProviderRefused);
+        assert.equal(error.field, 'amount');
+        return true;
+      });
+      assert.deepEqual([(await whenthenPayment(id)).refunded, (await readStatus(whenthen, created, input.reference)).providerStatus], [null, 'SUCCEEDED']);
+
+      const open = await paypalPayment();
+      await assert.rejects(open.whenthen.refundPayment!(operation(open.created, open.input, 'action_required'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000) }), (error: Error) => {
+        assert.ok(error instanceof ProviderRefused);
+        assert.match(error.message, /only refund a payment that was paid/);
+        return true;
+      });
+      await assert.rejects(whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), amount: 0 }), ProviderRefused);
+    });
+
+    it('makes one refund of the same operation sent twice (X-Idempotency-Key), two of two operations', async () => {
+      const { whenthen, input, created, id } = await cardPayment();
+      const key = opKey();
+      const refund = () => whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: key, signal: AbortSignal.timeout(5000), amount: 1000 });
+      await refund();
+      await refund();
+      assert.equal(await requestCount('refundPayment'), 2);
+      assert.equal((await whenthenPayment(id)).refunded, 1000);
+      await whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), amount: 1000 });
+      assert.equal((await whenthenPayment(id)).refunded, 2000);
+    });
+
+    it('sends a refund once: a 500 is unavailable and refunds nothing', async () => {
+      const { whenthen, input, created, id } = await cardPayment();
+      await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'refundPayment', kind: 'error', status: 500, times: 0 });
+      await assert.rejects(whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000) }), ProviderUnavailable);
+      assert.equal(await requestCount('refundPayment'), 1);
+      await sb.control('DELETE', '/faults');
+      assert.equal((await whenthenPayment(id)).refunded, null);
+    });
+
+    it('acts on a payment whose WhenThen id Kassa knows without a lookup', async () => {
+      const { whenthen, input, id } = await paypalPayment('pay');
+      await whenthen.refundPayment!(
+        { reference: input.reference, providerPaymentId: id, data: { lookup: 'id' }, amount: 4990, currency: 'EUR', state: 'paid', providerStatus: 'SUCCEEDED' },
+        { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), amount: 990 },
+      );
+      assert.equal((await whenthenPayment(id)).refunded, 990);
+      assert.equal(await requestCount('listPayments'), 0);
+    });
+
+    it('reports a refused key as setup, never echoing it', async () => {
+      const { input, created } = await paypalPayment('pay');
+      const wrong = adapter({ apiKey: 'wrong-key-abc' });
+      await assert.rejects(wrong.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000) }), (error: Error) => {
+        assert.ok(!(error instanceof ProviderRefused) && !(error instanceof ProviderUnavailable));
+        assert.ok(!error.message.includes('wrong-key-abc'));
+        return true;
+      });
     });
   });
 

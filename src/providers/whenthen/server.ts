@@ -9,6 +9,9 @@
  *
  * Both are found again by `orderId` (lookup.ts): Kassa keeps its reference as `providerPaymentId` and the window the
  * payment was created in as `data`, so nothing depends on the `?id=` WhenThen appends to the shopper's return URL.
+ *
+ * Cancel (`cancelPayment`, AUTHORISED payments only) and refund (`refundPayment`, SUCCEEDED ones) act on the payment
+ * readStatus reads for the order, and carry `X-Idempotency-Key` derived from the operation's key.
  */
 import { createHash } from 'node:crypto';
 import type { PaymentMethod } from '../../core/model.ts';
@@ -18,9 +21,12 @@ import {
   ProviderUnavailable,
   type CreatedPayment,
   type CreatePaymentInput,
+  type OperationInput,
+  type OperationPayment,
   type ProviderAdapter,
   type ProviderDeps,
   type ProviderModule,
+  type RefundInput,
   type ResolvedOrder,
   type StatusRead,
   type StoredPaymentRef,
@@ -28,17 +34,21 @@ import {
   type WebhookResult,
 } from '../../server/provider.ts';
 import { whenthenConfigSchema, whenthenEndpoints, type ResolvedWhenthenConfig, type WhenthenConfig, type WhenthenEndpoints } from './config.ts';
-import { createFailure, ERROR_CODES, findError, readFailure } from './errors.ts';
+import { createFailure, ERROR_CODES, findError, operationFailure, readFailure } from './errors.ts';
 import {
   AUTHORIZE_PAYMENT,
+  CANCEL_PAYMENT,
   GENERATE_CLIENT_TOKEN,
   GET_PAYMENT,
   LIST_PAYMENTS,
+  REFUND_PAYMENT,
   type AuthorisedPaymentInput,
   type AuthorizePaymentData,
+  type CancelPaymentData,
   type ClientTokenData,
   type GetPaymentData,
   type ListPaymentsData,
+  type RefundPaymentData,
 } from './graphql.ts';
 import { orderIdOf, paymentsForOrder, type ListPayments, type OrderLookup } from './lookup.ts';
 import { acceptsCurrency, METHOD_SPECS, methodCodeOf, methodsFor } from './methods.ts';
@@ -107,6 +117,44 @@ class WhenthenAdapter implements ProviderAdapter {
     // Only a complete search may conclude there is no payment: the checkout closed without one.
     const over = complete && Date.now() > expiresAt + CLOCK_SKEW_MS;
     return whenthenStatus(over ? CHECKOUT_EXPIRED : AWAITING_CHECKOUT);
+  }
+
+  /**
+   * Voids an authorised payment. WhenThen cancels nothing else: a payment still waiting for the shopper, or one
+   * already captured, is refused (the seed: "A Payment can be cancelled when it has a status of AUTHORISED").
+   * Retried within the call: a repeat carries the same key, and cancelling again could not void twice anyway.
+   */
+  async cancelPayment(payment: OperationPayment, input: OperationInput): Promise<void> {
+    const id = await this.whenthenIdOf(payment, 'cancel', input.signal);
+    const answer = await this.graphql<CancelPaymentData>(CANCEL_PAYMENT, { id }, {
+      idempotent: true,
+      signal: input.signal,
+      idempotencyKey: operationKey('cancel', input.idempotencyKey),
+    });
+    if (answer.errors.length) throw operationFailure('cancelPayment', answer.errors);
+    if (!answer.data?.cancelPayment) throw new ProviderUnavailable('whenthen: cancelPayment answered no payment');
+  }
+
+  /**
+   * Refunds `amount` minor units, or without one the whole payment (WhenThen's own default). The key goes with it, so
+   * the endpoint repeating the same refund makes one; the call itself is sent once, as the seed documents the key for
+   * creating payments only: a transport retry WhenThen did not de-duplicate would refund twice.
+   */
+  async refundPayment(payment: OperationPayment, input: RefundInput): Promise<void> {
+    const { amount } = input;
+    if (amount !== undefined && (!Number.isSafeInteger(amount) || amount < 1)) {
+      throw new ProviderRefused('The refund amount must be a positive whole number of minor units.', 'amount');
+    }
+    const id = await this.whenthenIdOf(payment, 'refund', input.signal);
+    const reason = input.reason?.trim();
+    const variables = { id, ...(amount !== undefined ? { amount } : {}), ...(reason ? { reason } : {}) };
+    const answer = await this.graphql<RefundPaymentData>(REFUND_PAYMENT, variables, {
+      idempotent: false,
+      signal: input.signal,
+      idempotencyKey: operationKey('refund', input.idempotencyKey),
+    });
+    if (answer.errors.length) throw operationFailure('refundPayment', answer.errors);
+    if (!answer.data?.refundPayment) throw new ProviderUnavailable('whenthen: refundPayment answered no payment');
   }
 
   async verifyWebhook(request: WebhookRequest): Promise<WebhookResult> {
@@ -197,6 +245,20 @@ class WhenthenAdapter implements ProviderAdapter {
     return { providerPaymentId: id, action: { type: 'none' }, ...whenthenStatus(status), data: readBack };
   }
 
+  /**
+   * WhenThen's id of the payment an operation acts on: the known id, or the payment readStatus reads for the order
+   * (the paid or authorised one when the shopper tried more than once). None yet: nothing to act on.
+   */
+  private async whenthenIdOf(payment: StoredPaymentRef, doing: 'cancel' | 'refund', signal: AbortSignal): Promise<string> {
+    const readBack = readBackOf(payment);
+    if (readBack.lookup === 'id') return payment.providerPaymentId;
+    const { payments, complete } = await paymentsForOrder(this.listPayments(signal), readBack);
+    const found = decisivePayment(payments);
+    if (found) return found.id;
+    if (!complete) throw new Error(`whenthen: the payment to ${doing} is not among the payments listed for its window`);
+    throw new ProviderRefused(`WhenThen holds no payment for this order yet, so there is nothing to ${doing}.`);
+  }
+
   private async readById(id: string, signal: AbortSignal): Promise<StatusRead> {
     const answer = await this.graphql<GetPaymentData>(GET_PAYMENT, { id }, { idempotent: true, signal });
     if (answer.errors.length) throw readFailure('getPayment', answer.errors);
@@ -264,6 +326,11 @@ function isWebUrl(value: unknown): value is string {
   } catch {
     return false;
   }
+}
+
+/** The X-Idempotency-Key of an operation on a payment: a UUID per operation and key, apart from the create's keys. */
+function operationKey(operation: 'cancel' | 'refund', key: string): string {
+  return idempotencyUuid(`${operation}:${key}`);
 }
 
 /**
