@@ -220,7 +220,8 @@ async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
 /** A payment made through the demo endpoint as a shop's page would: session, then POST /payments. */
 async function createPayment(shop: Shop, order: string, provider: string, label: string): Promise<PaymentResponse> {
   const endpoint = `${shop.demo.url}/kassa`;
-  const session = await json<SessionResponse>(`${endpoint}/session`, { method: 'POST', body: JSON.stringify({ order, locale: 'en' }) });
+  // A fresh variant of the demo order (`DEMO-EUR~…`): one order is paid at most once.
+  const session = await json<SessionResponse>(`${endpoint}/session`, { method: 'POST', body: JSON.stringify({ order: `${order}~leaks-${label}-${process.pid}`, locale: 'en' }) });
   const method = session.methods.find((m) => m.provider === provider && !(m.fields ?? []).some((f) => f.required));
   if (!method) throw new Error(`no ${provider} method for ${order}`);
   return json<PaymentResponse>(`${endpoint}/payments`, {

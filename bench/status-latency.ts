@@ -85,7 +85,8 @@ let keys = 0;
 
 /** A payment created through the endpoint, as a shop's page would: session, then POST /payments. */
 async function createPayment(shop: Shop, order: string, pick: (id: string) => boolean): Promise<{ reference: string; action: any }> {
-  const session = await json(`${shop.demo.url}/kassa/session`, { method: 'POST', body: JSON.stringify({ order, locale: 'en' }) });
+  // A fresh variant of the demo order for each payment (`DEMO-EUR~…`): one order is paid at most once.
+  const session = await json(`${shop.demo.url}/kassa/session`, { method: 'POST', body: JSON.stringify({ order: `${order}~bench-${process.pid}-${keys + 1}`, locale: 'en' }) });
   const method = (session.methods as { id: string; fields?: { required?: boolean }[] }[]).find((m) => pick(m.id) && !(m.fields ?? []).some((f) => f.required));
   if (!method) throw new Error(`no method for ${order} among ${session.methods.map((m: { id: string }) => m.id).join(', ')}`);
   const created = await json(`${shop.demo.url}/kassa/payments`, {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OrderRefused } from '../src/server/config.ts';
-import { cartReference, CURRENCIES, freshDemoOrder, resolveDemoOrder } from './catalogue.ts';
+import { cartReference, CURRENCIES, freshCartOrder, freshDemoOrder, resolveDemoOrder } from './catalogue.ts';
 
 describe('demo resolveOrder', () => {
   const fixed: Array<[string, number, string]> = [
@@ -76,9 +76,65 @@ describe('demo resolveOrder', () => {
       'DEMO-~a',
       '~a',
       'DEMO-EUR-a',
-      'CART-EUR-mug.1~a',
+      'DEMO-EUR~a.b~c',
       'toString~a',
       '__proto__~a',
+    ];
+    for (const reference of refused) {
+      it(`refuses ${JSON.stringify(reference)} with 404`, () => {
+        assert.throws(() => resolveDemoOrder(reference), (error: unknown) => error instanceof OrderRefused && error.status === 404);
+      });
+    }
+  });
+
+  describe('cart variants CART-…~<suffix>', () => {
+    const variants = ['CART-EUR-mug.1~7', 'CART-SEK-mug.2-tote.1~a', 'CART-DKK-hoodie.20~Z_9-x', 'CART-NOK-tote.3~-', 'CART-PLN-mug.1-hoodie.2~_', `CART-EUR-mug.1~${'a'.repeat(40)}`];
+    for (const reference of variants) {
+      it(`resolves ${reference} to its cart's contents under its own reference`, () => {
+        const base = reference.slice(0, reference.indexOf('~'));
+        const { reference: own, ...contents } = resolveDemoOrder(reference);
+        const { reference: baseOwn, ...baseContents } = resolveDemoOrder(base);
+        assert.equal(own, reference);
+        assert.equal(baseOwn, base);
+        assert.deepEqual(contents, baseContents, 'amount, currency, lines, customer and description');
+      });
+    }
+
+    it('gives the same cart a fresh order each time, priced as the cart', () => {
+      for (const currency of CURRENCIES) {
+        const items = [{ sku: 'mug', quantity: 2 }, { sku: 'hoodie', quantity: 1 }];
+        const base = cartReference(currency, items);
+        const [one, two] = [freshCartOrder(currency, items), freshCartOrder(currency, items)];
+        assert.match(one, new RegExp(`^${base.replace(/\./g, '\\.')}~[A-Za-z0-9_-]{1,40}$`));
+        assert.notEqual(one, two);
+        const order = resolveDemoOrder(one);
+        assert.equal(order.reference, one);
+        assert.equal(order.amount, resolveDemoOrder(base).amount);
+        assert.deepEqual(order.lines, resolveDemoOrder(base).lines);
+      }
+    });
+
+    const refused = [
+      'CART-EUR-mug.1~',
+      `CART-EUR-mug.1~${'a'.repeat(41)}`,
+      'CART-EUR-mug.1~a~b',
+      'CART-EUR-mug.1~a.b',
+      'CART-EUR-mug.1~a b',
+      'CART-EUR-mug.1~a/b',
+      'CART-EUR-mug.1~abc\n',
+      'CART-EUR-mug.1~é',
+      'CART-EUR-mug.1~%41',
+      'CART-EUR-mug.1~~',
+      'CART-EUR-mug.1 ~a',
+      'CART-EUR~a',
+      'CART-~a',
+      'CART-USD-mug.1~a',
+      'CART-EUR-mug.0~a',
+      'CART-EUR-mug.21~a',
+      'CART-EUR-gold.1~a',
+      'CART-EUR-mug.1-mug.1~a',
+      'cart-EUR-mug.1~a',
+      'CART-EUR-mug.1~a-DEMO-EUR~b',
     ];
     for (const reference of refused) {
       it(`refuses ${JSON.stringify(reference)} with 404`, () => {

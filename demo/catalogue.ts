@@ -4,8 +4,10 @@
  *
  * References: five fixed orders (`DEMO-EUR`, `DEMO-SEK`, `DEMO-DKK`, `DEMO-NOK`, `DEMO-PLN`), their variants
  * `DEMO-<CUR>~<suffix>` (suffix: 1–40 letters, digits, `_` or `-`; the same order under a reference of its own, so
- * each checkout the shop starts is a new order — `freshDemoOrder`), and cart references
- * `CART-<CUR>-<sku>.<qty>[-<sku>.<qty>…]`, e.g. `CART-EUR-mug.2-tote.1`, priced from the catalogue below.
+ * each checkout the shop starts is a new order — `freshDemoOrder`), cart references
+ * `CART-<CUR>-<sku>.<qty>[-<sku>.<qty>…]`, e.g. `CART-EUR-mug.2-tote.1`, priced from the catalogue below, and their
+ * variants `CART-…~<suffix>` (the same suffix rule): each cart checkout is an order of its own (`freshCartOrder`), so
+ * buying the same cart twice is two orders, not a second payment for one already paid.
  */
 import { randomBytes } from 'node:crypto';
 import { OrderRefused } from '../src/server/config.ts';
@@ -58,21 +60,24 @@ const FIXED: Record<string, { amount: number; currency: DemoCurrency }> = {
   'DEMO-PLN': { amount: 21500, currency: 'PLN' },
 };
 
-/** `DEMO-<CUR>~<suffix>`: group 1 is the fixed order it is a variant of. */
-const VARIANT = /^(DEMO-[A-Z]{3})~[A-Za-z0-9_-]{1,40}$/;
+/** `DEMO-<CUR>~<suffix>` or `CART-…~<suffix>`: group 1 is the fixed order or the cart it is a variant of. */
+const VARIANT = /^((?:DEMO|CART)-[^~]+)~[A-Za-z0-9_-]{1,40}$/;
 
 const MAX_QUANTITY = 20;
 
-/** The demo's `resolveOrder`: a fixed order (or a variant of one) or a priced cart; anything else is refused with 404. */
+/**
+ * The demo's `resolveOrder`: a fixed order or a priced cart (or a variant of either); anything else is refused with
+ * 404.
+ */
 export function resolveDemoOrder(reference: string): ResolvedOrder {
-  // A variant has its fixed order's contents under its own, full reference.
+  // A variant has its fixed order's or its cart's contents under its own, full reference.
   const base = VARIANT.exec(reference)?.[1] ?? reference;
   // Own keys only: an order named `toString` or `__proto__` is no order.
   const fixed = Object.hasOwn(FIXED, base) ? FIXED[base] : undefined;
   if (fixed) {
     return { reference, ...fixed, customer: CUSTOMERS[fixed.currency], description: `Kassa demo order ${reference}` };
   }
-  const cart = parseCartReference(reference);
+  const cart = parseCartReference(base);
   if (!cart) throw new OrderRefused(`no order ${reference}`, 404);
   const lines = cart.items.map(({ product, quantity }) => ({
     name: product.name,
@@ -95,8 +100,14 @@ export function freshDemoOrder(currency: DemoCurrency): string {
   return `DEMO-${currency}~${randomBytes(6).toString('base64url')}`;
 }
 
+/** The cart's contents as a reference, e.g. `CART-EUR-mug.2-tote.1`: the base of its checkouts' orders. */
 export function cartReference(currency: DemoCurrency, items: Array<{ sku: string; quantity: number }>): string {
   return `CART-${currency}-${items.map((i) => `${i.sku}.${i.quantity}`).join('-')}`;
+}
+
+/** A new order for the cart, e.g. `CART-EUR-mug.2-tote.1~q3X_9aLk`: what each cart checkout pays. */
+export function freshCartOrder(currency: DemoCurrency, items: Array<{ sku: string; quantity: number }>): string {
+  return `${cartReference(currency, items)}~${randomBytes(6).toString('base64url')}`;
 }
 
 function parseCartReference(reference: string): { currency: DemoCurrency; items: Array<{ product: Product; quantity: number }> } | undefined {

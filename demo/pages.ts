@@ -5,6 +5,7 @@
  */
 import { escapeHtml } from '../sandbox/core/http.ts';
 import { CURRENCIES, PRODUCTS, type DemoCurrency } from './catalogue.ts';
+import type { BackOfficeOrder } from './orders.ts';
 
 export interface PageContext {
   sandboxUrl: string;
@@ -26,6 +27,14 @@ export function contentSecurityPolicy(sandboxUrl: string): string {
     'report-uri /csp-report',
   ].join('; ');
 }
+
+const PROVIDER_NAMES: Record<string, string> = {
+  hero: 'Hero',
+  milkypay: 'MilkyPay',
+  hidirect: 'hi.health',
+  whenthen: 'WhenThen',
+  kronor: 'Kronor',
+};
 
 /** Which providers' methods each currency brings up (the sandbox's rules), shown in the currency switch. */
 const METHODS_BY_CURRENCY: Record<DemoCurrency, string> = {
@@ -58,19 +67,13 @@ ${sandboxPanel(context.sandboxUrl)}
  */
 export function sandboxPanel(sandboxUrl: string): string {
   const sandbox = escapeHtml(sandboxUrl);
-  const providers: Array<[string, string]> = [
-    ['hero', 'Hero'],
-    ['milkypay', 'MilkyPay'],
-    ['hidirect', 'hi.health'],
-    ['whenthen', 'WhenThen'],
-    ['kronor', 'Kronor'],
-  ];
-  const options = providers.map(([value, name]) => `<option value="${value}">${name}</option>`).join('');
+  const options = Object.entries(PROVIDER_NAMES).map(([value, name]) => `<option value="${value}">${name}</option>`).join('');
   return `<footer class="panel" aria-labelledby="panel-title" data-sandbox="${sandbox}">
 <h2 id="panel-title">Sandbox</h2>
 <p>The providers are simulated by the sandbox at <code>${sandbox}</code>:
 <a href="${sandbox}/_sandbox/" target="_blank" rel="noopener">its payments</a> (every payment, with a button for each outcome) and
-<a href="${sandbox}/kronor/swish/phone" target="_blank" rel="noopener">the Swish phone</a> (approve or decline Swish payments).</p>
+<a href="${sandbox}/kronor/swish/phone" target="_blank" rel="noopener">the Swish phone</a> (approve or decline Swish payments).
+The shop's <a href="/admin/orders">back office</a> lists its orders as its server learned them.</p>
 <div class="panel-controls">
 <label>Provider <select data-provider>${options}</select></label>
 <div role="group" aria-label="The next payment">
@@ -134,21 +137,71 @@ export function checkoutPage(context: PageContext, order: string, lang: string |
     `<h1>Checkout</h1>
 <p>Order <code>${escapeHtml(order)}</code></p>
 ${summary}<kassa-checkout endpoint="/kassa" order="${escapeHtml(order)}"${langAttr}${groupAttr}></kassa-checkout>
+${ORDER_STATUS}
 <p><a href="/">Back to the shop</a></p>`,
     context,
-    ['/assets/kassa.js'],
+    ['/assets/kassa.js', '/static/checkout.js'],
   );
 }
 
-/** `/return.html?kassa_payment=…`: where providers send the shopper back; only the status element. */
+/**
+ * Where the pages say what the shop's server knows of the order once the payment succeeded (demo/public/order.js):
+ * the shop's word, not the status element's.
+ */
+const ORDER_STATUS = '<p class="order-status" data-order-status aria-live="polite"></p>';
+
+/** `/return.html?kassa_payment=…`: where providers send the shopper back; the status element and the shop's word. */
 export function returnPage(context: PageContext): string {
   return layout(
     'Payment',
     `<h1>Your payment</h1>
 <kassa-status endpoint="/kassa"></kassa-status>
+${ORDER_STATUS}
 <p><a href="/">Back to the shop</a></p>`,
     context,
     ['/assets/kassa.js', '/static/return.js'],
+  );
+}
+
+/**
+ * `/admin/orders`: the back office — every order the shop's server heard of from `onPaymentEvent`, newest first, its
+ * state as the server learned it and each payment attempt Kassa keeps for it. No authentication: a demo only.
+ */
+export function ordersPage(context: PageContext, orders: BackOfficeOrder[]): string {
+  const time = (iso: string | null) => (iso ? `<time datetime="${escapeHtml(iso)}">${escapeHtml(iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</time>` : '');
+  const rows = orders.map((order) => {
+    const since = order.state === 'paid' ? ` <span class="hint">${time(order.paidAt)}</span>` : order.state === 'refunded' ? ` <span class="hint">${time(order.refundedAt)}</span>` : '';
+    const attempts = order.attempts
+      .map(
+        (a) => `<li data-payment="${escapeHtml(a.reference)}"><code>${escapeHtml(a.reference)}</code> ${escapeHtml(PROVIDER_NAMES[a.provider] ?? a.provider)} <code>${escapeHtml(a.method)}</code>
+<span class="payment-state">${escapeHtml(a.state)}</span> ${escapeHtml(formatMinor(a.amount, a.currency))} <span class="hint">${time(a.createdAt)}</span></li>`,
+      )
+      .join('\n');
+    return `<tr data-order="${escapeHtml(order.order)}">
+<th scope="row"><code>${escapeHtml(order.order)}</code><br><span class="hint">${time(order.createdAt)}</span></th>
+<td><span class="order-state order-state-${escapeHtml(order.state)}" data-state>${escapeHtml(order.state)}</span>${since}</td>
+<td>${order.paidBy ? `<code>${escapeHtml(order.paidBy)}</code>` : ''}</td>
+<td>${attempts ? `<ol class="attempts">\n${attempts}\n</ol>` : '<span class="hint">none kept</span>'}</td>
+</tr>`;
+  });
+  const table = rows.length
+    ? `<table class="orders">
+<thead><tr><th scope="col">Order</th><th scope="col">State</th><th scope="col">Paid by</th><th scope="col">Payment attempts</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`
+    : '<p>No orders yet: an order is listed once its first payment attempt is made.</p>';
+  return layout(
+    'Orders',
+    `<h1>Orders</h1>
+<p>The shop's back office: every order its server heard of from <code>onPaymentEvent</code>, newest first. An order is
+<strong>paid</strong> only when the server heard that one of its payments holds the money, never on the browser's word.
+<a href="/admin/orders">Refresh</a> · <a href="/admin/orders.json">as JSON</a></p>
+<p class="hint">A demo back office without authentication: never do this in a real shop.</p>
+${table}`,
+    context,
+    [],
   );
 }
 
@@ -163,5 +216,6 @@ export function withSandboxPanel(html: string, context: PageContext): string {
 }
 
 function formatMinor(minor: number, currency: string): string {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(minor / 100);
+  const format = new Intl.NumberFormat('en', { style: 'currency', currency });
+  return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 }

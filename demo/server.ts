@@ -3,6 +3,11 @@
  * product page and cart (`/`), the checkout (`/checkout.html`), the return page (`/return.html`) and the React 19
  * example (`/react/`) — their scripts and styles (`/static/`, from demo/public/) and the script-tag bundle
  * (`/assets/`, from dist/). `startDemo()` is what `npm start` and the tests run.
+ *
+ * The merchant's truth: the shop's order book (demo/orders.ts) hears every payment change from `onPaymentEvent` and
+ * is the only thing that marks an order paid. `/orders/{order}.json` tells the shop's pages an order's state (they
+ * empty the cart on its `paid`, never on the browser's own word), and `/admin/orders` (with `/admin/orders.json`) is
+ * a back office listing every order with its payment attempts — without authentication: a demo only.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,11 +15,13 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { OrderRefused, type KassaConfig } from '../src/server/config.ts';
+import type { PaymentEventHook } from '../src/server/events/delivery.ts';
 import { createKassaHandler, type KassaHandler } from '../src/server/handler.ts';
 import { answerClientErrors, createNodeListener, nodeServerOptions } from '../src/server/http/node.ts';
-import { cartReference, CURRENCIES, freshDemoOrder, PRODUCTS, resolveDemoOrder, type DemoCurrency } from './catalogue.ts';
+import { CURRENCIES, freshCartOrder, freshDemoOrder, PRODUCTS, resolveDemoOrder, type DemoCurrency } from './catalogue.ts';
 import { demoKassaConfig } from './config.ts';
-import { checkoutPage, contentSecurityPolicy, messagePage, returnPage, shopPage, withSandboxPanel, type PageContext } from './pages.ts';
+import { backOfficeOrders, OrderBook } from './orders.ts';
+import { checkoutPage, contentSecurityPolicy, messagePage, ordersPage, returnPage, shopPage, withSandboxPanel, type PageContext } from './pages.ts';
 
 export interface DemoOptions {
   port?: number;
@@ -22,7 +29,10 @@ export interface DemoOptions {
   sandboxUrl: string;
   /** Origins allowed to call the endpoint besides the demo's own (KASSA_ALLOWED_ORIGINS). */
   allowedOrigins?: string[];
-  /** Endpoint settings a test may change (short timeouts, low rate limits). */
+  /**
+   * Endpoint settings a test may change (short timeouts, low rate limits). An `onPaymentEvent` here is called after
+   * the shop's own (which keeps the order book), for every event; when it throws, the event is delivered again.
+   */
   overrides?: Partial<KassaConfig>;
 }
 
@@ -32,6 +42,8 @@ export interface RunningDemo {
   cspReports: unknown[];
   /** The shop's Kassa endpoint, for its server-side API (`kassa.payments`). */
   kassa: KassaHandler;
+  /** The shop's orders as its server learned them from `onPaymentEvent`. */
+  orders: OrderBook;
   close(): Promise<void>;
 }
 
@@ -47,7 +59,15 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   const cspReports: unknown[] = [];
   const config = demoKassaConfig({ sandboxUrl: options.sandboxUrl, shopUrl: url, allowedOrigins: options.allowedOrigins });
-  const handler = createKassaHandler({ ...config, ...options.overrides });
+  // The shop's hook first (the only place orders are marked paid), then an override's: a throw from either makes Kassa
+  // deliver the event again, and the book ignores an event it has heard.
+  const orders = new OrderBook();
+  const overrideHook = options.overrides?.onPaymentEvent;
+  const onPaymentEvent: PaymentEventHook = async (event, context) => {
+    orders.hear(event);
+    await overrideHook?.(event, context);
+  };
+  const handler = createKassaHandler({ ...config, ...options.overrides, onPaymentEvent });
   const kassa = createNodeListener(handler);
 
   const context: PageContext = { sandboxUrl: options.sandboxUrl };
@@ -78,6 +98,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       return void sendPage(res, page, options.sandboxUrl);
     }
     if (path === '/return.html') return void sendPage(res, returnPage(context), options.sandboxUrl);
+    if (path.startsWith('/orders/') && path.endsWith('.json')) return void sendOrderState(res, orders, path.slice('/orders/'.length, -'.json'.length));
+    if (path === '/admin/orders.json') return void sendBackOffice(res, orders, handler, context, 'json');
+    if (path === '/admin/orders' || path === '/admin/orders/') return void sendBackOffice(res, orders, handler, context, 'html');
     if (path === '/react') {
       res.writeHead(301, { location: '/react/' });
       return void res.end();
@@ -94,6 +117,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     url,
     cspReports,
     kassa: handler,
+    orders,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -105,13 +129,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 }
 
 /**
- * `/cart/checkout?currency=SEK&mug=2&tote=1`: the cart form's quantities become the order reference the checkout
- * page opens (`cartReference`); the endpoint's `resolveOrder` prices it. The browser never sends an amount.
+ * `/cart/checkout?currency=SEK&mug=2&tote=1`: the cart form's quantities become a new order the checkout page opens
+ * (`CART-SEK-mug.2-tote.1~<random>`, `freshCartOrder`): the same cart bought twice is two orders. The endpoint's
+ * `resolveOrder` prices it; the browser never sends an amount.
  */
 function checkoutCart(res: ServerResponse, query: URLSearchParams, context: PageContext): void {
   const currency = query.get('currency') as DemoCurrency;
   const items = PRODUCTS.map((p) => ({ sku: p.sku, quantity: Number(query.get(p.sku) ?? 0) })).filter((i) => i.quantity !== 0);
-  const reference = CURRENCIES.includes(currency) && items.length ? cartReference(currency, items) : '';
+  const reference = CURRENCIES.includes(currency) && items.length ? freshCartOrder(currency, items) : '';
   try {
     resolveDemoOrder(reference);
   } catch (error) {
@@ -149,6 +174,45 @@ function orderLines(reference: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `/orders/{order}.json` → `{order, state}`: the order's state as the shop's server learned it (`open`, `paid`,
+ * `refunded`); 404 for an order the book has not heard of. What the pages ask before they empty the cart.
+ */
+function sendOrderState(res: ServerResponse, orders: OrderBook, encoded: string): void {
+  let order: string;
+  try {
+    order = decodeURIComponent(encoded);
+  } catch {
+    return void sendJson(res, 404, { error: 'no such order' });
+  }
+  const record = orders.get(order);
+  if (!record) return void sendJson(res, 404, { error: 'no such order', order });
+  sendJson(res, 200, { order: record.order, state: record.state });
+}
+
+/**
+ * `/admin/orders` (HTML) and `/admin/orders.json`: every order the book has heard of, newest first, with its payment
+ * attempts from `kassa.payments.forOrder`. No authentication: a demo's back office. A real shop puts this behind its
+ * staff login.
+ */
+async function sendBackOffice(res: ServerResponse, orders: OrderBook, kassa: KassaHandler, context: PageContext, format: 'html' | 'json'): Promise<void> {
+  try {
+    const list = await backOfficeOrders(orders, kassa.payments);
+    if (format === 'json') return sendJson(res, 200, { orders: list });
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(context.sandboxUrl), 'cache-control': 'no-store' });
+    res.end(ordersPage(context, list));
+  } catch (error) {
+    console.error('demo: the back office:', error);
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('The orders cannot be read.');
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
 }
 
 function sendPage(res: ServerResponse, html: string, sandboxUrl: string): void {

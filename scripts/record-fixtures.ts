@@ -2,7 +2,8 @@
  * Records the answers the stories replay (stories/fixtures/*.json) from the real thing: starts the sandbox and the
  * demo's endpoint on free ports, then asks them exactly what a shopper's browser asks — sessions for DEMO-EUR,
  * DEMO-SEK, DEMO-DKK, DEMO-NOK and DEMO-PLN, a payment for every method they list, each payment state read back
- * with `GET /payments/{ref}`, two problems, and a Swish payment followed at Kronor with the session token.
+ * with `GET /payments/{ref}`, the problems the elements show, and a Swish payment followed at Kronor with the session
+ * token.
  *
  *   npx tsx scripts/record-fixtures.ts
  *
@@ -100,7 +101,7 @@ try {
 
   // ——— problems the elements show ———
   const eur = await openSession('DEMO-EUR');
-  const problems = {
+  const problems: Record<string, unknown> = {
     'order-not-found': await endpoint('POST', '/session', { order: 'DEMO-GONE' }),
     'invalid-fields': await endpoint('POST', '/payments', { token: eur.token, method: 'milkypay:mbway_eur_hpp', fields: { phone: '+351 12' } }, {
       'idempotency-key': crypto.randomUUID(),
@@ -109,11 +110,13 @@ try {
   };
 
   // ——— one payment read back in each state ———
+  // Each payment that succeeds pays its order, which then takes no other payment: those get an order of their own,
+  // a variant of DEMO-EUR (`DEMO-EUR~paid`) with the same contents.
   const states: Record<string, PaymentView> = {};
   const hero = await pay(eur, 'hero:Pay1X');
   states.action_required = await read(hero.payment.reference);
   // One MilkyPay card payment through pending → processing → paid: the sequence a live status shows.
-  const card = await pay(eur, 'milkypay:payment_card_eur_hpp');
+  const card = await pay(await openSession('DEMO-EUR~paid'), 'milkypay:payment_card_eur_hpp');
   const cardId = await providerId('milkypay', card.payment.reference);
   const sequence: PaymentView[] = [];
   for (const status of ['process_pending', 'processing', 'processed']) {
@@ -121,6 +124,8 @@ try {
     const view = await read(card.payment.reference);
     sequence.push((states[view.state] = view));
   }
+  // The order is paid now: a new session for it is refused, naming the payment.
+  problems['order-already-paid'] = await endpoint('POST', '/session', { order: 'DEMO-EUR~paid' });
   for (const outcome of ['decline', 'cancel', 'expire'] as const) {
     const payment = await pay(eur, 'milkypay:payment_card_eur_hpp');
     await control('POST', `/payments/milkypay/${await providerId('milkypay', payment.payment.reference)}/outcome`, { outcome });
@@ -130,17 +135,16 @@ try {
   const broken = await pay(eur, 'milkypay:payment_card_eur_hpp');
   await control('POST', `/payments/milkypay/${await providerId('milkypay', broken.payment.reference)}/status`, { status: 'process_error' });
   states.failed = await read(broken.payment.reference);
-  const health = await pay(eur, 'hidirect:hi-health');
+  const health = await pay(await openSession('DEMO-EUR~authorized'), 'hidirect:hi-health');
   await control('POST', `/payments/hidirect/${await providerId('hidirect', health.payment.reference)}/status`, { status: 'AUTHORISED' });
   states.authorized = await read(health.payment.reference);
 
   // ——— Swish through Kronor, as the browser follows it with the session token ———
   // One Kassa payment (so one Kronor session) per outcome: its Swish request waiting with a QR code, then decided
   // on the shopper's phone; with the endpoint's reads of the payment at each step.
-  const sek = await openSession('DEMO-SEK');
   const swish: Record<string, unknown> = {};
   for (const outcome of ['pay', 'decline', 'cancel'] as const) {
-    const payment = await pay(sek, 'kronor:swish');
+    const payment = await pay(await openSession(`DEMO-SEK~${outcome}`), 'kronor:swish');
     if (payment.action.type !== 'kronor') throw new Error('kronor:swish did not answer a kronor action');
     const access = payment.action;
     const kronor = async (query: string, variables: Record<string, unknown>) => {

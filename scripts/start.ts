@@ -25,6 +25,7 @@ const sandbox = await startSandbox({ port: sandboxPort });
 const allowedOrigins = (process.env.KASSA_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 const demo = await startDemo({ port: demoPort, sandboxUrl: sandbox.url, allowedOrigins });
 console.log(`Kassa demo shop: ${demo.url}/`);
+console.log(`Its back office (a demo, without authentication): ${demo.url}/admin/orders`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

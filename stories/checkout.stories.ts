@@ -4,7 +4,7 @@ import '../src/components/checkout/define.ts';
 import type { KassaErrorEvent } from '../src/components/shared/events.ts';
 import type { NextAction } from '../src/core/model.ts';
 import { callArgument, checkout, settled, checkoutArgs, checkoutArgTypes, picker, qr, fields, redirect, renderCheckout, status, type CheckoutArgs } from './support/checkout.ts';
-import { KRONOR, methodName, PAYMENTS, SESSIONS, type KronorFlow, type Order } from './support/fixtures.ts';
+import { KRONOR, methodName, PAYMENTS, SESSIONS, STATES, type KronorFlow, type Order } from './support/fixtures.ts';
 import { MockKassa, MockKronor } from './support/network.ts';
 
 const meta = {
@@ -49,6 +49,23 @@ export const EndpointError: Story = {
     await userEvent.click(view.getByRole('button', { name: 'Try again' }));
     await expect(await (await picker(canvasElement)).findByRole('radiogroup')).toBeVisible();
     await expect(refused.sessionRequests).toHaveLength(2);
+  },
+};
+
+const alreadyPaid = new MockKassa({ session: [{ problem: 'order-already-paid' }], payments: [STATES.byState.paid] });
+
+/**
+ * The order already has a successful payment (another tab, another device): the endpoint answers 409
+ * `order-already-paid` naming it, and the checkout says so and shows that payment's status — no picker, no second charge.
+ */
+export const OrderAlreadyPaid: Story = {
+  beforeEach: ({ msw }) => alreadyPaid.install(msw),
+  play: async ({ canvasElement }) => {
+    const view = await checkout(canvasElement);
+    await waitFor(() => expect(view.getAllByRole('status')[0]).toHaveTextContent('This order is already paid.'));
+    await expect(view.queryByRole('radiogroup')).toBeNull();
+    await expect(view.queryByRole('button', { name: /^Pay/ })).toBeNull();
+    await expect(alreadyPaid.sessionRequests).toHaveLength(1);
   },
 };
 

@@ -14,6 +14,8 @@ export class EndpointError extends Error {
     readonly status: number,
     /** The field at fault, for validation problems (`fields.phone`). */
     readonly field?: string,
+    /** The payment a problem names: for `order-already-paid`, the one that paid the order. */
+    readonly payment?: string,
   ) {
     super(code);
     this.name = 'EndpointError';
@@ -21,6 +23,9 @@ export class EndpointError extends Error {
 }
 
 /** `/kassa` + `/session`, resolved against the page (the endpoint may be relative or on another origin). */
+/** Kassa's payment references; anything else a problem names is ignored. */
+const PAYMENT_REFERENCE = /^kp_[A-Za-z0-9_-]{20,40}$/;
+
 export function endpointUrl(endpoint: string, path: string): string {
   return new URL(`${endpoint.replace(/\/+$/, '')}${path}`, document.baseURI).href;
 }
@@ -40,8 +45,9 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
     body = undefined;
   }
   if (response.ok && body && typeof body === 'object') return body as T;
-  const problem = (body ?? {}) as { type?: unknown; field?: unknown };
-  throw new EndpointError(problemCode(problem.type) ?? 'generic', response.status, typeof problem.field === 'string' ? problem.field : undefined);
+  const problem = (body ?? {}) as { type?: unknown; field?: unknown; payment?: unknown };
+  const payment = typeof problem.payment === 'string' && PAYMENT_REFERENCE.test(problem.payment) ? problem.payment : undefined;
+  throw new EndpointError(problemCode(problem.type) ?? 'generic', response.status, typeof problem.field === 'string' ? problem.field : undefined, payment);
 }
 
 export function openSession(endpoint: string, order: string, options: { locale?: string; signal?: AbortSignal } = {}): Promise<SessionResponse> {

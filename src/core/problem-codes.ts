@@ -14,6 +14,7 @@ export const PROBLEM_CODES = [
   'origin-not-allowed',
   'order-not-found',
   'order-refused',
+  'order-already-paid',
   'unknown-method',
   'invalid-fields',
   'payment-not-found',

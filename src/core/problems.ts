@@ -16,6 +16,7 @@ export const PROBLEMS = {
   'origin-not-allowed': { status: 403, title: 'This origin may not call the endpoint' },
   'order-not-found': { status: 404, title: 'The order does not exist' },
   'order-refused': { status: 422, title: 'The order cannot be paid' },
+  'order-already-paid': { status: 409, title: 'The order already has a successful payment' },
   'unknown-method': { status: 422, title: 'The payment method is not available for this order' },
   'invalid-fields': { status: 422, title: 'A payment field is missing or not valid' },
   'payment-not-found': { status: 404, title: 'The payment does not exist' },

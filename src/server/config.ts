@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ProviderName } from '../core/model.ts';
 import type { PaymentEventHook } from './events/delivery.ts';
+import type { DuplicatePolicy } from './payments/order-guard.ts';
 import type { ResolvedOrder } from './provider.ts';
 import { PROVIDER_MODULES, type ProviderConfigs } from './providers.ts';
 import { MemoryStore, type KassaStore } from './stores/store.ts';
@@ -80,6 +81,12 @@ export interface KassaConfig {
   onPaymentEvent?: PaymentEventHook;
   /** How long one call of `onPaymentEvent` may take before it counts as failed; 10,000 ms by default. */
   paymentEventTimeoutMs?: number;
+  /**
+   * What Kassa does when an order is paid twice (two tabs, two devices): the payment created later is marked
+   * `duplicateOf` the first in its events and, with `'refund'` (the default), voided or refunded where its provider
+   * allows it; with `'report'` only reported (`onError` and the event), for the merchant to settle.
+   */
+  duplicatePayments?: DuplicatePolicy;
   /** Where the endpoint reports its own errors (never the shopper's page); console.error by default. */
   onError?: (error: unknown, context: string) => void;
 }
@@ -118,6 +125,7 @@ const baseSchema = z.strictObject({
   clientAddress: z.custom<NonNullable<KassaConfig['clientAddress']>>((v) => typeof v === 'function', 'clientAddress must be a function').optional(),
   onPaymentEvent: z.custom<NonNullable<KassaConfig['onPaymentEvent']>>((v) => typeof v === 'function', 'onPaymentEvent must be a function').optional(),
   paymentEventTimeoutMs: z.number().int().min(100).max(300_000).optional(),
+  duplicatePayments: z.enum(['refund', 'report']).optional(),
   onError: z.custom<NonNullable<KassaConfig['onError']>>((v) => typeof v === 'function', 'onError must be a function').optional(),
 });
 
@@ -174,6 +182,7 @@ export function resolveConfig(config: KassaConfig): ResolvedConfig {
     clientAddress: config.clientAddress,
     onPaymentEvent: config.onPaymentEvent,
     paymentEventTimeoutMs: parsed.data.paymentEventTimeoutMs ?? 10_000,
+    duplicatePayments: parsed.data.duplicatePayments ?? 'refund',
     onError: config.onError ?? ((error, context) => console.error(`kassa: ${context}:`, error)),
   };
 }

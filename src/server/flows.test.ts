@@ -96,9 +96,9 @@ describe('payment flows, every provider, over HTTP', () => {
           assert.equal(told[0]!.previousState, null);
           for (let i = 1; i < told.length; i++) assert.equal(told[i]!.previousState, told[i - 1]!.payment.state);
           const last = told.at(-1)!.payment;
-          assert.deepEqual([last.order, last.provider, last.method, last.amount, last.currency], [flow.order, flow.provider, method.id, session.amount, session.currency]);
+          assert.deepEqual([last.order, last.provider, last.method, last.amount, last.currency], [session.order, flow.provider, method.id, session.amount, session.currency]);
           assert.deepEqual(await h.demo.kassa.payments.get(payment.reference), last);
-          assert.ok((await h.demo.kassa.payments.forOrder(flow.order)).some((p) => p.reference === payment.reference && p.state === state));
+          assert.ok((await h.demo.kassa.payments.forOrder(session.order)).some((p) => p.reference === payment.reference && p.state === state));
           assert.deepEqual(await h.demo.kassa.payments.events(payment.reference), told);
         });
       }

@@ -17,6 +17,7 @@ import { HttpProblem, jsonResponse, problemResponse } from './http/problems.ts';
 import { matchRoute, withoutBody, type Route } from './http/router.ts';
 import { Payments } from './payments/create.ts';
 import { Ledger } from './payments/ledger.ts';
+import { OrderGuard } from './payments/order-guard.ts';
 import { createAdapters } from './providers.ts';
 import { MethodLists } from './sessions/methods.ts';
 import { orderResolver } from './sessions/orders.ts';
@@ -68,12 +69,15 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     committed: async (record) => {
       delivery.notify(record.reference);
       await reconciler.track(record);
+      // Not waited for: it may call a provider (to void or refund a second charge of the order).
+      guard.checkDuplicate(record).catch((error: unknown) => onError(error, `checking order ${record.order} for a second payment`));
     },
   });
 
-  const sessions = new Sessions({ tokens, resolveOrder, methods, maxBodyBytes: config.maxBodyBytes });
-  const payments = new Payments({ ...config, store, ledger, adapters, tokens, resolveOrder, methods, publicBase });
   const status = new StatusReads({ ...config, store, ledger, adapters });
+  const guard = new OrderGuard({ ...config, store, adapters, ledger, reread: (record) => status.refresh(record, { now: true }) });
+  const sessions = new Sessions({ tokens, resolveOrder, methods, guard, maxBodyBytes: config.maxBodyBytes });
+  const payments = new Payments({ ...config, store, ledger, guard, adapters, tokens, resolveOrder, methods, publicBase });
   const watcher = new StatusWatcher(store, (record) => status.refresh(record), onError);
   const reconciler = new Reconciler({ store, read: (record) => status.refresh(record), onError, owner, readTimeoutMs: config.providerTimeoutMs });
   const streams = new StatusStreams({ ...config, store, watcher });

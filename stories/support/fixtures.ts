@@ -18,7 +18,7 @@ export type RecordedOrder = Order | 'DEMO-EUR-PERSON';
 export const SESSIONS = sessionsJson as unknown as Record<RecordedOrder, SessionResponse>;
 /** The answer to `POST /payments` for every method of every order. */
 export const PAYMENTS = paymentsJson as unknown as Record<Order, Record<string, PaymentResponse>>;
-export const PROBLEMS = problemsJson as unknown as Record<'order-not-found' | 'invalid-fields' | 'payment-not-found', { status: number; body: Problem }>;
+export const PROBLEMS = problemsJson as unknown as Record<'order-not-found' | 'invalid-fields' | 'payment-not-found' | 'order-already-paid', { status: number; body: Problem }>;
 
 type ReadState = Exclude<PaymentState, 'created' | 'refunded' | 'partially_refunded'>;
 /** `GET /payments/{ref}` answers: one payment in each state, and one card payment through pending → processing → paid. */

@@ -23,3 +23,13 @@ export async function sandboxControl<T = any>(method: 'GET' | 'POST' | 'DELETE',
   if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }
+
+let orders = 0;
+
+/**
+ * A fixed demo order's fresh variant (`DEMO-EUR` → `DEMO-EUR~b3-x1y2`, the same contents under a reference of its
+ * own), so a payment in one test never makes the order paid for the next; any other reference as it is.
+ */
+export function freshOrder(order: string): string {
+  return /^DEMO-[A-Z]{3}$/.test(order) ? `${order}~b${++orders}-${Math.random().toString(36).slice(2, 8)}` : order;
+}

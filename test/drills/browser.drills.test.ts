@@ -15,6 +15,7 @@ import { callControl } from '../../sandbox/testing.ts';
 import { FileStore } from '../../src/server/stores/file-store.ts';
 import { MemoryStore, type KassaStore } from '../../src/server/stores/store.ts';
 import { launchChromium } from '../e2e/harness.ts';
+import { freshOrder } from '../support/endpoint.ts';
 
 describe('fault drills in Chromium', () => {
   let sandbox: RunningSandbox;
@@ -46,7 +47,7 @@ describe('fault drills in Chromium', () => {
 
   it('(4) the Kronor websocket closes mid-payment: Swish still shows paid after the phone approves', async () => {
     await control('POST', '/reset');
-    const page = await open('/checkout.html?order=DEMO-SEK&group=provider');
+    const page = await open(`/checkout.html?order=${freshOrder('DEMO-SEK')}&group=provider`);
     try {
       await page.getByRole('radio', { name: /^Swish$/ }).click();
       await page.getByRole('button', { name: /^Pay / }).click();
@@ -72,7 +73,7 @@ describe('fault drills in Chromium', () => {
 
   it('(5) the return page reloaded after a final state still shows it, and no second payment appears', async () => {
     await control('POST', '/reset');
-    const page = await open('/checkout.html?order=DEMO-EUR&group=provider');
+    const page = await open(`/checkout.html?order=${freshOrder('DEMO-EUR')}&group=provider`);
     try {
       await page.getByRole('group', { name: 'hi.health' }).getByRole('radio').first().click();
       await page.getByRole('button', { name: /^Pay / }).click();
@@ -101,7 +102,7 @@ describe('fault drills in Chromium', () => {
       demo = await startDemo({ sandboxUrl: sandbox.url, port, overrides: { store } });
     };
     await restart();
-    const page = await open('/checkout.html?order=DEMO-EUR&group=provider');
+    const page = await open(`/checkout.html?order=${freshOrder('DEMO-EUR')}&group=provider`);
     try {
       await page.getByRole('group', { name: 'hi.health' }).getByRole('radio').first().click();
       await page.getByRole('button', { name: /^Pay / }).click();
@@ -133,7 +134,7 @@ describe('fault drills in Chromium', () => {
   for (const { provider, group, method } of DOUBLE_CLICKS) {
     it(`(7) ${provider}: pay double-clicked makes one payment, and the return page shows it paid`, async () => {
       await control('POST', '/reset');
-      const page = await open('/checkout.html?order=DEMO-EUR&group=provider');
+      const page = await open(`/checkout.html?order=${freshOrder('DEMO-EUR')}&group=provider`);
       try {
         await page.getByRole('group', { name: group }).getByRole('radio', { name: method }).click();
         await page.getByRole('button', { name: /^Pay / }).dblclick();

@@ -26,6 +26,7 @@ import sv from '../../src/core/locales/sv.ts';
 import { FINAL_STATES, type PaymentState } from '../../src/core/model.ts';
 import { RETRY_DELAYS_MS as KRONOR_RETRY_DELAYS_MS } from '../../src/providers/kronor/browser.ts';
 import { launchChromium } from '../e2e/harness.ts';
+import { freshOrder } from '../support/endpoint.ts';
 
 /** How soon after the network is back the shopper must see the payment's true state (a requirement, not a measure). */
 const SHOWN_WITHIN_MS = 4_000;
@@ -193,7 +194,7 @@ describe('fault drills: the network goes offline and back', () => {
 
   it('(1a) offline while the return page waits: the payment is paid meanwhile, and shown paid soon after the network is back, without a reload', async (t) => {
     await control('POST', '/reset');
-    const { context, page } = await openShop('/checkout.html?order=DEMO-EUR&group=provider');
+    const { context, page } = await openShop(`/checkout.html?order=${freshOrder('DEMO-EUR')}&group=provider`);
     try {
       await page.getByRole('group', { name: 'hi.health' }).getByRole('radio').first().click();
       await page.getByRole('button', { name: /^Pay / }).click();
@@ -237,7 +238,7 @@ describe('fault drills: the network goes offline and back', () => {
 
   it('(1b) offline while Swish waits in the checkout: the phone approves meanwhile, and the checkout shows it paid once the network is back', async (t) => {
     await control('POST', '/reset');
-    const { context, page } = await openShop('/checkout.html?order=DEMO-SEK&group=provider');
+    const { context, page } = await openShop(`/checkout.html?order=${freshOrder('DEMO-SEK')}&group=provider`);
     try {
       const openSockets = new Set<unknown>();
       let closedSockets = 0;
@@ -300,7 +301,7 @@ describe('fault drills: the network goes offline and back', () => {
 
   it('(2) offline at the moment of clicking Pay: a clear localized error and no payment; back online, Pay again pays once', async () => {
     await control('POST', '/reset');
-    const { context, page } = await openShop('/checkout.html?order=DEMO-EUR&group=provider');
+    const { context, page } = await openShop(`/checkout.html?order=${freshOrder('DEMO-EUR')}&group=provider`);
     try {
       const checkout = page.locator('kassa-checkout');
       await page.getByRole('group', { name: 'hi.health' }).getByRole('radio').first().click();
@@ -336,7 +337,7 @@ describe('fault drills: the network goes offline and back', () => {
 
   it('(3) offline before the methods load: a localized error with a retry; back online, the methods show by themselves', async () => {
     await control('POST', '/reset');
-    const { context, page } = await openShop('/checkout.html?order=DEMO-EUR&group=provider');
+    const { context, page } = await openShop(`/checkout.html?order=${freshOrder('DEMO-EUR')}&group=provider`);
     try {
       // The page (and kassa.js) loaded while online; the shop then mounts its checkout while the network is gone,
       // as a single-page shop does when the shopper reaches its checkout step.
@@ -377,7 +378,7 @@ describe('fault drills: the network goes offline and back', () => {
 
   it('(3b) a Swedish checkout mounted offline shows English meanwhile, and Swedish once the network is back', async () => {
     await control('POST', '/reset');
-    const { context, page } = await openShop('/checkout.html?order=DEMO-EUR&group=provider');
+    const { context, page } = await openShop(`/checkout.html?order=${freshOrder('DEMO-EUR')}&group=provider`);
     try {
       await page.getByRole('radio').first().waitFor();
       await goOffline(context);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callControl } from '../../sandbox/testing.ts';
 import { useShopInBrowser } from './harness.ts';
+import { freshOrder } from '../support/endpoint.ts';
 
 /** Hosted-page button per outcome; `expire` has no button, so it is preset through the control API. */
 const OUTCOMES = [
@@ -39,7 +40,8 @@ const FLOWS: Flow[] = [
 describe('checkout end to end in Chromium', () => {
   const shop = useShopInBrowser();
 
-  const openCheckout = (order: string) => shop.open(`/checkout.html?order=${order}&group=provider`);
+  /** A checkout for a fresh variant of the order: a payment in one test never makes the next one's order paid. */
+  const openCheckout = (order: string) => shop.open(`/checkout.html?order=${freshOrder(order)}&group=provider`);
 
   it('reports a Trusted Types violation on the demo pages (so "no report" below means something)', async () => {
     const page = await openCheckout('DEMO-EUR');

@@ -23,6 +23,10 @@ export interface Harness {
   /** Every answer the endpoint gave in this file, for the secrets scan. */
   readonly answers: Answer[];
   api<T = any>(path: string, init?: RequestInit): Promise<Answer<T>>;
+  /**
+   * Opens a session for `order`; a fixed demo order (`DEMO-EUR`) becomes a new order with its contents each time
+   * (`DEMO-EUR~t7`), as the demo shop's own checkouts do: one order is paid at most once.
+   */
   session(order: string): Promise<SessionResponse>;
   /** The answer body is a `PaymentResponse` on 201, a problem otherwise. */
   pay(token: string, method: string, options?: { key?: string; fields?: Record<string, string> }): Promise<Answer>;
@@ -72,7 +76,7 @@ export function useEndpoint(overrides: Partial<KassaConfig> = {}): Harness {
       return answer;
     },
     async session(order) {
-      const answer = await harness.api<SessionResponse>('/session', json({ order }));
+      const answer = await harness.api<SessionResponse>('/session', json({ order: freshOrder(order) }));
       if (answer.status !== 201) throw new Error(`session for ${order}: ${answer.status} ${answer.text}`);
       return answer.body;
     },
@@ -126,9 +130,21 @@ export async function startAtProvider(sandboxUrl: string, provider: ProviderName
     if (page.status >= 400) throw new Error(`hosted page answered ${page.status}`);
   }
   const { payments } = (await callControl(sandboxUrl, 'GET', `/payments?provider=${provider}`)) as { payments: Array<{ id: string; reference: string | null }> };
-  const payment = payments.find((p) => p.reference !== null && p.reference === created.payment?.reference) ?? payments.at(-1);
-  if (!payment) throw new Error(`no ${provider} payment in the sandbox`);
+  // Found by Kassa's reference where the provider keeps it, else by its id in the hosted page's address, else the only one.
+  const url = action.type === 'redirect' || action.type === 'form' ? decodeURIComponent(action.url) : '';
+  const payment =
+    payments.find((p) => p.reference !== null && p.reference === created.payment?.reference) ??
+    payments.find((p) => url.includes(p.id)) ??
+    (payments.length === 1 ? payments[0] : undefined);
+  if (!payment) throw new Error(`no ${provider} payment in the sandbox for ${created.payment?.reference ?? 'this action'} (${payments.length} there)`);
   return payment.id;
+}
+
+let orders = 0;
+
+/** A fixed demo order's fresh variant (`DEMO-EUR` → `DEMO-EUR~t12-x3f`); any other reference as it is. */
+export function freshOrder(order: string): string {
+  return /^DEMO-[A-Z]{3}$/.test(order) ? `${order}~t${++orders}-${Math.random().toString(36).slice(2, 8)}` : order;
 }
 
 export function json(body: unknown, headers: Record<string, string> = {}): RequestInit {

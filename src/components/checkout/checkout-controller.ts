@@ -9,9 +9,11 @@ import {
   EndpointError,
   newIdempotencyKey,
   openSession,
+  readPayment,
   startPayment,
   type EndpointErrorCode,
 } from '../../core/endpoint-client.ts';
+import { forgetAttempt, recallAttempt, rememberAttempt } from '../../core/open-attempt.ts';
 import type { MessageKey } from '../../core/i18n.ts';
 import { retryableImport } from '../../core/retryable-import.ts';
 import { isSettledForShopper, type NextAction, type PaymentMethod, type PaymentState, type PaymentView, type SessionResponse } from '../../core/model.ts';
@@ -41,6 +43,8 @@ export type CheckoutView =
   | { name: 'loading' }
   /** The session could not be opened (or is no longer valid): a message and a retry that opens a new one. */
   | { name: 'unavailable'; code: EndpointErrorCode }
+  /** The order already has a successful payment (`order-already-paid`): that payment's status, no picker. */
+  | { name: 'paid'; reference: string }
   /** The picker, the chosen method's fields and the pay button. */
   | { name: 'choose' }
   | { name: 'redirect'; payment: PaymentView; action: RedirectAction; pending: Omit<PendingPayment, 'savedAt'> }
@@ -59,6 +63,7 @@ export const PAY_RETRY_DELAYS_MS = [300, 900] as const;
 export interface CheckoutDeps {
   openSession: typeof openSession;
   startPayment: typeof startPayment;
+  readPayment: typeof readPayment;
   newIdempotencyKey: () => string;
   /** Loads the Kronor browser module; only ever called when a Kronor method is used. */
   loadKronor: () => Promise<KronorModule>;
@@ -69,6 +74,7 @@ export interface CheckoutDeps {
 const DEFAULT_DEPS: CheckoutDeps = {
   openSession,
   startPayment,
+  readPayment,
   newIdempotencyKey,
   loadKronor: retryableImport(() => import('../../providers/kronor/browser.ts')),
   loadParts: loadCheckoutParts,
@@ -179,15 +185,59 @@ export class CheckoutController implements ReactiveController {
       const session = await this.deps.openSession(this.endpoint, this.order, { locale: this.locale, signal: abort.signal });
       if (run !== this.run) return;
       this.session = session;
+      if (await this.resume(run, abort.signal)) return;
       this.show({ name: 'choose' });
       // After the methods are on screen, so they never wait for it; pay() waits for it (and reports a failure).
       this.deps.loadParts().catch(() => undefined);
     } catch (error) {
       if (run !== this.run) return;
+      if (this.showPaid(error)) return;
       const code = errorCode(error);
       this.show({ name: 'unavailable', code });
       this.reportError(code);
     }
+  }
+
+  /**
+   * After a reload: the payment this tab started for the order and has not seen end is shown again (its QR code,
+   * its provider page, its status) instead of the picker, so the shopper does not start a second one.
+   */
+  private async resume(run: number, signal: AbortSignal): Promise<boolean> {
+    const attempt = recallAttempt(this.endpoint, this.order);
+    if (!attempt) return false;
+    let payment: PaymentView;
+    try {
+      payment = await this.deps.readPayment(this.endpoint, attempt.payment.reference, signal);
+    } catch {
+      return false; // unknown or unreadable: the picker, and the endpoint cancels the old attempt on the next one
+    }
+    if (run !== this.run) return true;
+    if (isSettledForShopper(payment.state)) {
+      forgetAttempt(this.endpoint, this.order);
+      return false;
+    }
+    await this.deps.loadParts().catch(() => undefined);
+    if (run !== this.run) return true;
+    // A provider page is not opened again by itself (the shopper may have come back from it on purpose): its live
+    // status, with Cancel, is shown instead. A QR code or a Kronor request is shown again as it was.
+    if (attempt.action.type === 'redirect' || attempt.action.type === 'form') this.show({ name: 'waiting', payment });
+    else this.carryOut(payment, attempt.action, attempt.key);
+    return true;
+  }
+
+  /** `order-already-paid`: the paying payment's status instead of the picker; false for any other failure. */
+  private showPaid(error: unknown): boolean {
+    if (!(error instanceof EndpointError) || error.code !== 'order-already-paid' || !error.payment) return false;
+    const reference = error.payment;
+    forgetAttempt(this.endpoint, this.order);
+    const run = this.leaveStep();
+    void this.deps
+      .loadParts()
+      .catch(() => undefined)
+      .then(() => {
+        if (run === this.run) this.show({ name: 'paid', reference });
+      });
+    return true;
   }
 
   /** The shopper chose a method in the picker. */
@@ -243,11 +293,13 @@ export class CheckoutController implements ReactiveController {
       if (run !== this.run) return;
       this.unsettled = undefined; // the outcome is known: the next click is a new payment
       this.busy = false;
+      rememberAttempt(this.endpoint, this.order, { payment: response.payment, action: response.action, key });
       this.host.dispatchEvent(new KassaPaymentStartEvent(response.payment, response.action));
       this.carryOut(response.payment, response.action, key);
     } catch (error) {
       if (run !== this.run) return;
       this.busy = false;
+      if (this.showPaid(error)) return;
       const code = errorCode(error);
       if (code !== 'network') this.unsettled = undefined;
       if (code === 'invalid-fields' && error instanceof EndpointError && error.field?.startsWith('fields.')) this.fieldProblem = error.field;
@@ -263,6 +315,7 @@ export class CheckoutController implements ReactiveController {
   /** `kassa-status` reported success (it fired `kassa-complete` itself). */
   succeeded(payment: PaymentView): void {
     if (!isWaiting(this.view)) return;
+    forgetAttempt(this.endpoint, this.order);
     this.leaveStep();
     this.show({ name: 'succeeded', payment });
   }
@@ -270,6 +323,7 @@ export class CheckoutController implements ReactiveController {
   /** `kassa-status` reported a final failure (it fired `kassa-fail` itself). */
   failed(payment: PaymentView): void {
     if (!isWaiting(this.view)) return;
+    forgetAttempt(this.endpoint, this.order);
     this.leaveStep();
     this.show({ name: 'failed', payment, state: payment.state });
   }
@@ -286,6 +340,7 @@ export class CheckoutController implements ReactiveController {
   /** The shopper stopped waiting: back to the picker (a Kronor payment is cancelled at Kronor). */
   cancel(): void {
     if (!isWaiting(this.view)) return;
+    forgetAttempt(this.endpoint, this.order);
     this.cancelKronor();
     this.leaveStep();
     this.show({ name: 'choose' });

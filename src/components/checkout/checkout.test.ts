@@ -6,7 +6,7 @@
  */
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { sandboxControl, testEnv, type TestEnv } from '../../../test/browser/env.ts';
+import { freshOrder, sandboxControl, testEnv, type TestEnv } from '../../../test/browser/env.ts';
 import { formatAmount } from '../../core/format.ts';
 import { loadMessages, translate } from '../../core/i18n.ts';
 import en from '../../core/locales/en.ts';
@@ -55,8 +55,9 @@ function spyFetch(intercept?: Intercept): Call[] {
 
 const payRequests = (calls: Call[]) => calls.filter((c) => c.method === 'POST' && c.url.endsWith('/kassa/payments'));
 
+/** A checkout for a fresh variant of `order` (`DEMO-EUR~b1-…`): a payment in one test never makes the next one's order paid. */
 async function mount(order: string, extra: { locale?: string } = {}): Promise<KassaCheckout> {
-  return fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order=${order} locale=${extra.locale ?? 'en'}></kassa-checkout>`);
+  return fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order=${freshOrder(order)} locale=${extra.locale ?? 'en'}></kassa-checkout>`);
 }
 
 const root = (el: KassaCheckout) => el.shadowRoot!;
@@ -175,7 +176,7 @@ describe('kassa-checkout', function () {
     const p = await methodsShown(el);
     expect(part(el, 'loading')).to.equal(null);
     const session = el.session!;
-    expect(session.order).to.equal('DEMO-EUR');
+    expect(session.order).to.match(/^DEMO-EUR~/);
     expect(new Set(session.methods.map((m) => m.provider))).to.deep.equal(new Set(['hero', 'milkypay', 'hidirect', 'whenthen', 'kronor']));
     expect(p.methods).to.equal(session.methods);
     expect(p.shadowRoot!.querySelectorAll('[role="radio"]').length).to.equal(session.methods.length);
@@ -370,7 +371,7 @@ describe('kassa-checkout', function () {
           )
         : undefined,
     );
-    const de = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order="DEMO-EUR" locale="de"></kassa-checkout>`);
+    const de = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order=${freshOrder('DEMO-EUR')} locale="de"></kassa-checkout>`);
     const expected = translate(await loadMessages('de'), 'error.order-refused');
     await waitUntil(() => part(de, 'error')?.textContent?.trim() === expected, 'the German (or fallback) message', { timeout: 10_000 });
     expect(part(de, 'retry')!.textContent?.trim()).to.equal(translate(await loadMessages('de'), 'common.retry'));
@@ -403,6 +404,55 @@ describe('kassa-checkout', function () {
     await expect(el).to.be.accessible();
   });
 
+  it('after a reload while the Swish QR is shown, shows the same payment again instead of a second one', async () => {
+    const order = freshOrder('DEMO-SEK');
+    const first = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order=${order} locale="en"></kassa-checkout>`);
+    const payment = await swishWaiting(first);
+    const qrData = root(first).querySelector('kassa-qr')!.data;
+    first.remove(); // the page goes away, as on a reload; sessionStorage stays with the tab
+    const calls = spyFetch();
+    const again = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order=${order} locale="en"></kassa-checkout>`);
+    await waitUntil(() => root(again).querySelector('kassa-qr') && root(again).querySelector('kassa-status'), 'the QR code again', { timeout: 10_000 });
+    expect(root(again).querySelector('kassa-qr')!.data).to.equal(qrData);
+    expect(root(again).querySelector('kassa-status')!.reference).to.equal(payment.reference);
+    expect(picker(again), 'no picker').to.equal(null);
+    expect(payRequests(calls), 'no second payment').to.have.length(0);
+    expect((await sandboxPayments('kronor')).filter((p) => p.reference === payment.reference)).to.have.length(1);
+    await expect(again).to.be.accessible();
+
+    // Cancel: the shopper chooses again; a later reload shows the picker.
+    part(again, 'cancel')!.click();
+    await methodsShown(again);
+    again.remove();
+    const third = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order=${order} locale="en"></kassa-checkout>`);
+    await methodsShown(third);
+  });
+
+  it('for an order already paid shows that payment’s status and says so, not the picker (axe)', async () => {
+    const order = freshOrder('DEMO-SEK');
+    const first = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order=${order} locale="en"></kassa-checkout>`);
+    const payment = await swishWaiting(first);
+    const sandbox = await kronorPaymentFor(payment.reference);
+    const completed = waitFor<KassaCompleteEvent>(document, 'kassa-complete', 15_000);
+    await sandboxControl('POST', `/payments/kronor/${encodeURIComponent(sandbox.id)}/outcome`, { outcome: 'pay' });
+    await completed;
+    first.remove();
+    // The endpoint knows it too (a status read asks Kronor), as it would from Kronor's webhook or its reconciliation.
+    await waitUntil(async () => (await (await fetch(`${env.endpointUrl}/payments/${payment.reference}`)).json()).state === 'paid', 'the endpoint knows it is paid', {
+      timeout: 10_000,
+    });
+
+    const calls = spyFetch();
+    const paid = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order=${order} locale="en"></kassa-checkout>`);
+    await waitUntil(() => part(paid, 'result'), 'the already-paid message', { timeout: 10_000 });
+    expect(part(paid, 'result')!.textContent?.trim()).to.equal(en['error.order-already-paid']);
+    await waitUntil(() => root(paid).querySelector('kassa-status'), 'the paying payment’s status', { timeout: 10_000 });
+    expect(root(paid).querySelector('kassa-status')!.reference).to.equal(payment.reference);
+    expect(picker(paid), 'no picker').to.equal(null);
+    expect(payRequests(calls)).to.have.length(0);
+    await expect(paid).to.be.accessible();
+  });
+
   it('shows a declined Swish payment with “Try again”, which returns to the picker and pays with a new key', async () => {
     const el = await mount('DEMO-SEK');
     const calls = spyFetch();
@@ -428,7 +478,7 @@ describe('kassa-checkout', function () {
   });
 
   it('starts a Kronor card payment in the browser and sends the shopper to its page, remembering the Kronor access', async () => {
-    const el = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order="DEMO-SEK" group-by="provider"></kassa-checkout>`);
+    const el = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order=${freshOrder('DEMO-SEK')} group-by="provider"></kassa-checkout>`);
     const navigated: string[] = [];
     el.navigate = (url) => navigated.push(url);
     await choose(el, 'kronor:creditCard');
@@ -476,7 +526,7 @@ describe('kassa-checkout', function () {
 
   it('works from the keyboard alone: Tab to the picker, arrows to choose, Tab to pay, Enter and Space pay', async () => {
     const wrapper = await fixture<HTMLDivElement>(
-      html`<div><button id="before">Before</button><kassa-checkout endpoint=${env.endpointUrl} order="DEMO-SEK" locale="en"></kassa-checkout></div>`,
+      html`<div><button id="before">Before</button><kassa-checkout endpoint=${env.endpointUrl} order=${freshOrder('DEMO-SEK')} locale="en"></kassa-checkout></div>`,
     );
     const el = wrapper.querySelector('kassa-checkout')!;
     await methodsShown(el);
@@ -608,11 +658,11 @@ describe('kassa-checkout', function () {
     expect(sessions).to.have.length(11);
     expect(sessions.slice(0, 10).every((c) => c.signal?.aborted), 'every request of a removed element was aborted').to.equal(true);
     expect(sessions[10]!.signal?.aborted).to.equal(false);
-    expect(el.session?.order).to.equal('DEMO-EUR');
+    expect(el.session?.order).to.match(/^DEMO-EUR~/);
   });
 
   it('passes group-by on to the picker', async () => {
-    const el = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order="DEMO-EUR" group-by="provider"></kassa-checkout>`);
+    const el = await fixture<KassaCheckout>(html`<kassa-checkout endpoint=${env.endpointUrl} order=${freshOrder('DEMO-EUR')} group-by="provider"></kassa-checkout>`);
     const p = await methodsShown(el);
     expect(p.groupBy).to.equal('provider');
     const labels = [...p.shadowRoot!.querySelectorAll('[part~="group-label"]')].map((l) => l.textContent?.trim());

@@ -25,7 +25,9 @@ const STATUS_PARTS = 'status, icon: status-icon, message: status-message, amount
  * The drop-in checkout: opens a session for `order` at the merchant's Kassa `endpoint`, lets the shopper choose a
  * payment method (and fill in what it needs), starts the payment — one idempotency key per click, so a double click
  * or a retried request never pays twice — then sends the shopper on (redirect, form, QR code, app, or Kronor in the
- * browser) and shows the payment's status live until it is final.
+ * browser) and shows the payment's status live until it is final. For an order that is already paid it says so and
+ * shows that payment's status instead of the picker; after a reload while a payment is under way (a QR code, a
+ * provider's page) it shows that payment again rather than offering a second one.
  *
  * Composes `kassa-method-picker`, `kassa-method-fields`, `kassa-redirect`, `kassa-qr` and `kassa-status`. Its
  * `define.ts` registers the picker with it; once the methods are shown, the checkout loads the other four and
@@ -215,6 +217,11 @@ export class KassaCheckout extends LitElement {
         return html`<div class="view" tabindex="-1">
           <p part="error" class="message error" role="alert">${t(`error.${view.code}`)}</p>
           <button part="retry" class="secondary" type="button" data-focus @click=${() => this.flow.retry()}>${t('common.retry')}</button>
+        </div>`;
+      case 'paid':
+        return html`<div class="view" tabindex="-1">
+          <p part="result" class="result success" role="status" tabindex="-1" data-focus>${t('error.order-already-paid')}</p>
+          ${this.renderStatus(view.reference, undefined)}
         </div>`;
       case 'choose':
         return this.renderChoose();

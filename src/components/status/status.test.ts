@@ -11,7 +11,7 @@ import { loadMessages } from '../../core/i18n.ts';
 import en from '../../core/locales/en.ts';
 import type { NextAction, PaymentResponse, PaymentState, PaymentView } from '../../core/model.ts';
 import { recallPending, rememberPending } from '../../core/pending-payment.ts';
-import { sandboxControl, testEnv } from '../../../test/browser/env.ts';
+import { freshOrder, sandboxControl, testEnv } from '../../../test/browser/env.ts';
 import type { KassaCompleteEvent, KassaErrorEvent, KassaFailEvent, KassaStatusChangeEvent } from '../shared/events.ts';
 import './define.ts';
 import type { KassaStatus } from './status.ts';
@@ -29,7 +29,8 @@ async function post<T>(url: string, body: unknown, headers: Record<string, strin
 
 async function createPayment(order: string, method: string): Promise<PaymentResponse> {
   const { endpointUrl } = await testEnv();
-  const session = await post<{ token: string }>(`${endpointUrl}/session`, { order });
+  // A fresh variant of the demo order each time: a paid order takes no new payment.
+  const session = await post<{ token: string }>(`${endpointUrl}/session`, { order: freshOrder(order) });
   return post<PaymentResponse>(`${endpointUrl}/payments`, { token: session.token, method }, { 'idempotency-key': crypto.randomUUID() });
 }
 

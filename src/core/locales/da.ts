@@ -95,6 +95,7 @@ const messages: Messages = {
   'error.origin-not-allowed': 'Butikken kan ikke modtage betalinger lige nu.',
   'error.order-not-found': 'Vi kunne ikke finde din ordre.',
   'error.order-refused': 'Ordren kan ikke betales lige nu.',
+  'error.order-already-paid': 'Denne ordre er allerede betalt.',
   'error.unknown-method': 'Denne betalingsmetode er ikke tilgængelig for din ordre.',
   'error.invalid-fields': 'Tjek de oplysninger, du har indtastet.',
   'error.payment-not-found': 'Vi kunne ikke finde betalingen.',

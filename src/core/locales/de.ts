@@ -95,6 +95,7 @@ const messages: Messages = {
   'error.origin-not-allowed': 'Dieser Shop kann gerade keine Zahlungen annehmen.',
   'error.order-not-found': 'Wir konnten Ihre Bestellung nicht finden.',
   'error.order-refused': 'Diese Bestellung kann gerade nicht bezahlt werden.',
+  'error.order-already-paid': 'Diese Bestellung ist bereits bezahlt.',
   'error.unknown-method': 'Diese Zahlungsart ist für Ihre Bestellung nicht verfügbar.',
   'error.invalid-fields': 'Bitte prüfen Sie Ihre Angaben.',
   'error.payment-not-found': 'Wir konnten diese Zahlung nicht finden.',

@@ -96,6 +96,7 @@ const en = {
   'error.origin-not-allowed': 'This shop cannot take payments right now.',
   'error.order-not-found': 'We could not find your order.',
   'error.order-refused': 'This order cannot be paid right now.',
+  'error.order-already-paid': 'This order is already paid.',
   'error.unknown-method': 'This payment method is not available for your order.',
   'error.invalid-fields': 'Please check the details you entered.',
   'error.payment-not-found': 'We could not find this payment.',

@@ -95,6 +95,7 @@ const messages: Messages = {
   'error.origin-not-allowed': 'Kauppa ei voi ottaa vastaan maksuja juuri nyt.',
   'error.order-not-found': 'Tilaustasi ei löytynyt.',
   'error.order-refused': 'Tätä tilausta ei voi maksaa juuri nyt.',
+  'error.order-already-paid': 'Tämä tilaus on jo maksettu.',
   'error.unknown-method': 'Tämä maksutapa ei ole käytettävissä tilauksellesi.',
   'error.invalid-fields': 'Tarkista antamasi tiedot.',
   'error.payment-not-found': 'Maksua ei löytynyt.',

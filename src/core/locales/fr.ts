@@ -95,6 +95,7 @@ const messages: Messages = {
   'error.origin-not-allowed': 'Cette boutique ne peut pas accepter de paiements pour le moment.',
   'error.order-not-found': 'Nous n’avons pas trouvé votre commande.',
   'error.order-refused': 'Cette commande ne peut pas être payée pour le moment.',
+  'error.order-already-paid': 'Cette commande est déjà payée.',
   'error.unknown-method': 'Ce moyen de paiement n’est pas disponible pour votre commande.',
   'error.invalid-fields': 'Veuillez vérifier les informations saisies.',
   'error.payment-not-found': 'Nous n’avons pas trouvé ce paiement.',

@@ -95,6 +95,7 @@ const messages: Messages = {
   'error.origin-not-allowed': 'Verslunin getur ekki tekið við greiðslum í augnablikinu.',
   'error.order-not-found': 'Við fundum ekki pöntunina þína.',
   'error.order-refused': 'Ekki er hægt að greiða þessa pöntun í augnablikinu.',
+  'error.order-already-paid': 'Þessi pöntun er þegar greidd.',
   'error.unknown-method': 'Þessi greiðsluleið er ekki í boði fyrir pöntunina þína.',
   'error.invalid-fields': 'Athugaðu upplýsingarnar sem þú slóst inn.',
   'error.payment-not-found': 'Við fundum ekki þessa greiðslu.',

@@ -95,6 +95,7 @@ const messages: Messages = {
   'error.origin-not-allowed': 'Butikken kan ikke ta imot betalinger akkurat nå.',
   'error.order-not-found': 'Vi fant ikke bestillingen din.',
   'error.order-refused': 'Bestillingen kan ikke betales akkurat nå.',
+  'error.order-already-paid': 'Denne bestillingen er allerede betalt.',
   'error.unknown-method': 'Denne betalingsmåten er ikke tilgjengelig for bestillingen din.',
   'error.invalid-fields': 'Sjekk opplysningene du har fylt inn.',
   'error.payment-not-found': 'Vi fant ikke denne betalingen.',

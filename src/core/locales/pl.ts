@@ -95,6 +95,7 @@ const messages: Messages = {
   'error.origin-not-allowed': 'Ten sklep nie może teraz przyjmować płatności.',
   'error.order-not-found': 'Nie znaleźliśmy Twojego zamówienia.',
   'error.order-refused': 'Tego zamówienia nie można teraz opłacić.',
+  'error.order-already-paid': 'To zamówienie jest już opłacone.',
   'error.unknown-method': 'Ta metoda płatności jest niedostępna dla Twojego zamówienia.',
   'error.invalid-fields': 'Sprawdź wprowadzone dane.',
   'error.payment-not-found': 'Nie znaleźliśmy tej płatności.',

@@ -95,6 +95,7 @@ const messages: Messages = {
   'error.origin-not-allowed': 'Butiken kan inte ta emot betalningar just nu.',
   'error.order-not-found': 'Vi hittade inte din beställning.',
   'error.order-refused': 'Beställningen kan inte betalas just nu.',
+  'error.order-already-paid': 'Den här beställningen är redan betald.',
   'error.unknown-method': 'Det här betalsättet är inte tillgängligt för din beställning.',
   'error.invalid-fields': 'Kontrollera uppgifterna du har fyllt i.',
   'error.payment-not-found': 'Vi hittade inte betalningen.',

@@ -6,7 +6,7 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import type { NextAction, PaymentResponse } from '../../core/model.ts';
-import { sandboxControl, testEnv } from '../../../test/browser/env.ts';
+import { freshOrder, sandboxControl, testEnv } from '../../../test/browser/env.ts';
 import { openKronorSession, KronorBrowserError, type KronorAccess, type KronorBrowserSession, type KronorRequestView } from './browser.ts';
 
 type KronorAction = Extract<NextAction, { type: 'kronor' }>;
@@ -21,7 +21,7 @@ async function post<T>(url: string, body: unknown, headers: Record<string, strin
 /** A Kronor Swish payment made through the demo endpoint, as kassa-checkout makes it. */
 async function kronorPayment(): Promise<{ payment: PaymentResponse['payment']; action: KronorAction }> {
   const { endpointUrl } = await testEnv();
-  const session = await post<{ token: string }>(`${endpointUrl}/session`, { order: 'DEMO-SEK' });
+  const session = await post<{ token: string }>(`${endpointUrl}/session`, { order: freshOrder('DEMO-SEK') });
   const answer = await post<PaymentResponse>(`${endpointUrl}/payments`, { token: session.token, method: 'kronor:swish' }, { 'idempotency-key': crypto.randomUUID() });
   if (answer.action.type !== 'kronor') throw new Error(`expected a kronor action, got ${answer.action.type}`);
   return { payment: answer.payment, action: answer.action };

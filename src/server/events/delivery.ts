@@ -50,6 +50,8 @@ export class EventDelivery {
   private readonly retryAt = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private looking = false;
+  /** The last look found more due payments than it could start: look again as soon as a delivery ends. */
+  private backlog = false;
   private closed = false;
 
   constructor(private readonly options: DeliveryOptions) {}
@@ -83,8 +85,10 @@ export class EventDelivery {
     try {
       const free = (this.options.concurrency ?? 8) - this.running.size;
       if (free <= 0) return;
-      const due = await this.options.store.dueEvents(Date.now(), free + this.running.size);
-      for (const reference of due.filter((r) => !this.running.has(r)).slice(0, free)) this.run(reference);
+      const due = await this.options.store.dueEvents(Date.now(), free + this.running.size + 1);
+      const startable = due.filter((r) => !this.running.has(r));
+      this.backlog = startable.length > free;
+      for (const reference of startable.slice(0, free)) this.run(reference);
     } catch (error) {
       this.options.onError(error, 'reading the payment events outbox');
     } finally {
@@ -94,33 +98,46 @@ export class EventDelivery {
 
   private run(reference: string): void {
     const delivery = this.deliver(reference)
-      .catch((error: unknown) => this.options.onError(error, `delivering events of payment ${reference}`))
-      .finally(() => {
+      .catch((error: unknown) => {
+        this.options.onError(error, `delivering events of payment ${reference}`);
+        return false;
+      })
+      .then((worked) => {
         this.running.delete(reference);
         if (this.again.delete(reference) && !this.closed) this.run(reference);
+        // More payments due than slots: the next starts at once — not after a lease another instance holds or a
+        // backoff (those stay due, and looking again would spin).
+        else if (worked && this.backlog) void this.lookAtOutbox();
       });
     this.running.set(reference, delivery);
   }
 
-  /** Delivers the payment's pending events in order while this instance holds the payment's lease. */
-  private async deliver(reference: string): Promise<void> {
+  /**
+   * Delivers the payment's pending events in order while this instance holds the payment's lease; false when it did
+   * nothing (the lease is another instance's, or the payment waits out a failed call's backoff).
+   */
+  private async deliver(reference: string): Promise<boolean> {
     const { store, owner, timeoutMs } = this.options;
     const lease = `events:${reference}`;
     // Long enough for one call of the hook and the store's writes around it; renewed before each event.
     const leaseMs = timeoutMs + 5_000;
-    if ((this.retryAt.get(reference) ?? 0) > Date.now()) return;
-    if (!(await store.acquireLease(lease, owner, leaseMs))) return;
+    if ((this.retryAt.get(reference) ?? 0) > Date.now()) return false;
+    if (!(await store.acquireLease(lease, owner, leaseMs))) return false;
     try {
       this.again.delete(reference);
       const { delivered, events } = await store.pendingEvents(reference);
-      if (!events.length) return void (await store.markDelivered(reference, delivered));
+      if (!events.length) {
+        await store.markDelivered(reference, delivered);
+        return true;
+      }
       for (const event of events) {
-        if (this.closed || !(await store.acquireLease(lease, owner, leaseMs))) return;
-        if (!(await this.call(event, reference))) return;
+        if (this.closed || !(await store.acquireLease(lease, owner, leaseMs))) return true;
+        if (!(await this.call(event, reference))) return false;
         await store.markDelivered(reference, event.sequence);
       }
       // Events saved meanwhile (by this instance or another) are taken in the same turn.
       this.again.add(reference);
+      return true;
     } finally {
       await store.releaseLease(lease, owner).catch((error: unknown) => this.options.onError(error, `releasing the events lease of ${reference}`));
     }

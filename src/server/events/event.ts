@@ -25,15 +25,23 @@ export interface MerchantPayment {
   currency: string;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Set when this payment succeeded after another payment of the same order had: the reference of the payment kept.
+   * Kassa cancels or refunds a duplicate where the provider allows it; never fulfil an order twice.
+   */
+  duplicateOf?: string;
 }
 
-export type PaymentEventType = 'payment.created' | 'payment.updated';
+/**
+ * `payment.created` for a new attempt; `payment.updated` for each change of state or provider status;
+ * `payment.duplicate` when the payment is found to be a second success for its order (`payment.duplicateOf`).
+ */
+export type PaymentEventType = 'payment.created' | 'payment.updated' | 'payment.duplicate';
 
 /** One change of one payment. Delivered at least once: dedupe by `id`. */
 export interface PaymentEvent {
   /** Stable across redeliveries, restarts and instances: `<reference>.<sequence>`. */
   id: string;
-  /** `payment.created` for a new attempt, then `payment.updated` for each change (state or provider status). */
   type: PaymentEventType;
   /** 1 for `payment.created`, one more for each later change of the same payment: events arrive in this order. */
   sequence: number;
@@ -58,14 +66,16 @@ export function merchantPayment(record: PaymentRecord): MerchantPayment {
     currency: record.currency,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+    ...(record.duplicateOf ? { duplicateOf: record.duplicateOf } : {}),
   };
 }
 
 /** The event for `record` as just saved (its `sequence` already counts this event), after `previous`. */
 export function eventFor(record: PaymentRecord, previous: PaymentRecord | undefined): PaymentEvent {
+  const type = !previous ? 'payment.created' : record.duplicateOf && !previous.duplicateOf ? 'payment.duplicate' : 'payment.updated';
   return {
     id: `${record.reference}.${record.sequence}`,
-    type: previous ? 'payment.updated' : 'payment.created',
+    type,
     sequence: record.sequence,
     occurredAt: record.updatedAt,
     previousState: previous?.state ?? null,

@@ -8,6 +8,8 @@ export class HttpProblem extends Error {
     readonly detail?: string,
     readonly field?: string,
     readonly headers: Record<string, string> = {},
+    /** Extension members of the problem (RFC 9457 §3.2), e.g. the `payment` an `order-already-paid` names. */
+    readonly members: Record<string, string> = {},
   ) {
     super(detail ?? PROBLEMS[code].title);
   }
@@ -16,7 +18,7 @@ export class HttpProblem extends Error {
 /** A problem as status, headers and body text (kept as is for idempotent replays). */
 export function problemParts(problem: HttpProblem): { status: number; headers: Record<string, string>; body: string } {
   const { status, title } = PROBLEMS[problem.code];
-  const body: Record<string, unknown> = { type: problemType(problem.code), title, status };
+  const body: Record<string, unknown> = { ...problem.members, type: problemType(problem.code), title, status };
   if (problem.detail) body.detail = problem.detail;
   if (problem.field) body.field = problem.field;
   return { status, headers: { 'content-type': 'application/problem+json', ...problem.headers }, body: JSON.stringify(body) };

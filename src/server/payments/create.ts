@@ -16,6 +16,7 @@ import type { OrderResolver } from '../sessions/orders.ts';
 import { TokenInvalid, type Tokens } from '../sessions/tokens.ts';
 import type { KassaStore, PaymentRecord, StoredResponse } from '../stores/store.ts';
 import type { Ledger } from './ledger.ts';
+import type { OrderGuard } from './order-guard.ts';
 import { view } from './records.ts';
 
 const paymentBody = z.strictObject({
@@ -33,6 +34,8 @@ const MAX_RETRY_AFTER_SECONDS = 60;
 export interface PaymentsDeps {
   store: KassaStore;
   ledger: Ledger;
+  guard: OrderGuard;
+  onError: (error: unknown, context: string) => void;
   adapters: Adapters;
   tokens: Tokens;
   resolveOrder: OrderResolver;
@@ -75,6 +78,7 @@ export class Payments {
       if (order.amount !== claims.amount || order.currency !== claims.currency) {
         throw new HttpProblem('token-mismatch', 'the order changed since the session started; start a new session');
       }
+      await this.deps.guard.refuseIfPaid(order.reference);
       const providerName = body.method.split(':')[0];
       adapter = isProviderName(providerName) ? this.deps.adapters.get(providerName) : undefined;
       const method = adapter && (await this.deps.methods.forOrder(order)).find((m) => m.id === body.method);
@@ -115,6 +119,8 @@ export class Payments {
         createdAt: now,
         updatedAt: now,
       });
+      // The order's earlier attempts still open are cancelled where their provider can (not waited for).
+      this.deps.guard.cancelEarlierAttempts(record).catch((error: unknown) => this.deps.onError(error, `cancelling the earlier attempts of order ${record.order}`));
       const response = stored(201, { payment: view(record), action: created.action });
       await store.finishIdempotency(key, response, this.deps.paymentTtlSeconds * 1000);
       return replay(response);

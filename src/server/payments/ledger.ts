@@ -56,6 +56,25 @@ export class Ledger {
     throw new Error(`payment ${reference}: other writers kept saving first (${MAX_WRITE_ATTEMPTS} attempts)`);
   }
 
+  /**
+   * Marks a payment as a second success for its order (`duplicateOf` the payment kept), with a `payment.duplicate`
+   * event. Answers the marked payment only to the caller whose write did it (one instance, once, goes on to cancel or
+   * refund it); undefined when it was marked already.
+   */
+  async markDuplicate(reference: string, kept: string): Promise<PaymentRecord | undefined> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.deps.store.getPayment(reference);
+      if (!current || current.duplicateOf) return undefined;
+      const next: PaymentRecord = { ...current, duplicateOf: kept, sequence: current.sequence + 1, updatedAt: new Date().toISOString() };
+      const event = eventFor(next, current);
+      if (await this.deps.store.commitPayment(next, event)) {
+        await this.told(next, event);
+        return next;
+      }
+    }
+    throw new Error(`payment ${reference}: other writers kept saving first (${MAX_WRITE_ATTEMPTS} attempts)`);
+  }
+
   /** Saved before it is told: a listener that fails (the store reports it) cannot undo a saved change. */
   private async told(record: PaymentRecord, event: PaymentEvent): Promise<void> {
     try {

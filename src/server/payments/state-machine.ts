@@ -38,7 +38,7 @@ export function mayFollow(from: PaymentState, to: PaymentState): boolean {
   return from === to || NEXT_STATES[from].includes(to);
 }
 
-/** Whether the shopper's money moved or is held for the merchant: the states that make an order paid. */
-export function isSuccessState(state: PaymentState): boolean {
-  return SUCCESSES.includes(state);
+/** Whether the payment holds the shopper's money for the merchant (authorised, paid, partly refunded): its order is paid. */
+export function holdsMoney(state: PaymentState): boolean {
+  return state === 'authorized' || state === 'paid' || state === 'partially_refunded';
 }

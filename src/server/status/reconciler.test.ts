@@ -54,4 +54,33 @@ describe('Reconciler', () => {
     await tracked.track({ ...(await store.getPayment('kp_open'))!, state: 'paid' });
     assert.deepEqual(await store.dueReads(Date.now() + 11_000, 10), [], 'a final state leaves the schedule');
   });
+
+  it('works through a backlog at once instead of a batch per look: 200 payments due together are read within a second', async () => {
+    const store = new MemoryStore();
+    const now = new Date().toISOString();
+    for (let i = 0; i < 200; i++) {
+      await savePayment(store, paymentRecord(`kp_wave${i}`, { createdAt: now }));
+      await store.scheduleRead(`kp_wave${i}`, Date.now());
+    }
+    const read: string[] = [];
+    const reconciler = new Reconciler({
+      store,
+      read: async (record) => {
+        read.push(record.reference);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return record;
+      },
+      onError: assert.fail,
+      owner: 'a',
+      readTimeoutMs: 1_000,
+      pollMs: 1_000,
+      concurrency: 16,
+    });
+    const started = Date.now();
+    reconciler.start();
+    while (read.length < 200 && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    await reconciler.close();
+    assert.equal(new Set(read).size, 200);
+    assert.ok(Date.now() - started < 2_000, `all read in ${Date.now() - started} ms (one look a second, 16 at a time, would take 13 s)`);
+  });
 });

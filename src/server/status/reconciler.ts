@@ -45,6 +45,8 @@ export class Reconciler {
   private readonly running = new Set<string>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private looking = false;
+  /** The last look found more due payments than it could start: look again as soon as a read ends. */
+  private backlog = false;
   private closed = false;
   /** Reads made by this instance, for benchmarks and tests. */
   reads = 0;
@@ -76,12 +78,22 @@ export class Reconciler {
     try {
       const free = (this.options.concurrency ?? 16) - this.running.size;
       if (free <= 0) return;
-      const due = await this.options.store.dueReads(Date.now(), free + this.running.size);
-      for (const reference of due.filter((r) => !this.running.has(r)).slice(0, free)) {
+      const due = await this.options.store.dueReads(Date.now(), free + this.running.size + 1);
+      const startable = due.filter((r) => !this.running.has(r));
+      this.backlog = startable.length > free;
+      for (const reference of startable.slice(0, free)) {
         this.running.add(reference);
         void this.reconcile(reference)
-          .catch((error: unknown) => this.options.onError(error, `reconciling payment ${reference}`))
-          .finally(() => this.running.delete(reference));
+          .catch((error: unknown) => {
+            this.options.onError(error, `reconciling payment ${reference}`);
+            return false;
+          })
+          .then((read) => {
+            this.running.delete(reference);
+            // Many payments due at once (a wave of checkouts): the next starts as soon as a slot is free. Not after a
+            // lease another instance holds: that payment stays due until it is done, and looking again would spin.
+            if (read && this.backlog) void this.lookAtSchedule();
+          });
       }
     } catch (error) {
       this.options.onError(error, 'reading the reconciliation schedule');
@@ -90,20 +102,27 @@ export class Reconciler {
     }
   }
 
-  /** One reconciliation read of a due payment, by whichever instance takes its lease; then its next read is set. */
-  private async reconcile(reference: string): Promise<void> {
+  /**
+   * One reconciliation read of a due payment, by whichever instance takes its lease; then its next read is set. False
+   * when another instance holds the lease.
+   */
+  private async reconcile(reference: string): Promise<boolean> {
     const { store, owner } = this.options;
     const lease = `reconcile:${reference}`;
-    if (!(await store.acquireLease(lease, owner, this.options.readTimeoutMs + 5_000))) return;
+    if (!(await store.acquireLease(lease, owner, this.options.readTimeoutMs + 5_000))) return false;
     try {
       const record = await store.getPayment(reference);
-      if (!record) return void (await store.unscheduleRead(reference));
+      if (!record) {
+        await store.unscheduleRead(reference);
+        return true;
+      }
       let current = record;
       if (!isFinalState(record.state)) {
         this.reads++;
         current = await this.options.read(record);
       }
       await this.track(current);
+      return true;
     } finally {
       await store.releaseLease(lease, owner).catch((error: unknown) => this.options.onError(error, `releasing the reconciliation lease of ${reference}`));
     }

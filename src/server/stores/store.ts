@@ -38,6 +38,8 @@ export interface PaymentRecord {
   data?: Record<string, unknown>;
   /** How many events the payment has had: 1 once created, one more per change. */
   sequence: number;
+  /** Set when this payment succeeded after another payment of its order had: the reference of the one kept. */
+  duplicateOf?: string;
   createdAt: string;
   updatedAt: string;
 }
