@@ -39,6 +39,8 @@ export class FileStore extends MemoryStore {
   private readonly paymentsDir: string;
   private readonly idempotencyDir: string;
   private writes = 0;
+  /** The write under way per payment, which the next one waits for. */
+  private readonly paymentWrites = new Map<string, Promise<void>>();
 
   /** Reads what an earlier process left in `dir` (created if missing). */
   constructor(
@@ -53,9 +55,25 @@ export class FileStore extends MemoryStore {
     this.load();
   }
 
+  /**
+   * Writes a payment's file, one write at a time per payment, each of the payment as it is when the write starts:
+   * two changes close together can never leave the older one on disk.
+   */
   protected override async persist(kept: KeptPayment): Promise<void> {
-    const { record, events, delivered, due } = kept;
-    await this.write(join(this.paymentsDir, fileName(record.reference)), { record, events, delivered, due } satisfies PaymentFile);
+    const reference = kept.record.reference;
+    const previous = this.paymentWrites.get(reference) ?? Promise.resolve();
+    const writing = previous.catch(() => undefined).then(async () => {
+      const latest = this.payments.get(reference);
+      if (!latest) return;
+      const { record, events, delivered, due } = latest;
+      await this.write(join(this.paymentsDir, fileName(reference)), { record, events, delivered, due } satisfies PaymentFile);
+    });
+    this.paymentWrites.set(reference, writing);
+    try {
+      await writing;
+    } finally {
+      if (this.paymentWrites.get(reference) === writing) this.paymentWrites.delete(reference);
+    }
   }
 
   override async claimIdempotency(key: string, fingerprint: string, waitMs: number): Promise<IdempotencyClaim> {

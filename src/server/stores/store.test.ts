@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { paymentRecord as record, saveDelivered, savePayment, storeContract, storedAnswer as answer } from '../../../test/support/store-contract.ts';
+import { eventFor } from '../events/event.ts';
 import { FileStore } from './file-store.ts';
 import { MemoryStore } from './store.ts';
 
@@ -43,6 +44,21 @@ describe('FileStore across a restart', () => {
     assert.deepEqual(await after.claimIdempotency('released', 'body-a', 0), { kind: 'acquired' });
     // Its outcome is unknown (the provider may have made the payment): the same click must not run again.
     assert.deepEqual(await after.claimIdempotency('in flight', 'body-a', 50), { kind: 'conflict' });
+  });
+
+  it('keeps the latest of many changes saved close together: the files are never left at an older one', async () => {
+    const dir = freshDirectory();
+    const store = new FileStore(dir);
+    let saved = await savePayment(store, record('kp_busy'));
+    const commits: Array<Promise<boolean>> = [];
+    for (let i = 0; i < 30; i++) {
+      const next = { ...saved, providerStatus: `S${i}`, sequence: saved.sequence + 1 };
+      commits.push(store.commitPayment(next, eventFor(next, saved)));
+      saved = next;
+    }
+    assert.ok((await Promise.all(commits)).every(Boolean));
+    const after = new FileStore(dir);
+    assert.deepEqual([(await after.getPayment('kp_busy'))?.providerStatus, (await after.paymentEvents('kp_busy')).length], ['S29', 31]);
   });
 
   it('a new store drops the payments whose retention passed while no process ran, files included', async () => {
