@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolveConfig, type KassaConfig } from './config.ts';
-import { EventDelivery } from './events/delivery.ts';
+import { EventDelivery, type PaymentEventHook } from './events/delivery.ts';
 import { merchantPayment, type MerchantPayment, type PaymentEvent } from './events/event.ts';
 import { Client, RateLimits } from './http/client.ts';
 import { corsHeaders } from './http/cors.ts';
@@ -62,15 +62,18 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
 
   /** This instance's name in the store's leases (event delivery, reconciliation reads). */
   const owner = randomUUID();
-  const delivery = new EventDelivery({ store, hook: config.onPaymentEvent, onError, owner, timeoutMs: config.paymentEventTimeoutMs });
+  // Each event goes through the order guard (a second charge of an order is found and refunded), then to the merchant.
+  const onPaymentEvent: PaymentEventHook = async (event, context) => {
+    await guard.onEvent(event).catch((error: unknown) => onError(error, `checking order ${event.payment.order} for a second payment`));
+    await config.onPaymentEvent?.(event, context);
+  };
+  const delivery = new EventDelivery({ store, hook: onPaymentEvent, onError, owner, timeoutMs: config.paymentEventTimeoutMs });
   const ledger = new Ledger({
     store,
     onError,
     committed: async (record) => {
       delivery.notify(record.reference);
       await reconciler.track(record);
-      // Not waited for: it may call a provider (to void or refund a second charge of the order).
-      guard.checkDuplicate(record).catch((error: unknown) => onError(error, `checking order ${record.order} for a second payment`));
     },
   });
 

@@ -6,13 +6,15 @@
  *   a page left open elsewhere can no longer be paid;
  * - a second success all the same (paid on another device before the cancel arrived) is marked a duplicate, told to
  *   the merchant, and by default voided or refunded where the provider allows it; the merchant is told when it cannot
- *   be. Which one is kept is decided the same way by every instance: the attempt created first.
+ *   be. Which one is kept is decided the same way by every instance: the attempt created first. Both steps run as the
+ *   payments' events are delivered, so a restart between a charge and its refund does not lose the refund.
  */
 import { isFinalState } from '../../core/model.ts';
 import { HttpProblem } from '../http/problems.ts';
 import { ProviderRefused, type OperationPayment } from '../provider.ts';
 import type { Adapters } from '../providers.ts';
 import type { KassaStore, PaymentRecord } from '../stores/store.ts';
+import type { PaymentEvent } from '../events/event.ts';
 import type { Ledger } from './ledger.ts';
 import { holdsMoney } from './state-machine.ts';
 
@@ -47,22 +49,32 @@ export class OrderGuard {
   }
 
   /**
-   * After a payment was saved: when it holds money and its order has another payment holding money, the one created
-   * later is marked a duplicate and, by policy, voided (authorised) or refunded (paid).
+   * Runs as each payment event is delivered (the outbox makes it survive a restart): a payment that now holds money
+   * has the order's later successes marked duplicates; a payment's `payment.duplicate` event voids or refunds it, by
+   * policy. Both are safe to repeat: a payment is marked once, and the provider's idempotency key (or, for Hero, what
+   * is left to refund) keeps a repeated refund from paying back twice.
    */
-  async checkDuplicate(record: PaymentRecord): Promise<void> {
-    if (!holdsMoney(record.state) || record.duplicateOf) return;
-    const successes = (await this.deps.store.orderPayments(record.order)).filter((p) => holdsMoney(p.state) || p.duplicateOf);
+  async onEvent(event: PaymentEvent): Promise<void> {
+    const record = await this.deps.store.getPayment(event.payment.reference);
+    if (!record) return;
+    if (event.type === 'payment.duplicate') return this.remedy(record);
+    if (holdsMoney(record.state) && !record.duplicateOf) await this.markDuplicates(record.order);
+  }
+
+  /** Of the order's payments holding money, every one but the first created is marked a duplicate of it. */
+  private async markDuplicates(order: string): Promise<void> {
+    const successes = (await this.deps.store.orderPayments(order)).filter((p) => holdsMoney(p.state) && !p.duplicateOf);
     const kept = keptSuccess(successes);
     if (!kept) return;
     for (const other of successes) {
-      if (other.reference === kept.reference || other.duplicateOf || !holdsMoney(other.state)) continue;
-      const marked = await this.deps.ledger.markDuplicate(other.reference, kept.reference);
-      if (marked) await this.remedy(marked, kept);
+      if (other.reference !== kept.reference) await this.deps.ledger.markDuplicate(other.reference, kept.reference);
     }
   }
 
-  private async remedy(duplicate: PaymentRecord, kept: PaymentRecord): Promise<void> {
+  /** Voids (authorised) or refunds (paid) a duplicate where its provider allows it and the policy says so; else reports it. */
+  private async remedy(duplicate: PaymentRecord): Promise<void> {
+    if (!duplicate.duplicateOf || !holdsMoney(duplicate.state)) return;
+    const kept = { reference: duplicate.duplicateOf, provider: (await this.deps.store.getPayment(duplicate.duplicateOf))?.provider ?? 'unknown' };
     const adapter = this.deps.adapters.get(duplicate.provider);
     const operation = duplicate.state === 'authorized' ? adapter?.cancelPayment : adapter?.refundPayment;
     const what = `order ${duplicate.order} was paid twice: ${kept.reference} (${kept.provider}) is kept, ${duplicate.reference} (${duplicate.provider}) is a duplicate`;
