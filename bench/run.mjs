@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BENCHES = ['size', 'endpoint', 'status-reads', 'streams', 'events', 'time-to-methods', 'status-latency', 'picker-render', 'leaks'];
+const BENCHES = ['size', 'endpoint', 'status-reads', 'streams', 'events', 'reconciliation', 'time-to-methods', 'status-latency', 'picker-render', 'leaks'];
+/** Each benchmark is stopped after 3 minutes; reconciliation waits out 60 s windows on two stores (about 2.5 minutes). */
+const TIMEOUT_MS = { reconciliation: 300_000 };
 const rows = [];
 const failed = [];
 
@@ -18,7 +20,7 @@ for (const name of BENCHES) {
     encoding: 'utf8',
     env: { ...process.env, KASSA_BENCH_SUMMARY: '1' },
     maxBuffer: 64 * 1024 * 1024,
-    timeout: 180_000,
+    timeout: TIMEOUT_MS[name] ?? 180_000,
   });
   for (const line of (result.stdout ?? '').split('\n')) {
     if (line.startsWith('BENCH\t')) rows.push([name, ...line.split('\t').slice(1)]);
