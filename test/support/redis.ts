@@ -50,7 +50,8 @@ export async function startRedisServer(): Promise<RunningRedis> {
   return { url: `redis://127.0.0.1:${port}`, port, stop };
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on the loopback interface now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
