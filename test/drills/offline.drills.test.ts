@@ -240,13 +240,14 @@ describe('fault drills: the network goes offline and back', () => {
     await control('POST', '/reset');
     const { context, page } = await openShop(`/checkout.html?order=${freshOrder('DEMO-SEK')}&group=provider`);
     try {
-      const openSockets = new Set<unknown>();
+      /** Sockets that have received a frame: open and subscribed, not still connecting. */
+      const liveSockets = new Set<unknown>();
       let closedSockets = 0;
       let failedAttempts = 0;
       page.on('websocket', (socket) => {
-        openSockets.add(socket);
+        socket.on('framereceived', () => liveSockets.add(socket));
         socket.on('close', () => {
-          openSockets.delete(socket);
+          liveSockets.delete(socket);
           closedSockets++;
         });
         socket.on('socketerror', () => failedAttempts++);
@@ -258,8 +259,9 @@ describe('fault drills: the network goes offline and back', () => {
       await page.getByRole('img', { name: /QR code/ }).waitFor();
       const state = await waitingState(page);
       // The checkout's websocket (which brought the QR code) closes once kassa-status takes over; kassa-status then
-      // follows the payment at Kronor over a websocket of its own: the one left open.
-      await until(() => closedSockets > 0 && openSockets.size > 0, "the status's own websocket to Kronor", 15_000);
+      // follows the payment at Kronor over a websocket of its own: the one left open, once it has heard from Kronor
+      // (on a busy machine it may still be connecting here, and going offline then would leave it hanging unopened).
+      await until(() => closedSockets > 0 && liveSockets.size > 0, "the status's own websocket to Kronor, open", 15_000);
       await markPage(page);
       const before = { closedSockets, failedAttempts };
 
