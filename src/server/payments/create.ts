@@ -17,7 +17,7 @@ import { TokenInvalid, type Tokens } from '../sessions/tokens.ts';
 import type { KassaStore, PaymentRecord, StoredResponse } from '../stores/store.ts';
 import type { Ledger } from './ledger.ts';
 import type { OrderGuard } from './order-guard.ts';
-import { view } from './records.ts';
+import { returnPageFor, view } from './records.ts';
 
 const paymentBody = z.strictObject({
   token: z.string().min(1).max(4096),
@@ -94,7 +94,7 @@ export class Payments {
         order,
         method,
         fields,
-        returnUrl: withParam(this.deps.returnUrl, 'kassa_payment', reference),
+        returnUrl: returnPageFor(this.deps.returnUrl, reference),
         endpointReturnUrl: `${base}/return/${reference}`,
         webhookUrl: `${base}/webhooks/${adapter.name}`,
         idempotencyKey: reference,
@@ -211,10 +211,4 @@ function replay(response: StoredResponse): Response {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
-}
-
-export function withParam(base: string, name: string, value: string): string {
-  const url = new URL(base);
-  url.searchParams.set(name, value);
-  return url.href;
 }

@@ -30,3 +30,10 @@ export function view(record: PaymentRecord): PaymentView {
     updatedAt: record.updatedAt,
   };
 }
+
+/** The merchant's return page for a payment: `returnUrl` with `kassa_payment=<reference>`, which the elements read. */
+export function returnPageFor(returnUrl: string, reference: string): string {
+  const url = new URL(returnUrl);
+  url.searchParams.set('kassa_payment', reference);
+  return url.href;
+}

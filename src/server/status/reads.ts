@@ -6,8 +6,7 @@
 import { isFinalState, type PaymentView } from '../../core/model.ts';
 import type { StatusRead } from '../provider.ts';
 import type { Adapters } from '../providers.ts';
-import { withParam } from '../payments/create.ts';
-import { findRecord, view } from '../payments/records.ts';
+import { findRecord, returnPageFor, view } from '../payments/records.ts';
 import type { Ledger } from '../payments/ledger.ts';
 import type { KassaStore, PaymentRecord } from '../stores/store.ts';
 
@@ -65,7 +64,7 @@ export class StatusReads {
   async returnTo(reference: string, returnUrl: string): Promise<Response> {
     const record = await findRecord(this.deps.store, reference);
     if (!isFinalState(record.state)) await this.providerReads.refresh(record);
-    return new Response(null, { status: 303, headers: { location: withParam(returnUrl, 'kassa_payment', reference), 'cache-control': 'no-store' } });
+    return new Response(null, { status: 303, headers: { location: returnPageFor(returnUrl, reference), 'cache-control': 'no-store' } });
   }
 
   /** Asks for a read of a payment that is not final (see `ProviderReads.refresh`). */

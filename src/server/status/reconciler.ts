@@ -48,8 +48,6 @@ export class Reconciler {
   /** The last look found more due payments than it could start: look again as soon as a read ends. */
   private backlog = false;
   private closed = false;
-  /** Reads made by this instance, for benchmarks and tests. */
-  reads = 0;
 
   constructor(private readonly options: ReconcilerOptions) {}
 
@@ -117,10 +115,7 @@ export class Reconciler {
         return true;
       }
       let current = record;
-      if (!isFinalState(record.state)) {
-        this.reads++;
-        current = await this.options.read(record);
-      }
+      if (!isFinalState(record.state)) current = await this.options.read(record);
       await this.track(current);
       return true;
     } finally {
