@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { useSandbox } from '../testing.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { HeroStore, infosOf, refundRefusal, refundTotals, type HeroPayment } from './state.ts';
 import { isLoopbackHost } from './validate.ts';
 
 const KEY = 'sandbox-hero-key';
@@ -463,6 +464,46 @@ input: { paymentCheckoutId: "paycheckout-6cd6e21d-c35e-4ee3-8b86-965fb3b44c99" a
     });
   }
 
+  test('with a settle delay a refund is pending first, then refunded; what is left counts it already', async () => {
+    assert.deepEqual(await sandbox.control('POST', '/hero/settings', { refundSettleMs: 60_000 }), { refundSettleMs: 60_000 });
+    const id = await paidPayment(10_000);
+    assert.deepEqual((await gql(REFUND, { id, amount: 4_000 })).body.data.refundPaymentCheckout, { success: true });
+    let info = await infos(id);
+    assert.deepEqual([info.isSuccess, info.pendingRefundAmount, info.refundedAmount], [true, 4_000, 0]);
+    // Pending money is spent: 6 000 are left, not 10 000.
+    assert.deepEqual((await gql(REFUND, { id, amount: 6_001 })).body.data.refundPaymentCheckout, { errorCode: 'FUNCTIONAL_ERROR', message: 'AMOUNT_TOO_HIGH' });
+    const settled = await sandbox.control('POST', `/hero/payments/${id}/settle-refunds`);
+    assert.deepEqual([settled.settled, settled.pendingRefundAmount, settled.refundedAmount], [4_000, 0, 4_000]);
+    info = await infos(id);
+    assert.deepEqual([info.pendingRefundAmount, info.refundedAmount], [0, 4_000]);
+  });
+
+  test('a short settle delay passes by itself', async () => {
+    await sandbox.control('POST', '/hero/settings', { refundSettleMs: 150 });
+    const id = await paidPayment(10_000);
+    await gql(REFUND, { id, amount: 10_000 });
+    assert.deepEqual([(await infos(id)).pendingRefundAmount, (await infos(id)).refundedAmount], [10_000, 0]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual([(await infos(id)).pendingRefundAmount, (await infos(id)).refundedAmount], [0, 10_000]);
+  });
+
+  test('reset restores refunds that settle at once; the settings refuse what is not a delay', async () => {
+    await sandbox.control('POST', '/hero/settings', { refundSettleMs: 5_000 });
+    await sandbox.control('POST', '/reset');
+    assert.deepEqual(await sandbox.control('GET', '/hero/settings'), { refundSettleMs: 0 });
+    for (const refundSettleMs of [-1, 1.5, '100', null, 86_400_001]) {
+      await assert.rejects(sandbox.control('POST', '/hero/settings', { refundSettleMs }), /400/);
+    }
+    await assert.rejects(sandbox.control('POST', '/hero/payments/paycheckout-unknown/settle-refunds'), /404/);
+  });
+
+  test('a refund notifies nobody: Hero documents no notification for it', async () => {
+    const id = await paidPayment(10_000);
+    const before = (await sandbox.control('GET', '/webhooks?provider=hero')).webhooks.length;
+    await gql(REFUND, { id, amount: 1_000 });
+    assert.equal((await sandbox.control('GET', '/webhooks?provider=hero')).webhooks.length, before);
+  });
+
   test('an empty paymentCheckoutId answers ValidationErrors', async () => {
     const answer = await gql(REFUND, { id: '', amount: 100 });
     assert.deepEqual(answer.body.data.refundPaymentCheckout, {
@@ -668,6 +709,74 @@ describe('hero: pure parts', () => {
     assert.equal(limiter.allow('k'), true);
     limiter.reset();
     assert.equal(new RateLimiter({ enabled: false, perSecond: 0, perMinute: 0 }).allow('k'), true);
+  });
+
+  const payment = (over: Partial<HeroPayment> = {}): HeroPayment => ({
+    id: 'paycheckout-1',
+    merchantKey: KEY,
+    amount: 10_000,
+    type: 'Pay1X',
+    redirectUri: 'https://shop.example/return',
+    comebackUri: null,
+    issuer: { address: { line1: '1 rue', city: 'Paris', zipCode: '75001' }, name: 'Co', contactEmail: 'a@b.fr', contactPhone: '+33600000000' },
+    orderId: null,
+    state: 'ACCEPTED',
+    refunds: [],
+    createdAt: '2024-01-01T00:00:00.000Z',
+    ...over,
+  });
+
+  const refundRules: Array<[string, HeroPayment | undefined, string, number, string | undefined]> = [
+    // [what, payment, key asking, amount, refusal (message) or undefined]
+    ['an unknown payment', undefined, KEY, 1_000, 'INVALID_PAYMENT_CHECKOUT'],
+    ["another account's payment", payment(), DISABLED_KEY, 1_000, "You don't have permission to perform this action"],
+    ['a payment never initiated', payment({ state: 'PAYMENT_NOT_INITIATED' }), KEY, 1_000, 'PAYMENT_NOT_STARTED'],
+    ['a payment in review', payment({ state: 'IN_REVIEW' }), KEY, 1_000, 'PAYMENT_NOT_STARTED'],
+    ['a refused payment', payment({ state: 'REFUSED' }), KEY, 1_000, 'PAYMENT_NOT_STARTED'],
+    ['a cancelled payment', payment({ state: 'CANCELLED' }), KEY, 1_000, 'PAYMENT_NOT_STARTED'],
+    ['an expired payment', payment({ state: 'EXPIRED' }), KEY, 1_000, 'PAYMENT_NOT_STARTED'],
+    ['a failed payment', payment({ state: 'FAILED' }), KEY, 1_000, 'PAYMENT_NOT_STARTED'],
+    ['a zero refund', payment(), KEY, 0, 'AMOUNT_TOO_LOW'],
+    ['1 cent', payment(), KEY, 1, undefined],
+    ['the whole payment', payment(), KEY, 10_000, undefined],
+    ['1 cent over the payment', payment(), KEY, 10_001, 'AMOUNT_TOO_HIGH'],
+    ['exactly what is left after a refund', payment({ refunds: [{ amount: 4_000, at: 0 }] }), KEY, 6_000, undefined],
+    ['1 cent over what is left', payment({ refunds: [{ amount: 4_000, at: 0 }] }), KEY, 6_001, 'AMOUNT_TOO_HIGH'],
+    ['anything after a full refund', payment({ refunds: [{ amount: 10_000, at: 0 }] }), KEY, 1, 'AMOUNT_TOO_HIGH'],
+    ['over what is left when a refund is still pending', payment({ refunds: [{ amount: 9_000, at: Number.MAX_SAFE_INTEGER }] }), KEY, 1_001, 'AMOUNT_TOO_HIGH'],
+  ];
+  for (const [what, subject, key, amount, refusal] of refundRules) {
+    test(`refund rule: ${what} → ${refusal ?? 'refunded'}`, () => {
+      assert.equal(refundRefusal(subject, key, amount)?.message, refusal);
+    });
+  }
+
+  const settling: Array<[string, number, number, { pending: number; refunded: number }]> = [
+    // [what, ms since the refund, settle delay, totals]
+    ['settles at once by default', 0, 0, { pending: 0, refunded: 3_000 }],
+    ['pending within the delay', 999, 1_000, { pending: 3_000, refunded: 0 }],
+    ['refunded once the delay has passed', 1_000, 1_000, { pending: 0, refunded: 3_000 }],
+  ];
+  for (const [what, elapsed, settleMs, totals] of settling) {
+    test(`refund totals: ${what}`, () => {
+      const subject = payment({ refunds: [{ amount: 3_000, at: 10_000 }] });
+      assert.deepEqual(refundTotals(subject, 10_000 + elapsed, settleMs), totals);
+      const row = infosOf(subject, 10_000 + elapsed, settleMs);
+      assert.deepEqual([row.initialPaymentAmount, row.pendingRefundAmount, row.refundedAmount], [10_000, totals.pending, totals.refunded]);
+    });
+  }
+
+  test('the store settles pending refunds on demand and keeps settled ones as they are', () => {
+    let now = 50_000;
+    const store = new HeroStore(() => now);
+    store.refundSettleMs = 10_000;
+    const subject = payment({ refunds: [{ amount: 1_000, at: 1_000 }, { amount: 2_000, at: 49_000 }] });
+    assert.deepEqual(refundTotals(subject, now, store.refundSettleMs), { pending: 2_000, refunded: 1_000 });
+    assert.equal(store.settleRefunds(subject), 2_000);
+    assert.deepEqual(refundTotals(subject, now, store.refundSettleMs), { pending: 0, refunded: 3_000 });
+    assert.equal(subject.refunds[0]!.at, 1_000);
+    now += 1;
+    assert.equal(store.settleRefunds(subject), 0);
   });
 
   const hosts: Array<[string, boolean]> = [

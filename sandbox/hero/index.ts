@@ -6,6 +6,7 @@
 import type { DecideResult, PaymentSummary, SandboxContext, Simulator } from '../core/context.ts';
 import type { Outcome } from '../core/outcomes.ts';
 import { checkoutPath, registerCheckoutRoutes } from './checkout.ts';
+import { registerControl } from './control.ts';
 import { CURRENCY, HERO_STATES, OUTCOME_STATES, PROVIDER, RATE_LIMIT, type HeroState } from './config.ts';
 import { graphqlHandler, loadHeroSchema } from './graphql-endpoint.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -35,6 +36,7 @@ export function create(ctx: SandboxContext): Simulator {
   const rootValue = createRootValue({ store, onCreated: (payment) => ctx.presets.attach(PROVIDER, payment.id) });
   ctx.router.post('/hero/graphql', graphqlHandler({ ctx, schema: loadHeroSchema(), rootValue, limiter }));
   registerCheckoutRoutes(ctx, store, decide);
+  registerControl(ctx, store);
 
   const summary = (payment: HeroPayment): PaymentSummary => ({
     provider: PROVIDER,

@@ -5,7 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { ERROR_CODES, type MerchantAccount, type PaymentType } from './config.ts';
-import { customerCurrent, infosOf, limitsFor, refundRefusal, type HeroPayment, type HeroStore } from './state.ts';
+import { customerCurrent, limitsFor, refundRefusal, type HeroPayment, type HeroStore } from './state.ts';
 import {
   amountRangeMessage,
   availableTypes,
@@ -82,7 +82,7 @@ export function createRootValue({ store, onCreated }: ResolverDeps) {
       const result = [...new Set(args.paymentIds)]
         .map((id) => store.visibleTo(id, merchant.apiKey))
         .filter((p): p is HeroPayment => p !== undefined)
-        .map((p) => infosOf(p, store.now()));
+        .map((p) => store.infos(p));
       return { __typename: 'GetPaymentsInfosResult', result };
     },
 
@@ -90,7 +90,7 @@ export function createRootValue({ store, onCreated }: ResolverDeps) {
       const merchant = requireMerchant(context);
       const payment = store.visibleTo(args.id, merchant.apiKey);
       if (!payment) throw heroError(ERROR_CODES.paymentNotFound, ERROR_CODES.paymentNotFound);
-      const infos = infosOf(payment, store.now());
+      const infos = store.infos(payment);
       return { isSuccess: infos.isSuccess, error: infos.error };
     },
 

@@ -21,7 +21,7 @@ import type { IssuerInput } from './validate.ts';
 
 export interface Refund {
   amount: number;
-  /** Epoch ms; the refund counts as pending until REFUND_SETTLE_MS after it. */
+  /** Epoch ms; the refund counts as pending until the store's `refundSettleMs` after it. */
   at: number;
 }
 
@@ -71,19 +71,20 @@ export function isFinal(state: HeroState): boolean {
   return FINAL_STATES.includes(state);
 }
 
-export function refundTotals(payment: HeroPayment, now: number): { pending: number; refunded: number } {
+/** A refund is pending (`pendingRefundAmount`) for `settleMs` after it was made, then refunded (`refundedAmount`). */
+export function refundTotals(payment: HeroPayment, now: number, settleMs: number = REFUND_SETTLE_MS): { pending: number; refunded: number } {
   let pending = 0;
   let refunded = 0;
   for (const refund of payment.refunds) {
-    if (now - refund.at < REFUND_SETTLE_MS) pending += refund.amount;
+    if (now - refund.at < settleMs) pending += refund.amount;
     else refunded += refund.amount;
   }
   return { pending, refunded };
 }
 
-export function infosOf(payment: HeroPayment, now: number): PaymentInfos {
+export function infosOf(payment: HeroPayment, now: number, settleMs: number = REFUND_SETTLE_MS): PaymentInfos {
   const view = STATE_VIEWS[payment.state];
-  const totals = refundTotals(payment, now);
+  const totals = refundTotals(payment, now, settleMs);
   return {
     paymentId: payment.id,
     isSuccess: view.isSuccess,
@@ -96,7 +97,10 @@ export function infosOf(payment: HeroPayment, now: number): PaymentInfos {
   };
 }
 
-/** Why a refund of `amount` cents by `merchantKey` must be refused, or undefined when it may go ahead. */
+/**
+ * Why a refund of `amount` cents by `merchantKey` must be refused, or undefined when it may go ahead. What is left
+ * counts pending refunds as spent: Hero took them and will not refund that money twice.
+ */
 export function refundRefusal(payment: HeroPayment | undefined, merchantKey: string, amount: number): RefundRefusal | undefined {
   if (!payment) return { errorCode: 'FUNCTIONAL_ERROR', message: 'INVALID_PAYMENT_CHECKOUT' };
   if (payment.merchantKey !== merchantKey) {
@@ -129,8 +133,23 @@ export function customerCurrent(payments: Iterable<HeroPayment>, merchantKey: st
 
 export class HeroStore {
   private readonly byId = new Map<string, HeroPayment>();
+  /** How long a refund stays pending; the control API changes it for drills, reset restores the default. */
+  refundSettleMs = REFUND_SETTLE_MS;
 
   constructor(readonly now: () => number = Date.now) {}
+
+  /** The payment's getPaymentsInfos row as of now. */
+  infos(payment: HeroPayment): PaymentInfos {
+    return infosOf(payment, this.now(), this.refundSettleMs);
+  }
+
+  /** Counts every pending refund of the payment as refunded from now on; answers how many cents settled. */
+  settleRefunds(payment: HeroPayment): number {
+    const { pending } = refundTotals(payment, this.now(), this.refundSettleMs);
+    const settledAt = this.now() - this.refundSettleMs;
+    for (const refund of payment.refunds) refund.at = Math.min(refund.at, settledAt);
+    return pending;
+  }
 
   create(input: NewHeroPayment): HeroPayment {
     const payment: HeroPayment = {
@@ -177,5 +196,6 @@ export class HeroStore {
 
   reset(): void {
     this.byId.clear();
+    this.refundSettleMs = REFUND_SETTLE_MS;
   }
 }

@@ -15,6 +15,7 @@ import {
   LEGACY_INVOICE_DOCUMENT_TYPE,
   MAX_DOCUMENT_BYTES,
   MESSAGES,
+  PDF_MAGIC,
   PREFIX,
   PROVIDER,
   SANDBOX_API_KEY,
@@ -28,7 +29,6 @@ import { createdPaymentView, paymentView } from './views.ts';
 
 /** INVENTED: the docs show no status codes; a new payment answers 201, a stored document 201. */
 const CREATED = 201;
-const PDF_MAGIC = '%PDF';
 
 type Kind = 'create' | 'status' | 'other';
 type Handler = (req: SandboxRequest, res: ServerResponse) => void | Promise<void>;
@@ -49,11 +49,11 @@ export function registerApi(ctx: SandboxContext, lifecycle: Lifecycle, keys: Key
       await handler(req, res);
     };
 
-  /** Runs `handler` with the payment named in the path, or answers 404. */
+  /** Runs `handler` with the payment named in the path (as it is now: a lapsed authorisation is cancelled), or 404. */
   const withPayment =
     (handler: (payment: Payment, req: SandboxRequest, res: ServerResponse) => void): Handler =>
     (req, res) => {
-      const payment = lifecycle.store.get(req.params.id!);
+      const payment = lifecycle.find(req.params.id!);
       if (!payment) return sendError(res, 404, MESSAGES.notFound);
       handler(payment, req, res);
     };
@@ -81,6 +81,7 @@ export function registerApi(ctx: SandboxContext, lifecycle: Lifecycle, keys: Key
         `${action}Payment`,
         'other',
         withPayment((payment, _req, res) => {
+          // A capture on day 7 finds the payment already CANCELLED (withPayment let the authorisation lapse).
           const refusal = refusalForManualAction(payment, action);
           if (refusal) return sendError(res, 409, refusal);
           // The reply does not wait for the merchant's callback endpoint.
@@ -102,7 +103,8 @@ export function registerApi(ctx: SandboxContext, lifecycle: Lifecycle, keys: Key
         }
         const problem = documentProblem(req);
         if (problem) return sendError(res, problem.status, problem.message);
-        const document = { id: ulid(), type: type as DocumentType, size: req.raw.length, createdAt: new Date().toISOString() };
+        const now = lifecycle.clock.now();
+        const document = { id: ulid(now), type: type as DocumentType, size: req.raw.length, createdAt: new Date(now).toISOString() };
         payment.documents.push(document);
         sendJson(res, CREATED, { ...document, paymentId: payment.id });
       }),
@@ -118,7 +120,7 @@ export function registerApi(ctx: SandboxContext, lifecycle: Lifecycle, keys: Key
   );
 }
 
-/** A PDF of at most 10 MB, sent as `application/pdf`. */
+/** A PDF (starting `%PDF-`) of at most 10 MB, sent as `application/pdf`. */
 export function documentProblem(req: Pick<SandboxRequest, 'header' | 'raw'>): { status: number; message: string } | undefined {
   const contentType = req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== DOCUMENT_CONTENT_TYPE) return { status: 415, message: MESSAGES.wrongContentType };

@@ -50,7 +50,7 @@ export function registerCheckout(ctx: SandboxContext, lifecycle: Lifecycle, keys
     const payment = typeof claims?.id === 'string' ? lifecycle.store.get(claims.id) : undefined;
     // A token from before a reset carries a valid signature but names a payment that no longer exists.
     if (!payment || payment.token !== token) return sendMessage(res, 404, 'Invalid link', 'This payment link is not valid.');
-    const refusal = tokenRefusal(payment, Date.now());
+    const refusal = tokenRefusal(payment, lifecycle.clock.now());
     if (refusal) return sendMessage(res, ...refusal);
 
     const preset = ctx.presets.take(PROVIDER, payment.id);

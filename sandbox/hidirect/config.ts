@@ -47,6 +47,12 @@ export const MAX_TOTAL_MINOR = 1_000_000;
 /** "Maximum 40 characters." */
 export const MAX_MERCHANT_REFERENCE_LENGTH = 40;
 
+/**
+ * "If Payments are not captured within a span of 7 days, they are automatically cancelled." Counted from the moment
+ * the payment became AUTHORISED; at 7 days exactly it is cancelled.
+ */
+export const AUTHORISATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** The checkout token lives 2 hours: `exp - iat` in the seed's example token is 7 200 000 (milliseconds). */
 export const TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
 export const TOKEN_ISSUER = 'https://hi.health';
@@ -56,6 +62,8 @@ export const TOKEN_ALGORITHM = 'ES512';
 /** Document upload: "There is a payload limit of 10 MB." INVENTED: read as 10 MiB. */
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 export const DOCUMENT_CONTENT_TYPE = 'application/pdf';
+/** Every PDF starts with this header (`%PDF-1.7`, `%PDF-2.0`). */
+export const PDF_MAGIC = '%PDF-';
 export const DOCUMENT_TYPES = ['OTHER', 'INVOICE', 'PRESCRIPTION', 'CERTIFICATE', 'TEST_RESULT'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 export const DEFAULT_DOCUMENT_TYPE: DocumentType = 'OTHER';
@@ -66,9 +74,18 @@ export const LEGACY_INVOICE_DOCUMENT_TYPE: DocumentType = 'INVOICE';
 export const SIGNATURE_HEADER = 'Hi-Api-Signature';
 export const SIGNATURE_FORMAT_HEADER = 'Hi-Api-Signature-Format';
 export const HASH_ALGORITHM_HEADER = 'Hi-Api-Hash-Algorithm';
-/** INVENTED values: the docs only say "RSA with SHA256" and "encoded for http transport"; both work with node:crypto as given. */
-export const SIGNATURE_FORMAT = 'base64';
-export const HASH_ALGORITHM = 'SHA256';
+/**
+ * The docs name the encoding in `Hi-Api-Signature-Format` and the hash in `Hi-Api-Hash-Algorithm`, and their Node.js
+ * example hands both values straight to node:crypto ("an asymmetric signature algorithm such as RSA with SHA256").
+ * INVENTED: which values hi.health really sends; the sandbox sends `base64` / `SHA256` unless a drill
+ * (`POST /_sandbox/hidirect/settings`) picks another pair, so adapters can prove they follow the headers.
+ */
+export const SIGNATURE_FORMATS = ['base64', 'base64url', 'hex'] as const;
+export type SignatureFormat = (typeof SIGNATURE_FORMATS)[number];
+export const HASH_ALGORITHMS = ['SHA256', 'SHA384', 'SHA512'] as const;
+export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
+export const SIGNATURE_FORMAT: SignatureFormat = 'base64';
+export const HASH_ALGORITHM: HashAlgorithm = 'SHA256';
 export const WEBHOOK_KEY_BITS = 2048;
 
 /**

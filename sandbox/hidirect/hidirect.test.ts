@@ -4,7 +4,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { useSandbox } from '../testing.ts';
-import { canDecide, decisionPath, ulid } from './state.ts';
+import { Clock } from './clock.ts';
+import { AUTHORISATION_LIFETIME_MS } from './config.ts';
+import { authorisationLapsed, canDecide, decisionPath, refusalForManualAction, ulid } from './state.ts';
+
+const SEVEN_DAYS = 7 * 24 * 60 * 60 * 1000;
 
 const KEY = 'sandbox-hidirect-key';
 const URLS = {
@@ -488,6 +492,65 @@ describe('hi.health HiDirect simulator', () => {
       assert.equal((await call('POST', `/hidirect/payments/${payment.id}/capture`)).status, 409);
     });
 
+    it('refuses to cancel a captured payment, and to capture a cancelled one, and changes neither', async () => {
+      const captured = await authorised();
+      assert.equal((await call('POST', `/hidirect/payments/${captured.id}/capture`)).status, 200);
+      assert.equal((await call('POST', `/hidirect/payments/${captured.id}/cancel`)).status, 409);
+      assert.equal(await statusOf(captured.id), 'SETTLED');
+      const cancelled = await authorised();
+      assert.equal((await call('POST', `/hidirect/payments/${cancelled.id}/cancel`)).status, 200);
+      const reply = await call('POST', `/hidirect/payments/${cancelled.id}/capture`);
+      assert.equal(reply.status, 409);
+      assert.match(reply.json.message, /CANCELLED/);
+      assert.equal(await statusOf(cancelled.id), 'CANCELLED');
+    });
+
+    it('sends the callback of a cancel, as of a capture', async () => {
+      const callback = newCallbackPath();
+      const payment = await authorised(callback);
+      await call('POST', `/hidirect/payments/${payment.id}/cancel`);
+      const deliveries = await receiver.waitFor(callback, 4);
+      assert.deepEqual(deliveries.map((d) => JSON.parse(d.body).status), ['INITIAL', 'CLAIMED', 'AUTHORISED', 'CANCELLED']);
+    });
+
+    it('still captures an authorisation a moment before its 7 days are up', async () => {
+      const payment = await authorised();
+      await sandbox.control('POST', '/hidirect/clock', { advanceMs: SEVEN_DAYS - 60_000 });
+      assert.equal(await statusOf(payment.id), 'AUTHORISED');
+      assert.equal((await call('POST', `/hidirect/payments/${payment.id}/capture`)).status, 200);
+      assert.equal(await statusOf(payment.id), 'SETTLED');
+    });
+
+    it('cancels an authorisation left uncaptured for 7 days, with its callback, and refuses to capture it then', async () => {
+      const callback = newCallbackPath();
+      const payment = await authorised(callback);
+      const moved = await sandbox.control('POST', '/hidirect/clock', { advanceMs: SEVEN_DAYS });
+      assert.deepEqual(moved.cancelled, [payment.id]);
+      assert.equal(moved.offsetMs, SEVEN_DAYS);
+      // The callback went out when the clock moved, before anyone asked.
+      const deliveries = receiver.received.filter((r) => r.path === callback).map((r) => JSON.parse(r.body));
+      assert.deepEqual(deliveries.map((b) => b.status), ['INITIAL', 'CLAIMED', 'AUTHORISED', 'CANCELLED']);
+      assert.ok(Date.parse(deliveries[3].updatedAt) - Date.parse(deliveries[2].updatedAt) >= SEVEN_DAYS);
+      const capture = await call('POST', `/hidirect/payments/${payment.id}/capture`);
+      assert.equal(capture.status, 409);
+      assert.match(capture.json.message, /CANCELLED/);
+      assert.equal((await call('POST', `/hidirect/payments/${payment.id}/cancel`)).status, 409);
+      assert.equal(await statusOf(payment.id), 'CANCELLED');
+      const [listed] = (await sandbox.control('GET', '/payments?provider=hidirect')).payments;
+      assert.equal(listed.status, 'CANCELLED');
+    });
+
+    it('leaves settled, open and AUTO payments alone when 7 days pass', async () => {
+      const settled = await authorised();
+      await call('POST', `/hidirect/payments/${settled.id}/capture`);
+      const open = await createPayment({ cardCaptureMode: 'MANUAL' });
+      const auto = await createPayment();
+      await sandbox.control('POST', `/payments/hidirect/${auto.id}/outcome`, { outcome: 'pay' });
+      const moved = await sandbox.control('POST', '/hidirect/clock', { advanceMs: 30 * 24 * 60 * 60 * 1000 });
+      assert.deepEqual(moved.cancelled, []);
+      assert.deepEqual([await statusOf(settled.id), await statusOf(open.id), await statusOf(auto.id)], ['SETTLED', 'INITIAL', 'SETTLED']);
+    });
+
     const refused: Array<[name: string, mode: string, outcome: string | null]> = [
       ['a MANUAL payment not yet authorised', 'MANUAL', null],
       ['an AUTO payment that settled', 'AUTO', 'pay'],
@@ -549,6 +612,7 @@ describe('hi.health HiDirect simulator', () => {
       ['another content type', 'document/INVOICE', pdf, 'application/octet-stream', 415],
       ['an empty body', 'document/INVOICE', Buffer.alloc(0), 'application/pdf', 400],
       ['a body that is no PDF', 'document/INVOICE', Buffer.from('PK\u0003\u0004 zip'), 'application/pdf', 400],
+      ['a body that starts %PDF without its version dash', 'document/INVOICE', Buffer.from('%PDF1.4 not really'), 'application/pdf', 400],
       ['a PDF over 10 MB', 'document/INVOICE', Buffer.concat([pdf, Buffer.alloc(10 * 1024 * 1024, 0x20)]), 'application/pdf', 413],
     ];
     for (const [name, path, raw, type, status] of bad) {
@@ -563,6 +627,52 @@ describe('hi.health HiDirect simulator', () => {
     it('answers 404 for an unknown payment', async () => {
       const reply = await call('POST', '/hidirect/payments/NOPE/document/INVOICE', { raw: pdf, type: 'application/pdf' });
       assert.equal(reply.status, 404);
+    });
+  });
+
+  describe('drills', () => {
+    it('expires an unopened checkout link once its 2 hours have passed', async () => {
+      const payment = await createPayment();
+      await sandbox.control('POST', '/hidirect/clock', { advanceMs: 2 * 60 * 60 * 1000 + 1 });
+      const page = await openCheckout(payment.token);
+      assert.equal(page.status, 410);
+      assert.match(page.html, /expired/);
+    });
+
+    it('refuses to move the clock backwards or by something that is no number, and resets it', async () => {
+      for (const advanceMs of [-1, 1.5, '60000', undefined]) {
+        await assert.rejects(sandbox.control('POST', '/hidirect/clock', { advanceMs }), /→ 400/);
+      }
+      await sandbox.control('POST', '/hidirect/clock', { advanceMs: 1000 });
+      assert.equal((await sandbox.control('GET', '/hidirect/clock')).offsetMs, 1000);
+      await sandbox.control('POST', '/reset');
+      assert.equal((await sandbox.control('GET', '/hidirect/clock')).offsetMs, 0);
+    });
+
+    const schemes: Array<[format: BufferEncoding, hashAlgorithm: string]> = [
+      ['hex', 'SHA256'],
+      ['base64url', 'SHA384'],
+      ['base64', 'SHA512'],
+    ];
+    for (const [format, hashAlgorithm] of schemes) {
+      it(`signs callbacks with ${hashAlgorithm} encoded ${format} when told to, naming both in the headers`, async () => {
+        assert.deepEqual(await sandbox.control('POST', '/hidirect/settings', { signatureFormat: format, hashAlgorithm }), { signatureFormat: format, hashAlgorithm });
+        const callback = newCallbackPath();
+        await createPayment({ merchantUrls: { ...URLS, callback: receiver.url + callback } });
+        const [delivery] = await receiver.waitFor(callback, 1);
+        assert.equal(delivery!.headers['hi-api-signature-format'], format);
+        assert.equal(delivery!.headers['hi-api-hash-algorithm'], hashAlgorithm);
+        const signature = Buffer.from(String(delivery!.headers['hi-api-signature']), format);
+        assert.equal(verify(hashAlgorithm, Buffer.from(delivery!.body), await publicKeyPem(), signature), true);
+      });
+    }
+
+    it('refuses a signing scheme hi.health cannot name, and resets to base64 / SHA256', async () => {
+      await assert.rejects(sandbox.control('POST', '/hidirect/settings', { signatureFormat: 'latin1' }), /→ 400/);
+      await assert.rejects(sandbox.control('POST', '/hidirect/settings', { hashAlgorithm: 'SHA1' }), /→ 400/);
+      await sandbox.control('POST', '/hidirect/settings', { signatureFormat: 'hex' });
+      await sandbox.control('POST', '/reset');
+      assert.deepEqual(await sandbox.control('GET', '/hidirect/settings'), { signatureFormat: 'base64', hashAlgorithm: 'SHA256' });
     });
   });
 
@@ -624,6 +734,58 @@ describe('HiDirect payment rules', () => {
     assert.equal(canDecide('AUTHORISED', 'expire'), true);
     assert.equal(canDecide('AUTHORISED', 'cancel'), false);
     for (const status of ['SETTLED', 'DENIED', 'CANCELLED'] as const) assert.equal(canDecide(status, 'expire'), false);
+  });
+
+  it('lets capture and cancel through only for MANUAL payments that are AUTHORISED', () => {
+    const table: Array<[mode: 'AUTO' | 'MANUAL', status: 'INITIAL' | 'CLAIMED' | 'PENDING' | 'AUTHORISED' | 'SETTLED' | 'DENIED' | 'CANCELLED', allowed: boolean]> = [
+      ['MANUAL', 'AUTHORISED', true],
+      ['MANUAL', 'INITIAL', false],
+      ['MANUAL', 'CLAIMED', false],
+      ['MANUAL', 'PENDING', false],
+      // Captured already, or cancelled (by the merchant, the shopper or the 7-day timer): a second move is refused.
+      ['MANUAL', 'SETTLED', false],
+      ['MANUAL', 'CANCELLED', false],
+      ['MANUAL', 'DENIED', false],
+      // AUTO payments are never pre-authorised, whatever their status says.
+      ['AUTO', 'AUTHORISED', false],
+      ['AUTO', 'SETTLED', false],
+    ];
+    for (const [cardCaptureMode, status, allowed] of table) {
+      for (const action of ['capture', 'cancel'] as const) {
+        const refusal = refusalForManualAction({ cardCaptureMode, status }, action);
+        assert.equal(refusal === null, allowed, `${action} ${cardCaptureMode} ${status}: ${refusal}`);
+      }
+    }
+  });
+
+  it('lets an authorisation lapse 7 days after it was given, and nothing else', () => {
+    const authorisedAt = 1_700_000_000_000;
+    const table: Array<[status: 'AUTHORISED' | 'SETTLED' | 'CANCELLED' | 'INITIAL', authorisedAt: number | null, ageMs: number, lapsed: boolean]> = [
+      ['AUTHORISED', authorisedAt, 0, false],
+      ['AUTHORISED', authorisedAt, SEVEN_DAYS - 1, false],
+      ['AUTHORISED', authorisedAt, SEVEN_DAYS, true],
+      ['AUTHORISED', authorisedAt, SEVEN_DAYS * 4, true],
+      // Captured or cancelled in time: nothing left to lapse.
+      ['SETTLED', authorisedAt, SEVEN_DAYS * 4, false],
+      ['CANCELLED', authorisedAt, SEVEN_DAYS * 4, false],
+      ['INITIAL', null, SEVEN_DAYS * 4, false],
+    ];
+    assert.equal(AUTHORISATION_LIFETIME_MS, SEVEN_DAYS);
+    for (const [status, at, ageMs, lapsed] of table) {
+      assert.equal(authorisationLapsed({ status, authorisedAt: at }, authorisedAt + ageMs), lapsed, `${status} after ${ageMs} ms`);
+    }
+  });
+
+  it('keeps a clock that only moves forward', () => {
+    let real = 1000;
+    const clock = new Clock(() => real);
+    clock.advance(500);
+    real = 2000;
+    assert.equal(clock.now(), 2500);
+    assert.throws(() => clock.advance(-1), RangeError);
+    assert.throws(() => clock.advance(0.5), RangeError);
+    clock.reset();
+    assert.equal(clock.now(), 2000);
   });
 
   it('makes time-ordered ULIDs', () => {

@@ -1,11 +1,13 @@
 /**
  * The hi.health HiDirect simulator: REST API (api.ts), hosted checkout (checkout.ts), payments and their moves
- * (lifecycle.ts, state.ts), signed webhooks and tokens (keys.ts). Every documented or INVENTED value is in config.ts.
+ * (lifecycle.ts, state.ts, clock.ts), signed webhooks and tokens (keys.ts), drills (control.ts). Every documented or
+ * INVENTED value is in config.ts.
  */
 import type { PaymentSummary, SandboxContext, Simulator } from '../core/context.ts';
 import { registerApi } from './api.ts';
 import { checkoutUrl, registerCheckout } from './checkout.ts';
 import { PROVIDER, STATUSES, type HidirectStatus } from './config.ts';
+import { registerControl } from './control.ts';
 import { createKeys } from './keys.ts';
 import { Lifecycle } from './lifecycle.ts';
 
@@ -14,12 +16,13 @@ export function create(ctx: SandboxContext): Simulator {
   const lifecycle = new Lifecycle(ctx, keys);
   registerApi(ctx, lifecycle, keys);
   registerCheckout(ctx, lifecycle, keys);
+  registerControl(ctx, lifecycle);
 
   return {
     name: PROVIDER,
     statuses: STATUSES,
     payments: () =>
-      lifecycle.store.all().map(
+      lifecycle.all().map(
         (p): PaymentSummary => ({
           provider: PROVIDER,
           id: p.id,

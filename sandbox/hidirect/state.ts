@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Outcome } from '../core/outcomes.ts';
 import {
+  AUTHORISATION_LIFETIME_MS,
   CANCELLED_STATUS,
   FINAL_STATUSES,
   PAID_STATUS,
@@ -45,6 +46,8 @@ export interface Payment {
   cardCaptureMode: CaptureMode;
   merchantId: string | null;
   status: HidirectStatus;
+  /** When the payment last became AUTHORISED (milliseconds since the epoch): its 7 days run from here. */
+  authorisedAt: number | null;
   createdAt: string;
   updatedAt: string | null;
   token: string;
@@ -129,6 +132,11 @@ export function refusalForManualAction(payment: Pick<Payment, 'status' | 'cardCa
   return null;
 }
 
+/** Whether an authorisation went uncaptured for 7 days, so hi.health cancels it ("automatically cancelled"). */
+export function authorisationLapsed(payment: Pick<Payment, 'status' | 'authorisedAt'>, now: number): boolean {
+  return payment.status === 'AUTHORISED' && payment.authorisedAt !== null && now - payment.authorisedAt >= AUTHORISATION_LIFETIME_MS;
+}
+
 export class PaymentStore {
   private readonly byId = new Map<string, Payment>();
 
@@ -137,6 +145,7 @@ export class PaymentStore {
       ...input,
       id,
       status: 'INITIAL',
+      authorisedAt: null,
       createdAt: createdAt.toISOString(),
       updatedAt: null,
       token,

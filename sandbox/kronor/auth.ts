@@ -9,13 +9,15 @@ import {
   ERROR_CODES,
   HASURA_CLAIMS,
   MERCHANT_ID,
-  MERCHANT_TOKEN,
+  MERCHANT_TOKENS,
   SESSION_ROLE,
+  type MerchantRole,
   SESSION_TOKEN_ISSUER,
 } from './config.ts';
 import { hasuraError, type HasuraError } from './errors.ts';
 
-export type Caller = { role: 'merchant' } | { role: 'session'; sessionId: string };
+/** The merchant with its token's role, or a payment session. */
+export type Caller = { role: 'merchant'; access: MerchantRole } | { role: 'session'; sessionId: string };
 export type AuthResult = { ok: true; caller: Caller } | { ok: false; error: HasuraError };
 
 const SESSION_ID_CLAIM = 'x-hasura-payment-session-id';
@@ -75,7 +77,8 @@ export async function authenticate(
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) return refuse(AUTH_MESSAGES.malformed, ERROR_CODES.invalidHeaders);
   const token = match[1]!;
-  if (token === MERCHANT_TOKEN) return { ok: true, caller: { role: 'merchant' } };
+  const access = Object.hasOwn(MERCHANT_TOKENS, token) ? MERCHANT_TOKENS[token] : undefined;
+  if (access) return { ok: true, caller: { role: 'merchant', access } };
   const verified = await tokens.verify(token);
   if (!verified.ok) return refuse(verified.message, ERROR_CODES.invalidJwt);
   const expiresAt = sessionExpiresAt(verified.sessionId);

@@ -10,11 +10,31 @@ export const GRAPHQL_PATH = '/kronor/v1/graphql';
 
 // ---- auth ------------------------------------------------------------------------------------------------------
 
-/** The sandbox's merchant token (the real one is a JWT issued in Kronor's portal). */
+/** The sandbox's merchant token (the real one is a JWT issued in Kronor's portal), role `merchant-backend`. */
 export const MERCHANT_TOKEN = 'sandbox-kronor-merchant-token';
 /** Hasura roles: the seed names `payment-gateway` for session tokens; `merchant-backend` for server tokens. */
 export const SESSION_ROLE = 'payment-gateway';
 export const MERCHANT_ROLE = 'merchant-backend';
+
+/**
+ * The roles a merchant's API token can have. Seed ("Getting More Payment Request Details"): the
+ * `transaction…Details` fields "are not available to the payment-gateway role. Please use merchant-backend or
+ * merchant-read-only". INVENTED: what else each role lacks — `payment-gateway` sees everything but those details,
+ * `merchant-read-only` has no mutations.
+ */
+export const MERCHANT_ROLES = ['merchant-backend', 'payment-gateway', 'merchant-read-only'] as const;
+export type MerchantRole = (typeof MERCHANT_ROLES)[number];
+/** Sandbox merchant tokens with a restricted role, to rehearse a merchant who configured the wrong token. */
+export const PAYMENT_GATEWAY_TOKEN = 'sandbox-kronor-payment-gateway-token';
+export const READ_ONLY_TOKEN = 'sandbox-kronor-read-only-token';
+export const MERCHANT_TOKENS: Readonly<Record<string, MerchantRole>> = {
+  [MERCHANT_TOKEN]: 'merchant-backend',
+  [PAYMENT_GATEWAY_TOKEN]: 'payment-gateway',
+  [READ_ONLY_TOKEN]: 'merchant-read-only',
+};
+/** Seed: the payment details the `payment-gateway` role may not read, on PaymentRequest and Payment. */
+export const DETAILS_FIELD = /^transaction\w+Details$/;
+export const DETAILS_TYPES = ['PaymentRequest', 'Payment'] as const;
 /** INVENTED: the issuer and claims of the sandbox's session JWTs (Hasura's claims namespace). */
 export const SESSION_TOKEN_ISSUER = 'kronor-sandbox';
 export const HASURA_CLAIMS = 'https://hasura.io/jwt/claims';

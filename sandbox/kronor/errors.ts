@@ -43,6 +43,8 @@ export function toHasuraError(error: GraphQLError, fallbackCode: string = ERROR_
     const [, field, type] = unknownField;
     return hasuraError(`field '${field}' not found in type: '${type}'`, ERROR_CODES.validation, `$.selectionSet.${field}`);
   }
+  // A role without mutations (merchant-read-only): Hasura's own words.
+  if (/^Schema is not configured to execute mutation operation/.test(error.message)) return hasuraError('no mutations exist', ERROR_CODES.validation);
   return hasuraError(error.message, fallbackCode, error.path ? `$.${error.path.join('.')}` : '$');
 }
 

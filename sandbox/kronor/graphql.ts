@@ -19,13 +19,29 @@ import type { SandboxContext } from '../core/context.ts';
 import { prepareGraphql, readGraphqlRequest, type GraphqlRequest } from '../core/graphql.ts';
 import { sendJson, type SandboxRequest } from '../core/http.ts';
 import { authenticate, type Caller, type SessionTokens } from './auth.ts';
-import { ERROR_CODES, PROVIDER } from './config.ts';
+import { ERROR_CODES, PROVIDER, type MerchantRole } from './config.ts';
 import { hasuraError, toHasuraError, type HasuraError } from './errors.ts';
 import type { KronorContext, Roots } from './resolvers.ts';
+import { roleSchema } from './roles.ts';
 import type { KronorStore } from './state.ts';
 
+export function loadSchemaText(file: 'session.graphql' | 'merchant.graphql'): string {
+  return readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+}
+
 export function loadSchema(file: 'session.graphql' | 'merchant.graphql'): GraphQLSchema {
-  return buildSchema(readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'));
+  return buildSchema(loadSchemaText(file));
+}
+
+/** The session's schema, and the merchant's as each token role sees it. */
+export function loadSchemas(): Engine['schemas'] {
+  const merchant = loadSchemaText('merchant.graphql');
+  return {
+    session: loadSchema('session.graphql'),
+    'merchant-backend': roleSchema(merchant, 'merchant-backend'),
+    'payment-gateway': roleSchema(merchant, 'payment-gateway'),
+    'merchant-read-only': roleSchema(merchant, 'merchant-read-only'),
+  };
 }
 
 /** Fault-injection kinds by root field: what creates a payment (or its session) and what reads a status. */
@@ -65,8 +81,12 @@ const REFUSALS = {
 };
 
 export interface Engine {
-  schemas: Record<Caller['role'], GraphQLSchema>;
+  schemas: Record<'session' | MerchantRole, GraphQLSchema>;
   roots: Record<Caller['role'], Roots>;
+}
+
+function schemaOf(engine: Engine, caller: Caller): GraphQLSchema {
+  return caller.role === 'session' ? engine.schemas.session : engine.schemas[caller.access];
 }
 
 export type Prepared = { ok: true; args: ExecutionArgs; operation: OperationTypeNode } | { ok: false; errors: HasuraError[] };
@@ -75,7 +95,7 @@ export type Prepared = { ok: true; args: ExecutionArgs; operation: OperationType
 export function prepare(engine: Engine, caller: Caller, request: GraphqlRequest, baseUrl: string): Prepared {
   const { document, operation } = prepareGraphql(request);
   if (!document) return { ok: false, errors: [hasuraError('not a valid graphql query', ERROR_CODES.validation, '$.query')] };
-  const schema = engine.schemas[caller.role];
+  const schema = schemaOf(engine, caller);
   const problems = validate(schema, document);
   if (problems.length) {
     // A field the role cannot see is the error that matters; the unknown input types it drags along come after.

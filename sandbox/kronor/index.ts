@@ -9,7 +9,7 @@ import type { Outcome } from '../core/outcomes.ts';
 import { SessionTokens } from './auth.ts';
 import { GRAPHQL_PATH, PAYMENT_STATUSES, PROVIDER, type PaymentStatus } from './config.ts';
 import { registerControl } from './control.ts';
-import { graphqlHandler, loadSchema, type EndpointDeps } from './graphql.ts';
+import { graphqlHandler, loadSchemas, type EndpointDeps } from './graphql.ts';
 import { registerPages } from './pages.ts';
 import { merchantRoots, sessionRoots } from './resolvers.ts';
 import { currentStatus, KronorStore, redirectAfter, type PaymentRecord } from './state.ts';
@@ -29,7 +29,7 @@ export function create(ctx: SandboxContext): Simulator {
     store,
     tokens,
     engine: {
-      schemas: { session: loadSchema('session.graphql'), merchant: loadSchema('merchant.graphql') },
+      schemas: loadSchemas(),
       roots: { session: sessionRoots(resolverDeps), merchant: merchantRoots(resolverDeps) },
     },
   };

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { loadReferenceSchema, schemaSubsetProblems } from '../core/schema-subset.ts';
 import { useSandbox } from '../testing.ts';
-import { MERCHANT_TOKEN } from './config.ts';
+import { MERCHANT_TOKEN, PAYMENT_GATEWAY_TOKEN, READ_ONLY_TOKEN } from './config.ts';
 import { loadSchema } from './graphql.ts';
 import {
   ADDITIONAL_DATA,
@@ -213,9 +213,13 @@ describe('Kronor newPaymentSession', () => {
     ['a gateway other than KRONOR', { preferredGateway: 'TRUSTLY' }, /GatewayEnum/],
     [
       'order lines that do not add up',
-      { additionalData: { ...ADDITIONAL_DATA, orderLines: [{ ...PAYPAL_DATA.orderLines[0], totalAmount: 500 }] } },
+      { additionalData: { ...ADDITIONAL_DATA, orderLines: [{ ...PAYPAL_DATA.orderLines[0], totalAmount: 500, totalTaxAmount: 100 }] } },
       /sum of orderLines totalAmount \(500\) must equal amount \(10000\)/,
     ],
+    ['an IP address that is none', { additionalData: { ...ADDITIONAL_DATA, ip: 'unknown' } }, /additionalData.ip must be an IPv4 or IPv6 address/],
+    ['a negative tax rate', { additionalData: { ...ADDITIONAL_DATA, orderLines: [{ ...PAYPAL_DATA.orderLines[0], taxRate: -2500 }] } }, /taxRate must not be negative/],
+    ['more tax than the line costs', { additionalData: { ...ADDITIONAL_DATA, orderLines: [{ ...PAYPAL_DATA.orderLines[0], totalTaxAmount: 10001 }] } }, /totalTaxAmount must be between 0 and totalAmount/],
+    ['an order line of no items', { additionalData: { ...ADDITIONAL_DATA, orderLines: [{ ...PAYPAL_DATA.orderLines[0], quantity: 0 }] } }, /quantity must be positive/],
     ['a language Kronor does not know', { additionalData: { ...ADDITIONAL_DATA, language: 'XX' } }, /Language/],
   ];
   for (const [name, overrides, message] of invalidInputs) {
@@ -819,12 +823,107 @@ describe('Kronor merchant operations', () => {
     assert.equal(error.code, 'bad-request');
   });
 
+  it('refuses a second capture, an over-capture, a release after a capture and an over-refund, changing nothing', async () => {
+    const card = await authorizedCard(10000);
+    const snapshot = async () => (await ok(base(), MERCHANT_TOKEN, PAYMENTS, { where: { id: { _eq: card.paymentId } } })).payments[0];
+    const over = await refused(base(), MERCHANT_TOKEN, CAPTURE, { c: { amount: 10001, idempotencyKey: key(), paymentId: card.paymentId } });
+    assert.deepEqual([over.code, /more than the 10000 left to capture/.test(over.message)], ['validation-failed', true]);
+    assert.deepEqual((await snapshot()).captures, []);
+
+    await ok(base(), MERCHANT_TOKEN, CAPTURE, { c: { amount: 3000, idempotencyKey: key(), paymentId: card.paymentId } });
+    const release = await refused(base(), MERCHANT_TOKEN, RELEASE, { r: { amount: 10000, idempotencyKey: key(), paymentId: card.paymentId } });
+    assert.deepEqual([release.code, /PARTIALLY_CAPTURED/.test(release.message)], ['bad-request', true]);
+    await ok(base(), MERCHANT_TOKEN, CAPTURE, { c: { amount: 7000, idempotencyKey: key(), paymentId: card.paymentId } });
+    const before = await snapshot();
+    const twice = await refused(base(), MERCHANT_TOKEN, CAPTURE, { c: { amount: 1, idempotencyKey: key(), paymentId: card.paymentId } });
+    assert.deepEqual([twice.code, /is PAID; it was captured in full already/.test(twice.message)], ['bad-request', true]);
+
+    await ok(base(), MERCHANT_TOKEN, REFUND, { r: { amount: 9000, idempotencyKey: key(), message: 'Part', paymentId: card.paymentId } });
+    const overRefund = await refused(base(), MERCHANT_TOKEN, REFUND, { r: { amount: 1001, idempotencyKey: key(), message: 'x', paymentId: card.paymentId } });
+    assert.match(overRefund.message, /more than the 1000 left to refund/);
+    const after = await snapshot();
+    assert.deepEqual(after.captures, before.captures);
+    assert.deepEqual(after.refunds.map((r: { totalAmount: number }) => r.totalAmount), [9000]);
+    assert.equal(after.currentStatus, 'PAID');
+  });
+
+  it('tells each operation by webhook as Kronor does: captures and statuses, no event for a refund', async () => {
+    const receiver = await startReceiver();
+    try {
+      await ok(base(), MERCHANT_TOKEN, 'mutation($s: SetWebhookUrlInput!) { setWebhookUrl(setWebhookUrl: $s) { settingId } }', {
+        s: { webhookUrl: receiver.url, eventSettings: [{ event: 'paymentStatusChanged', enabled: true }, { event: 'captureStateUpdate', enabled: true }] },
+      });
+      const events = async (count: number) => {
+        const received = await waitFor(async () => receiver.received, (r) => r.length >= count);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        const all = received.splice(0).map((r) => JSON.parse(r.body).events[0] as { event: string; additionalData: { status: string } });
+        return all.map((e) => `${e.event}:${e.additionalData.status}`).sort();
+      };
+
+      const card = await authorizedCard(10000);
+      await events(2); // WAITING_FOR_PAYMENT and AUTHORIZED: not the operations.
+      receiver.received.length = 0;
+      await ok(base(), MERCHANT_TOKEN, CAPTURE, { c: { amount: 4000, idempotencyKey: key(), paymentId: card.paymentId } });
+      assert.deepEqual(await events(3), ['captureStateUpdate:CAPTURE_DONE', 'captureStateUpdate:CAPTURING', 'paymentStatusChanged:PARTIALLY_CAPTURED']);
+      await ok(base(), MERCHANT_TOKEN, CAPTURE, { c: { amount: 6000, idempotencyKey: key(), paymentId: card.paymentId } });
+      assert.deepEqual(await events(3), ['captureStateUpdate:CAPTURE_DONE', 'captureStateUpdate:CAPTURING', 'paymentStatusChanged:PAID']);
+      await ok(base(), MERCHANT_TOKEN, REFUND, { r: { amount: 1000, idempotencyKey: key(), message: 'x', paymentId: card.paymentId } });
+      assert.deepEqual(await events(0), []);
+
+      const held = await authorizedCard(10000);
+      await events(2);
+      receiver.received.length = 0;
+      await ok(base(), MERCHANT_TOKEN, RELEASE, { r: { amount: 10000, idempotencyKey: key(), paymentId: held.paymentId } });
+      assert.deepEqual(await events(1), ['paymentStatusChanged:RELEASED']);
+
+      const token = await newSession(base());
+      const waiting = await newSwish(base(), token);
+      await waitFor(() => statusOf(waiting), (status) => status === 'WAITING_FOR_PAYMENT');
+      await events(1);
+      const reference = (await controlPayments()).find((p) => p.id === waiting)!.reference;
+      await ok(base(), MERCHANT_TOKEN, 'mutation($c: PaymentCancelInput!) { cancelPayment(cancel: $c) { waitToken } }', { c: { idempotencyKey: key(), paymentReference: reference } });
+      assert.deepEqual(await events(2), ['paymentStatusChanged:CANCELLED', 'paymentStatusChanged:CANCELLING']);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("keeps the session's customer, with the shopper's IP address, on its requests and payments", async () => {
+    const token = await newSession(base(), { additionalData: { ...ADDITIONAL_DATA, ip: '2001:db8::7' } });
+    const waitToken = await newSwish(base(), token);
+    await sandbox.control('POST', `/payments/kronor/${waitToken}/outcome`, { outcome: 'pay' });
+    const data = await ok(base(), MERCHANT_TOKEN, `query($w: uuid!) { paymentRequests(where: {waitToken: {_eq: $w}}) { customer { name email ip } payment { customer { ip } } } }`, { w: waitToken });
+    assert.deepEqual(data.paymentRequests, [{ customer: { name: 'Anna Andersson', email: 'anna@example.com', ip: '2001:db8::7' }, payment: { customer: { ip: '2001:db8::7' } } }]);
+    const anonymous = await newSwish(base(), await newSession(base()));
+    const none = await ok(base(), MERCHANT_TOKEN, `query($w: uuid!) { paymentRequests(where: {waitToken: {_eq: $w}}) { customer { ip } } }`, { w: anonymous });
+    assert.deepEqual(none.paymentRequests, [{ customer: null }]);
+  });
+
   it('moves a payment to any Kronor status for drills', async () => {
     const token = await newSession(base());
     const waitToken = await newSwish(base(), token);
     await sandbox.control('POST', `/payments/kronor/${waitToken}/status`, { status: 'CAPTURE_DECLINED' });
     assert.equal((await request(base(), token, waitToken)).status[0].status, 'CAPTURE_DECLINED');
     await assert.rejects(sandbox.control('POST', `/payments/kronor/${waitToken}/status`, { status: 'PROCESSING' }), /400/);
+  });
+});
+
+describe('Kronor merchant token roles', () => {
+  const STATUS = `{ paymentRequests { waitToken transactionSwishDetails { errorCode } } payments { id } }`;
+
+  it('a payment-gateway token may not read the payment details (seed), with Hasura\'s words', async () => {
+    const error = await refused(base(), PAYMENT_GATEWAY_TOKEN, STATUS);
+    assert.equal(error.code, 'validation-failed');
+    assert.equal(error.message, "field 'transactionSwishDetails' not found in type: 'PaymentRequest'");
+    assert.deepEqual(await ok(base(), PAYMENT_GATEWAY_TOKEN, '{ paymentRequests { waitToken } payments { id currentStatus } }'), { paymentRequests: [], payments: [] });
+    assert.deepEqual(await ok(base(), MERCHANT_TOKEN, STATUS), { paymentRequests: [], payments: [] });
+  });
+
+  it('a merchant-read-only token reads the details but cannot write', async () => {
+    assert.deepEqual(await ok(base(), READ_ONLY_TOKEN, STATUS), { paymentRequests: [], payments: [] });
+    const error = await refused(base(), READ_ONLY_TOKEN, NEW_SESSION, { payment: sessionInput() });
+    assert.deepEqual([error.code, error.message], ['validation-failed', 'no mutations exist']);
+    assert.deepEqual(await ok(base(), MERCHANT_TOKEN, '{ payments { id } }'), { payments: [] }, 'nothing was created');
   });
 });
 
@@ -919,10 +1018,12 @@ describe('Kronor webhooks', () => {
       await ok(base(), MERCHANT_TOKEN, 'mutation($c: PaymentCaptureInput!) { newPaymentCapture(capture: $c) { captureId } }', {
         c: { amount: 10000, idempotencyKey: key(), paymentId: payment.id },
       });
-      const received = await waitFor(async () => receiver.received, (r) => r.length > 0);
-      const event = JSON.parse(received[0]!.body).events[0];
-      assert.equal(event.event, 'captureStateUpdate');
-      assert.equal(event.additionalData.status, 'CAPTURE_DONE');
+      // One captureStateUpdate per state the capture passes; only those events are enabled.
+      const received = await waitFor(async () => receiver.received, (r) => r.length >= 2);
+      const events = received.map((r) => JSON.parse(r.body).events[0]);
+      assert.deepEqual(events.map((e) => e.event), ['captureStateUpdate', 'captureStateUpdate']);
+      assert.deepEqual(events.map((e) => e.additionalData.status).sort(), ['CAPTURE_DONE', 'CAPTURING']);
+      assert.deepEqual(events.map((e) => e.additionalData.amount), [10000, 10000]);
 
       const unknown = await refused(base(), MERCHANT_TOKEN, SET, { s: { webhookUrl: receiver.url, eventSettings: [{ event: 'everything', enabled: true }] } });
       assert.match(unknown.message, /unknown webhook event "everything"/);

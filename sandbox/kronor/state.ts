@@ -21,6 +21,7 @@ import {
   type PaymentStatus,
 } from './config.ts';
 import { conflict, invalid } from './errors.ts';
+import { captureRefusal, refundRefusal, releaseRefusal, type MoneyFacts, type Refusal } from './rules.ts';
 import type { SessionTerms } from './validation.ts';
 
 export interface StatusEntry<S extends string = PaymentStatus> {
@@ -82,9 +83,18 @@ export interface PaymentStart {
   requestRedirectState: string | null;
 }
 
+/** The customer the session's additionalData named (Kronor's CustomerPaymentData). */
+export interface CustomerRecord {
+  id: number;
+  name: string;
+  email: string;
+  ip: string;
+}
+
 export interface PaymentRecord extends PaymentStart {
   waitToken: string;
   sessionId: string;
+  customer: CustomerRecord | null;
   method: PaymentMethod;
   amount: number;
   currency: string;
@@ -110,7 +120,7 @@ export interface PaymentRecord extends PaymentStart {
 
 export type Change =
   | { kind: 'status'; payment: PaymentRecord; status: PaymentStatus }
-  | { kind: 'capture'; payment: PaymentRecord; capture: CaptureRecord };
+  | { kind: 'capture'; payment: PaymentRecord; capture: CaptureRecord; status: CaptureRecord['history'][number]['status'] };
 
 export type ChangeListener = (change: Change) => void | Promise<unknown>;
 
@@ -140,6 +150,7 @@ export class KronorStore {
   private readonly listeners = new Set<ChangeListener>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextNumericId = FIRST_NUMERIC_ID;
+  private nextCustomerId = 1;
 
   constructor(
     private readonly tokens: SessionTokens,
@@ -223,6 +234,7 @@ export class KronorStore {
       ...start,
       waitToken: randomUUID(),
       sessionId: session.id,
+      customer: this.customerOf(session),
       method,
       amount: session.amount,
       currency: session.currency,
@@ -248,6 +260,13 @@ export class KronorStore {
     void this.emit({ kind: 'status', payment, status: 'INITIALIZING' });
     this.later(INITIALIZING_MS, () => this.promote(payment));
     return payment;
+  }
+
+  /** The session's customer, as Kronor keeps it with each payment made in the session. */
+  private customerOf(session: SessionRecord): CustomerRecord | null {
+    const data = session.additionalData;
+    if (!data) return null;
+    return { id: this.nextCustomerId++, name: data.name, email: data.email, ip: data.ip };
   }
 
   /** INITIALIZING → WAITING_FOR_PAYMENT, when the method's provider has answered (at once in the sandbox). */
@@ -317,10 +336,7 @@ export class KronorStore {
   }
 
   capture(payment: PaymentRecord, input: { amount: number; message?: string | null; createdBy?: string | null; generatedFrom?: string | null }): CaptureRecord {
-    const status = currentStatus(payment);
-    if (status !== 'AUTHORIZED' && status !== 'PARTIALLY_CAPTURED') conflict(`payment ${payment.paymentId} is ${status}; only an AUTHORIZED payment can be captured`);
-    const remaining = (payment.amountAuthorized ?? 0) - capturedAmount(payment);
-    if (input.amount > remaining) invalid(`amount ${input.amount} is more than the ${remaining} left to capture`);
+    refuseIf(captureRefusal(moneyFacts(payment), input.amount));
     const now = timestamp();
     const capture: CaptureRecord = {
       id: this.nextNumericId++,
@@ -339,16 +355,15 @@ export class KronorStore {
     payment.captures.push(capture);
     payment.amountPaid = capturedAmount(payment);
     if (payment.amountPaid === payment.amountAuthorized) payment.datePaid = now;
-    void this.emit({ kind: 'capture', payment, capture });
+    // Kronor announces each state of the capture (captureStateUpdate), then the payment's new status.
+    for (const { status } of capture.history) void this.emit({ kind: 'capture', payment, capture, status });
     void this.transition(payment, payment.amountPaid === payment.amountAuthorized ? 'PAID' : 'PARTIALLY_CAPTURED');
     return capture;
   }
 
   /** Documented: only the full authorized amount, and only before anything was captured. */
   release(payment: PaymentRecord, input: { amount: number; merchantReference?: string | null; createdBy?: string | null; generatedFrom?: string | null }): ReleaseRecord {
-    const status = currentStatus(payment);
-    if (status !== 'AUTHORIZED') conflict(`payment ${payment.paymentId} is ${status}; only an AUTHORIZED payment with nothing captured can be released`);
-    if (input.amount !== payment.amountAuthorized) invalid(`only the full amount (${payment.amountAuthorized}) can be released`);
+    refuseIf(releaseRefusal(moneyFacts(payment), input.amount));
     if (input.merchantReference && this.allReleases().some((r) => r.merchantReference === input.merchantReference)) {
       invalid(`merchantReference ${input.merchantReference} was already used for a release`);
     }
@@ -370,12 +385,12 @@ export class KronorStore {
     return release;
   }
 
-  /** Partial refunds up to what was paid; merchantReference unique across refunds (documented). */
+  /**
+   * Partial refunds up to what was paid; merchantReference unique across refunds (documented). Kronor evidences no
+   * webhook for refunds, so none is sent: the merchant reads them from the payment.
+   */
   refund(payment: PaymentRecord, input: { amount: number; message: string; merchantReference?: string | null; createdBy?: string | null; generatedFrom?: string | null }): RefundRecord {
-    const status = currentStatus(payment);
-    if (payment.amountPaid === 0) conflict(`payment ${payment.paymentId} is ${status}; nothing was paid that could be refunded`);
-    const refundable = payment.amountPaid - refundedAmount(payment);
-    if (input.amount > refundable) invalid(`amount ${input.amount} is more than the ${refundable} left to refund`);
+    refuseIf(refundRefusal(moneyFacts(payment), input.amount));
     if (input.merchantReference && this.allRefunds().some((r) => r.merchantReference === input.merchantReference)) {
       invalid(`merchantReference ${input.merchantReference} was already used for a refund`);
     }
@@ -438,7 +453,23 @@ export class KronorStore {
     this.idempotent.clear();
     this.cardCaptureMode = DEFAULT_CARD_CAPTURE_MODE;
     this.nextNumericId = FIRST_NUMERIC_ID;
+    this.nextCustomerId = 1;
   }
+}
+
+export function moneyFacts(payment: PaymentRecord): MoneyFacts {
+  return {
+    paymentId: payment.paymentId,
+    status: currentStatus(payment),
+    amountAuthorized: payment.amountAuthorized,
+    captured: capturedAmount(payment),
+    amountPaid: payment.amountPaid,
+    refunded: refundedAmount(payment),
+  };
+}
+
+function refuseIf(refusal: Refusal | null): void {
+  if (refusal) (refusal.kind === 'conflict' ? conflict : invalid)(refusal.message);
 }
 
 export function capturedAmount(payment: PaymentRecord): number {

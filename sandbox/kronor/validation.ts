@@ -3,6 +3,7 @@
  * refuses missing required fields, wrong types and unknown enum values; these are the rules the schema's
  * descriptions and the seed state on top.
  */
+import { isIP } from 'node:net';
 import {
   BANK_TRANSFER_FLOWS,
   EXPIRES_AT_TOLERANCE_MS,
@@ -133,6 +134,17 @@ export function checkExpiresAt(value: string, now: number): number {
 function checkAdditionalData(data: AdditionalData, amount: number): void {
   if (!data.name.trim()) invalid('additionalData.name must not be empty');
   if (!/^[^@\s]+@[^@\s]+$/.test(data.email)) invalid('additionalData.email is not an email address');
+  // INVENTED: Kronor keeps it as the customer's IP address, so something else is refused.
+  if (isIP(data.ip) === 0) invalid(`additionalData.ip must be an IPv4 or IPv6 address; got "${data.ip}"`);
+  for (const [index, line] of (data.orderLines ?? []).entries()) {
+    // Real schema: quantity "Needs to be a positive number", taxRate "Needs to be a non-negative number".
+    if (line.quantity < 1) invalid(`additionalData.orderLines[${index}].quantity must be positive`);
+    if (line.taxRate < 0) invalid(`additionalData.orderLines[${index}].taxRate must not be negative`);
+    // INVENTED: the tax is part of the tax-included total.
+    if (line.totalTaxAmount < 0 || line.totalTaxAmount > line.totalAmount) {
+      invalid(`additionalData.orderLines[${index}].totalTaxAmount must be between 0 and totalAmount`);
+    }
+  }
   if (data.orderLines && data.orderLines.length > 0) {
     const total = data.orderLines.reduce((sum, line) => sum + line.totalAmount, 0);
     if (total !== amount) invalid(`the sum of orderLines totalAmount (${total}) must equal amount (${amount})`);

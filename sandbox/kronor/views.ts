@@ -164,6 +164,7 @@ export function paymentRequestView(payment: PaymentRecord, role: Role, baseUrl: 
     ...merchantDetails(payment, baseUrl),
     transactionBankTransferDetails: details(payment, 'BANK_TRANSFER', () => bankTransferDetails(payment, pageUrl(baseUrl, payment))),
     merchantReference2: payment.merchantReference2,
+    customer: payment.customer ? { ...payment.customer } : null,
     payment: () => (payment.paymentId === null ? null : paymentView(payment, baseUrl)),
   };
 }
@@ -191,6 +192,7 @@ export function paymentView(payment: PaymentRecord, baseUrl: string): View {
     createdAt: paymentCreatedAt(payment),
     currency: payment.currency,
     currentStatus: currentStatus(payment),
+    customer: payment.customer ? { ...payment.customer } : null,
     id: paymentId,
     latestStatus: statusList(latest(payment)),
     merchantReference: payment.reference,

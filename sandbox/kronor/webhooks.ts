@@ -72,7 +72,7 @@ export function eventFor(change: Change): { event: string; paymentId: string; ad
         captureId: capture.id,
         captureTransactionId: capture.transactionId,
         paymentId: payment.paymentId,
-        status: capture.history[capture.history.length - 1]!.status,
+        status: change.status,
         amount: capture.amount,
       },
     };

@@ -69,6 +69,13 @@ export const APM_LABELS: Record<string, string> = { PAYPAL: 'PayPal', KLARNA: 'K
  */
 export const MANUAL_CAPTURE_FLOW_IDS: ReadonlySet<string> = new Set(['sandbox-flow-manual-capture']);
 
+/**
+ * The seed: "Uncaptured Payments will be cancelled after approximately seven days. This can different per PSP." The
+ * sandbox cancels an AUTHORISED payment seven days after it was authorised.
+ */
+export const AUTHORISATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+export const LAPSED_REASON = 'The authorisation lapsed: it was not captured within 7 days';
+
 export type CardBehaviour = 'succeed' | 'three-d-secure' | 'decline';
 
 export interface TestCard {

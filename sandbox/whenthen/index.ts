@@ -7,6 +7,7 @@
 import type { DecideResult, PaymentSummary, SandboxContext, Simulator } from '../core/context.ts';
 import type { Outcome } from '../core/outcomes.ts';
 import { PROVIDER } from './config.ts';
+import { registerControlRoutes } from './control.ts';
 import { graphqlHandler } from './graphql-endpoint.ts';
 import { IdempotencyKeys } from './idempotency.ts';
 import { applyOutcome, challengePath, returnUrl } from './lifecycle.ts';
@@ -38,6 +39,7 @@ export function create(ctx: SandboxContext): Simulator {
   ctx.router.post('/whenthen/graphql', graphqlHandler({ ctx, store, schema: buildWhenThenSchema(), rootValue, idempotency }));
   registerPages({ ctx, store, decide, notify });
   registerWebhookEndpointRoutes(ctx, store);
+  registerControlRoutes(ctx, store, notify);
 
   const summary = (payment: WhenThenPayment): PaymentSummary => {
     const page = challengePath(payment);

@@ -6,14 +6,17 @@
 import type { Outcome } from '../core/outcomes.ts';
 import {
   APM_TYPES,
+  AUTHORISATION_LIFETIME_MS,
   CARD,
   ERROR_CODES,
+  LAPSED_REASON,
   MANUAL_CAPTURE_FLOW_IDS,
   OUTCOME_DETAILS,
   OUTCOME_STATUS,
   WALLET_TYPES,
 } from './config.ts';
 import { whenThenError } from './errors.ts';
+import { hasLapsed, operationOutcome, type PaymentOperation } from './operations.ts';
 import type { ClientTokenGrant, Customer, PaymentStatus, StoredCard, WhenThenPayment, WhenThenStore } from './state.ts';
 import { isAwaitingShopper } from './state.ts';
 import { cardBehaviour, cardBrand, checkCard, optionalUrl, requireAmount, requireCurrency, type CardInput } from './validation.ts';
@@ -225,32 +228,23 @@ export function closedAtCheckout(store: WhenThenStore, session: CheckoutSession,
   });
 }
 
-function requireStatus(payment: WhenThenPayment, operation: string, allowed: readonly PaymentStatus[]): void {
-  if (!allowed.includes(payment.status)) {
-    throw whenThenError(
-      ERROR_CODES.invalidStatus,
-      `Cannot ${operation} payment ${payment.id}: its status is ${payment.status}, and ${operation} needs ${allowed.join(' or ')}`,
-    );
-  }
-}
-
-function requirePartOf(amount: number | null | undefined, limit: number, operation: string): number {
-  if (amount === null || amount === undefined) return limit;
-  if (!Number.isInteger(amount) || amount < 1 || amount > limit) {
-    throw whenThenError(ERROR_CODES.invalidAmount, `The ${operation} amount must be from 1 to ${limit} minor units, got ${amount}`);
-  }
-  return amount;
+/** Applies WhenThen's rule for the operation (operations.ts), or throws its refusal with the payment unchanged. */
+function operate(payment: WhenThenPayment, operation: PaymentOperation, amount: number | null | undefined) {
+  const outcome = operationOutcome(payment, operation, amount);
+  if (!outcome.ok) throw whenThenError(outcome.code, `Payment ${payment.id}: ${outcome.message}`);
+  payment.amount = outcome.amount;
+  payment.refundedAmount = outcome.refundedAmount;
+  return outcome;
 }
 
 /**
- * Captures an AUTHORISED payment, in full or for less (seed). INVENTED: after a smaller capture the payment's
+ * Captures an AUTHORISED payment, in full or for less (seed), once. INVENTED: after a smaller capture the payment's
  * `amount` becomes the captured amount (the rest is released), so refunds are bounded by what was taken.
  */
 export function capture(store: WhenThenStore, payment: WhenThenPayment, amount: number | null | undefined, metadata: unknown): WhenThenPayment {
-  requireStatus(payment, 'capture', ['AUTHORISED']);
-  payment.amount = requirePartOf(amount, payment.amount, 'capture');
+  const { status, moved } = operate(payment, 'capture', amount);
   if (metadata !== undefined && metadata !== null) payment.metadata = mergeMetadata(payment.metadata, metadata);
-  return store.transition(payment, 'SUCCEEDED', `Captured ${payment.amount}`);
+  return store.transition(payment, status, `Captured ${moved}`);
 }
 
 function mergeMetadata(current: unknown, added: unknown): unknown {
@@ -260,18 +254,28 @@ function mergeMetadata(current: unknown, added: unknown): unknown {
 
 /** Refunds a SUCCEEDED payment (seed), in parts until nothing is left: PARTIAL_REFUNDED, then REFUNDED. */
 export function refund(store: WhenThenStore, payment: WhenThenPayment, amount: number | null | undefined, reason: string | null | undefined): WhenThenPayment {
-  requireStatus(payment, 'refund', ['SUCCEEDED', 'PARTIAL_REFUNDED']);
-  const refunded = requirePartOf(amount, payment.amount - payment.refundedAmount, 'refund');
-  payment.refundedAmount += refunded;
-  const status = payment.refundedAmount === payment.amount ? 'REFUNDED' : 'PARTIAL_REFUNDED';
-  return store.transition(payment, status, reason ?? `Refunded ${refunded}`);
+  const { status, moved } = operate(payment, 'refund', amount);
+  return store.transition(payment, status, reason ?? `Refunded ${moved}`);
 }
 
 /** Cancels an AUTHORISED payment (seed: "A Payment can be cancelled when it has a status of AUTHORISED"). */
 export function cancel(store: WhenThenStore, payment: WhenThenPayment, reason: string | null | undefined): WhenThenPayment {
-  requireStatus(payment, 'cancel', ['AUTHORISED']);
+  const { status } = operate(payment, 'cancel', null);
   payment.reason = reason ?? null;
-  return store.transition(payment, 'CANCELLED', reason ?? null);
+  return store.transition(payment, status, reason ?? null);
+}
+
+/**
+ * Cancels every AUTHORISED payment whose authorisation has lapsed by `now` (seed: "Uncaptured Payments will be
+ * cancelled after approximately seven days") and returns them, so their webhooks can go out.
+ */
+export function lapseAuthorisations(store: WhenThenStore, now: number): WhenThenPayment[] {
+  const lapsed = store.all().filter((payment) => hasLapsed(payment, now, AUTHORISATION_LIFETIME_MS));
+  for (const payment of lapsed) {
+    payment.reason = LAPSED_REASON;
+    store.transition(payment, 'CANCELLED', LAPSED_REASON);
+  }
+  return lapsed;
 }
 
 /** What the shopper's choice on the 3-D Secure or APM page does to a payment that waits for it. */

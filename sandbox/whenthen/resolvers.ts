@@ -4,7 +4,7 @@
  */
 import { CLIENT_TOKEN_OPERATIONS, ERROR_CODES } from './config.ts';
 import { whenThenError } from './errors.ts';
-import { authorize, cancel, capture, refund, tokeniseCard, type AuthorisedPaymentInput } from './lifecycle.ts';
+import { authorize, cancel, capture, lapseAuthorisations, refund, tokeniseCard, type AuthorisedPaymentInput } from './lifecycle.ts';
 import { listPayments, type ListPaymentsArgs } from './list.ts';
 import type { ClientTokenGrant, StoredCard, WhenThenPayment, WhenThenStore } from './state.ts';
 import { requireAmount, requireCurrency } from './validation.ts';
@@ -47,14 +47,24 @@ interface TokenInput {
 }
 
 export function createRootValue({ store, onCreated, onChanged }: ResolverDeps) {
+  /**
+   * Authorisations that lapsed since the last request are cancelled (with their webhooks) before a payment is read or
+   * acted on, as WhenThen's own job would have done in the meantime.
+   */
+  async function lapseDue(): Promise<void> {
+    for (const payment of lapseAuthorisations(store, Date.now())) await onChanged(payment);
+  }
+
   return {
-    getPayment({ id }: { id: string }, context: RequestContext) {
+    async getPayment({ id }: { id: string }, context: RequestContext) {
       allow('getPayment', context);
+      await lapseDue();
       return paymentGraph(findPayment(store, id));
     },
 
-    listPayments(args: ListPaymentsArgs, context: RequestContext) {
+    async listPayments(args: ListPaymentsArgs, context: RequestContext) {
       allow('listPayments', context);
+      await lapseDue();
       return listPayments(store.all(), args);
     },
 
@@ -69,6 +79,7 @@ export function createRootValue({ store, onCreated, onChanged }: ResolverDeps) {
 
     async capturePayment({ id, amount, metadata }: { id: string; amount?: number | null; metadata?: unknown }, context: RequestContext) {
       allow('capturePayment', context);
+      await lapseDue();
       const payment = capture(store, findPayment(store, id), amount, metadata);
       await onChanged(payment);
       return paymentGraph(payment);
@@ -76,6 +87,7 @@ export function createRootValue({ store, onCreated, onChanged }: ResolverDeps) {
 
     async refundPayment({ id, amount, reason }: { id: string; amount?: number | null; reason?: string | null }, context: RequestContext) {
       allow('refundPayment', context);
+      await lapseDue();
       const payment = refund(store, findPayment(store, id), amount, reason);
       await onChanged(payment);
       return paymentGraph(payment);
@@ -83,6 +95,7 @@ export function createRootValue({ store, onCreated, onChanged }: ResolverDeps) {
 
     async cancelPayment({ id, reason }: { id: string; reason?: string | null }, context: RequestContext) {
       allow('cancelPayment', context);
+      await lapseDue();
       const payment = cancel(store, findPayment(store, id), reason);
       await onChanged(payment);
       return paymentGraph(payment);

@@ -92,6 +92,8 @@ export interface WhenThenPayment {
   methodType: string;
   card: StoredCard | null;
   manualCapture: boolean;
+  /** When the payment last became AUTHORISED: its authorisation lapses AUTHORISATION_LIFETIME_MS later. */
+  authorisedAt: string | null;
   headless: boolean;
   challenge: Challenge | null;
   threeDSecureRedirectUrl: string | null;
@@ -107,7 +109,7 @@ export interface WhenThenPayment {
 
 /** What creating a payment needs; everything else starts empty. */
 export type NewPayment = Pick<WhenThenPayment, 'status' | 'amount' | 'currency' | 'methodType'> &
-  Partial<Omit<WhenThenPayment, 'sourceId' | 'createdAt' | 'updatedAt' | 'events' | 'refundedAmount' | 'flowInstanceId'>>;
+  Partial<Omit<WhenThenPayment, 'sourceId' | 'createdAt' | 'updatedAt' | 'events' | 'refundedAmount' | 'flowInstanceId' | 'authorisedAt'>>;
 
 /** A payment id as listPayments spells it (seed: "payments:f415645d-…"); the API accepts both spellings. */
 export const NODE_ID_PREFIX = 'payments:';
@@ -144,6 +146,7 @@ export class WhenThenStore {
       createdAt,
       updatedAt: createdAt,
       refundedAmount: 0,
+      authorisedAt: input.status === 'AUTHORISED' ? createdAt : null,
       events: [{ title: `Payment ${input.status}`, time: createdAt, message: input.reason ?? null }],
     };
     if (this.payments.has(payment.id)) throw new Error(`whenthen payment ${payment.id} already exists`);
@@ -168,6 +171,7 @@ export class WhenThenStore {
   /** Moves a payment to a status and records it in its timeline. */
   transition(payment: WhenThenPayment, status: PaymentStatus, message: string | null = null): WhenThenPayment {
     const time = new Date().toISOString();
+    if (status === 'AUTHORISED' && payment.status !== 'AUTHORISED') payment.authorisedAt = time;
     payment.status = status;
     payment.updatedAt = time;
     payment.events.push({ title: `Payment ${status}`, time, message });

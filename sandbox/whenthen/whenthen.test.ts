@@ -11,8 +11,11 @@ import { describe, it } from 'node:test';
 import { parse, validate } from 'graphql';
 import { loadReferenceSchema, schemaSubsetProblems } from '../core/schema-subset.ts';
 import { useSandbox } from '../testing.ts';
+import { AUTHORISATION_LIFETIME_MS } from './config.ts';
 import { pageWindow } from './list.ts';
+import { hasLapsed, OPERATION_STATUSES, operationOutcome, type PaymentOperation } from './operations.ts';
 import { buildWhenThenSchema } from './schema.ts';
+import { PAYMENT_STATUSES, type PaymentStatus } from './state.ts';
 import { cardBrand, luhnValid } from './validation.ts';
 import { formatInTimeZone } from './views.ts';
 
@@ -336,7 +339,9 @@ describe('WhenThen operations', () => {
     const steps: Array<[number | null, string | null, number | null, string | null]> = [
       [3_000, 'PARTIAL_REFUNDED', 3_000, null],
       [6_000, null, null, 'INVALID_AMOUNT'],
-      [null, 'REFUNDED', 8_000, null],
+      // Without an amount WhenThen refunds "the original amount", more than the 5 000 left.
+      [null, null, null, 'INVALID_AMOUNT'],
+      [5_000, 'REFUNDED', 8_000, null],
       [1, null, null, 'error.payment.invalidStatus'],
     ];
     for (const [amount, status, refunded, code] of steps) {
@@ -417,6 +422,97 @@ describe('WhenThen operations', () => {
     assert.deepEqual(answers, [{ data: { generateClientToken: { ttl: 900 } } }, { data: { listPayments: { pageInfo: { totalSize: 0 } } } }]);
     const counted = await sandbox.control('GET', '/requests?provider=whenthen');
     assert.deepEqual(counted.requests.map((r: any) => r.operation), ['generateClientToken', 'listPayments']);
+  });
+});
+
+describe('WhenThen operation rules', () => {
+  type Row = [operation: PaymentOperation, status: PaymentStatus, amount: number, refunded: number, requested: number | undefined, expected: string];
+  // expected: "STATUS amount/refunded" after the operation, or WhenThen's error code.
+  const rows: Row[] = [
+    ['capture', 'AUTHORISED', 5_000, 0, undefined, 'SUCCEEDED 5000/0'],
+    ['capture', 'AUTHORISED', 5_000, 0, 5_000, 'SUCCEEDED 5000/0'],
+    ['capture', 'AUTHORISED', 5_000, 0, 3_000, 'SUCCEEDED 3000/0'],
+    ['capture', 'AUTHORISED', 5_000, 0, 5_001, 'INVALID_AMOUNT'],
+    ['capture', 'AUTHORISED', 5_000, 0, 0, 'INVALID_AMOUNT'],
+    ['capture', 'AUTHORISED', 5_000, 0, 12.5, 'INVALID_AMOUNT'],
+    ['capture', 'SUCCEEDED', 5_000, 0, undefined, 'error.payment.invalidStatus'],
+    ['capture', 'CANCELLED', 5_000, 0, undefined, 'error.payment.invalidStatus'],
+    ['capture', 'NEEDS_3D_SECURE', 5_000, 0, undefined, 'error.payment.invalidStatus'],
+    ['refund', 'SUCCEEDED', 5_000, 0, undefined, 'REFUNDED 5000/5000'],
+    ['refund', 'SUCCEEDED', 5_000, 0, 2_000, 'PARTIAL_REFUNDED 5000/2000'],
+    ['refund', 'SUCCEEDED', 5_000, 0, 5_001, 'INVALID_AMOUNT'],
+    ['refund', 'PARTIAL_REFUNDED', 5_000, 2_000, 3_000, 'REFUNDED 5000/5000'],
+    ['refund', 'PARTIAL_REFUNDED', 5_000, 2_000, 1_000, 'PARTIAL_REFUNDED 5000/3000'],
+    ['refund', 'PARTIAL_REFUNDED', 5_000, 2_000, 3_001, 'INVALID_AMOUNT'],
+    ['refund', 'PARTIAL_REFUNDED', 5_000, 2_000, undefined, 'INVALID_AMOUNT'],
+    ['refund', 'AUTHORISED', 5_000, 0, undefined, 'error.payment.invalidStatus'],
+    ['refund', 'REFUNDED', 5_000, 5_000, 1, 'error.payment.invalidStatus'],
+    ['refund', 'DISPUTED', 5_000, 0, 1, 'error.payment.invalidStatus'],
+    ['cancel', 'AUTHORISED', 5_000, 0, undefined, 'CANCELLED 5000/0'],
+    ['cancel', 'SUCCEEDED', 5_000, 0, undefined, 'error.payment.invalidStatus'],
+    ['cancel', 'PARTIAL_REFUNDED', 5_000, 1_000, undefined, 'error.payment.invalidStatus'],
+    ['cancel', 'NEEDS_APM_AUTHORIZATION', 5_000, 0, undefined, 'error.payment.invalidStatus'],
+    ['cancel', 'CANCELLED', 5_000, 0, undefined, 'error.payment.invalidStatus'],
+  ];
+  for (const [operation, status, amount, refundedAmount, requested, expected] of rows) {
+    it(`${operation} ${requested ?? 'without amount'} of ${status} ${amount}/${refundedAmount} → ${expected}`, () => {
+      const outcome = operationOutcome({ status, amount, refundedAmount }, operation, requested);
+      assert.equal(outcome.ok ? `${outcome.status} ${outcome.amount}/${outcome.refundedAmount}` : outcome.code, expected);
+    });
+  }
+
+  it('refuses every operation in every status the seed does not allow it in', () => {
+    for (const operation of Object.keys(OPERATION_STATUSES) as PaymentOperation[]) {
+      for (const status of PAYMENT_STATUSES.filter((s) => !OPERATION_STATUSES[operation].includes(s))) {
+        const outcome = operationOutcome({ status, amount: 5_000, refundedAmount: 0 }, operation, 1);
+        assert.equal(outcome.ok ? outcome.status : outcome.code, 'error.payment.invalidStatus', `${operation} of ${status}`);
+      }
+    }
+  });
+
+  it('lapses an AUTHORISED payment seven days after its authorisation, and nothing else', () => {
+    const at = '2026-01-01T10:00:00.000Z';
+    const sevenDays = Date.parse(at) + AUTHORISATION_LIFETIME_MS;
+    assert.equal(AUTHORISATION_LIFETIME_MS, 7 * 24 * 60 * 60 * 1000);
+    const rows: Array<[PaymentStatus, string | null, number, boolean]> = [
+      ['AUTHORISED', at, sevenDays - 1, false],
+      ['AUTHORISED', at, sevenDays, true],
+      ['AUTHORISED', null, sevenDays, false],
+      ['SUCCEEDED', at, sevenDays * 2, false],
+      ['NEEDS_3D_SECURE', at, sevenDays, false],
+    ];
+    for (const [status, authorisedAt, now, lapsed] of rows) {
+      assert.equal(hasLapsed({ status, authorisedAt }, now, AUTHORISATION_LIFETIME_MS), lapsed, `${status} ${authorisedAt} at ${now}`);
+    }
+  });
+
+  it('cancels an authorisation older than seven days, so it can no longer be captured', async () => {
+    const CAPTURE = 'mutation c($id: ID!, $amount: Long) { capturePayment(id: $id, amount: $amount) { status amount { rawAmount } } }';
+    const young = await paid(cardPayment(undefined, { headlessMode: true }));
+    const old = await paid(cardPayment(undefined, { headlessMode: true }));
+    const aged = await sandbox.control('POST', `/whenthen/payments/${young.id}/age-authorisation`, { days: 6.9 });
+    assert.equal(aged.status, 'AUTHORISED');
+    assert.equal((await sandbox.control('POST', `/whenthen/payments/${old.id}/age-authorisation`, { days: 7 })).status, 'CANCELLED');
+
+    const lapsed = await gql(CAPTURE, { id: old.id });
+    assert.equal(errorCode(lapsed), 'error.payment.invalidStatus');
+    assert.deepEqual([(await getPayment(old.id)).status, (await getPayment(old.id)).paymentCore.outcome.reason], ['CANCELLED', 'The authorisation lapsed: it was not captured within 7 days']);
+    assert.deepEqual((await gql(CAPTURE, { id: young.id, amount: 4_000 })).body.data.capturePayment, { status: 'SUCCEEDED', amount: { rawAmount: 4_000 } });
+    await assert.rejects(sandbox.control('POST', `/whenthen/payments/${young.id}/age-authorisation`, { days: 8 }), /→ 409/);
+    await assert.rejects(sandbox.control('POST', `/whenthen/payments/${old.id}/age-authorisation`, { days: 0 }), /→ 400/);
+    await assert.rejects(sandbox.control('POST', `/whenthen/payments/${randomUUID()}/age-authorisation`, { days: 1 }), /→ 404/);
+  });
+
+  it('leaves a refused operation without effect', async () => {
+    const { id } = await paid(cardPayment(undefined, { headlessMode: true, amount: 5_000 }));
+    const before = await getPayment(id);
+    for (const [query, variables] of [
+      ['mutation c($id: ID!, $amount: Long) { capturePayment(id: $id, amount: $amount) { status } }', { id, amount: 5_001 }],
+      ['mutation r($id: ID!) { refundPayment(id: $id, amount: 1) { status } }', { id }],
+    ] as const) {
+      assert.ok(errorCode(await gql(query, variables)));
+      assert.deepEqual(await getPayment(id), before);
+    }
   });
 });
 
@@ -671,6 +767,37 @@ describe('WhenThen webhooks', () => {
         ['payment.updated', id, 'SUCCEEDED', 4990],
       ]);
       assert.equal(receiver.received[0]!.headers['content-type'], 'application/json');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('posts payment.updated after every capture, refund, cancel and lapse, and none after a refusal', async () => {
+    const receiver = await startReceiver();
+    try {
+      await sandbox.control('POST', '/whenthen/webhook-endpoint', { url: receiver.url });
+      const captured = await paid(cardPayment(undefined, { headlessMode: true, amount: 10_000 }));
+      await gql('mutation c($id: ID!) { capturePayment(id: $id, amount: 8000) { status } }', { id: captured.id });
+      await gql('mutation c($id: ID!) { capturePayment(id: $id) { status } }', { id: captured.id });
+      await gql('mutation r($id: ID!) { refundPayment(id: $id, amount: 3000) { status } }', { id: captured.id });
+      await gql('mutation r($id: ID!) { refundPayment(id: $id, amount: 6000) { status } }', { id: captured.id });
+      await gql('mutation r($id: ID!) { refundPayment(id: $id, amount: 5000) { status } }', { id: captured.id });
+      const cancelled = await paid(cardPayment(undefined, { headlessMode: true }));
+      await gql('mutation c($id: ID!) { cancelPayment(id: $id) { status } }', { id: cancelled.id });
+      const lapsed = await paid(cardPayment(undefined, { headlessMode: true }));
+      await sandbox.control('POST', `/whenthen/payments/${lapsed.id}/age-authorisation`, { days: 8 });
+      const seen = receiver.received.map((d) => JSON.parse(d.body).data).map((p) => [p.id, p.status, p.amount.rawAmount, p.refundedAmount?.rawAmount ?? null]);
+      assert.deepEqual(seen, [
+        [captured.id, 'AUTHORISED', 10_000, null],
+        [captured.id, 'SUCCEEDED', 8_000, null],
+        [captured.id, 'PARTIAL_REFUNDED', 8_000, 3_000],
+        [captured.id, 'REFUNDED', 8_000, 8_000],
+        [cancelled.id, 'AUTHORISED', 4_990, null],
+        [cancelled.id, 'CANCELLED', 4_990, null],
+        [lapsed.id, 'AUTHORISED', 4_990, null],
+        [lapsed.id, 'CANCELLED', 4_990, null],
+      ]);
+      assert.ok(receiver.received.every((d) => verified(d, 'sandbox-whenthen-webhook-secret')));
     } finally {
       await receiver.close();
     }
