@@ -16,8 +16,9 @@
  * than the one already heard, changes nothing.
  */
 import type { PaymentState } from '../src/core/model.ts';
-import type { PaymentEvent } from '../src/server/events/event.ts';
+import type { MerchantPayment, PaymentEvent } from '../src/server/events/event.ts';
 import type { KassaPayments } from '../src/server/handler.ts';
+import { operationsFor, type AdminOperation } from './admin.ts';
 
 export type OrderState = 'open' | 'paid' | 'refunded';
 
@@ -110,15 +111,36 @@ export class OrderBook {
   }
 }
 
+/** One change in a payment's history, as the back office shows it (from `kassa.payments.events`). */
+export interface HistoryEntry {
+  sequence: number;
+  occurredAt: string;
+  type: PaymentEvent['type'];
+  /** The payment's state after this change. */
+  state: PaymentState;
+  providerStatus: string | null;
+  /** The after-sale operation this change records (capture, cancel, refund, document), if it is one. */
+  operation?: PaymentEvent['operation'];
+}
+
 /** One payment attempt of an order, as the back office shows it (from `kassa.payments.forOrder`). */
 export interface OrderAttempt {
   reference: string;
   provider: string;
   method: string;
   state: PaymentState;
+  providerStatus: string | null;
   amount: number;
   currency: string;
+  /** Minor units captured so far, where Kassa knows it. */
+  capturedAmount?: number;
+  /** Minor units refunded so far, where Kassa knows it. */
+  refundedAmount?: number;
   createdAt: string;
+  /** What the back office offers for the payment's state; the endpoint checks again. */
+  operations: AdminOperation[];
+  /** Every change of the payment, oldest first. */
+  history: HistoryEntry[];
 }
 
 /** An order in the back office: the book's view, with every payment attempt Kassa keeps for it. */
@@ -126,20 +148,38 @@ export interface BackOfficeOrder extends Omit<OrderRecord, 'payments'> {
   attempts: OrderAttempt[];
 }
 
+/** A payment as the back office shows it, with its history. Pure. */
+export function orderAttempt(payment: MerchantPayment, events: readonly PaymentEvent[]): OrderAttempt {
+  const { reference, provider, method, state, providerStatus, amount, currency, capturedAmount, refundedAmount, createdAt } = payment;
+  return {
+    reference,
+    provider,
+    method,
+    state,
+    providerStatus,
+    amount,
+    currency,
+    ...(capturedAmount !== undefined ? { capturedAmount } : {}),
+    ...(refundedAmount !== undefined ? { refundedAmount } : {}),
+    createdAt,
+    operations: operationsFor(state),
+    history: events.map((event) => ({
+      sequence: event.sequence,
+      occurredAt: event.occurredAt,
+      type: event.type,
+      state: event.payment.state,
+      providerStatus: event.payment.providerStatus,
+      ...(event.operation ? { operation: event.operation } : {}),
+    })),
+  };
+}
+
 /** Every order the book has heard of, newest first, each with its attempts (oldest first) as Kassa holds them. */
-export async function backOfficeOrders(book: OrderBook, payments: Pick<KassaPayments, 'forOrder'>): Promise<BackOfficeOrder[]> {
+export async function backOfficeOrders(book: OrderBook, payments: Pick<KassaPayments, 'forOrder' | 'events'>): Promise<BackOfficeOrder[]> {
   return Promise.all(
     book.list().map(async ({ payments: _heard, ...order }) => ({
       ...order,
-      attempts: (await payments.forOrder(order.order)).map(({ reference, provider, method, state, amount, currency, createdAt }) => ({
-        reference,
-        provider,
-        method,
-        state,
-        amount,
-        currency,
-        createdAt,
-      })),
+      attempts: await Promise.all((await payments.forOrder(order.order)).map(async (payment) => orderAttempt(payment, await payments.events(payment.reference)))),
     })),
   );
 }

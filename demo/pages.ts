@@ -3,9 +3,11 @@
  * required) so every demo run shows Kassa working under one; violations are reported to `/csp-report` and kept.
  * Their scripts and styles are files in demo/public/, served at `/static/`.
  */
+import { randomUUID } from 'node:crypto';
 import { escapeHtml } from '../sandbox/core/http.ts';
+import { MAX_REASON_LENGTH, type AdminOperation } from './admin.ts';
 import { CURRENCIES, PRODUCTS, type DemoCurrency } from './catalogue.ts';
-import type { BackOfficeOrder } from './orders.ts';
+import type { BackOfficeOrder, OrderAttempt } from './orders.ts';
 
 export interface PageContext {
   sandboxUrl: string;
@@ -165,18 +167,15 @@ ${ORDER_STATUS}
 
 /**
  * `/admin/orders`: the back office — every order the shop's server heard of from `onPaymentEvent`, newest first, its
- * state as the server learned it and each payment attempt Kassa keeps for it. No authentication: a demo only.
+ * state as the server learned it and each payment attempt Kassa keeps for it, with its history and the after-sale
+ * operations its state allows (demo/public/admin.js sends them to `/admin/payments/{ref}/…`). No authentication: a
+ * demo only. Each form carries an idempotency key made when the page is rendered, so a form sent twice (a double
+ * click, a retry) is one operation.
  */
-export function ordersPage(context: PageContext, orders: BackOfficeOrder[]): string {
-  const time = (iso: string | null) => (iso ? `<time datetime="${escapeHtml(iso)}">${escapeHtml(iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</time>` : '');
+export function ordersPage(context: PageContext, orders: BackOfficeOrder[], newKey: () => string = randomUUID): string {
   const rows = orders.map((order) => {
     const since = order.state === 'paid' ? ` <span class="hint">${time(order.paidAt)}</span>` : order.state === 'refunded' ? ` <span class="hint">${time(order.refundedAt)}</span>` : '';
-    const attempts = order.attempts
-      .map(
-        (a) => `<li data-payment="${escapeHtml(a.reference)}"><code>${escapeHtml(a.reference)}</code> ${escapeHtml(PROVIDER_NAMES[a.provider] ?? a.provider)} <code>${escapeHtml(a.method)}</code>
-<span class="payment-state">${escapeHtml(a.state)}</span> ${escapeHtml(formatMinor(a.amount, a.currency))} <span class="hint">${time(a.createdAt)}</span></li>`,
-      )
-      .join('\n');
+    const attempts = order.attempts.map((attempt) => attemptItem(attempt, newKey)).join('\n');
     return `<tr data-order="${escapeHtml(order.order)}">
 <th scope="row"><code>${escapeHtml(order.order)}</code><br><span class="hint">${time(order.createdAt)}</span></th>
 <td><span class="order-state order-state-${escapeHtml(order.state)}" data-state>${escapeHtml(order.state)}</span>${since}</td>
@@ -198,11 +197,85 @@ ${rows.join('\n')}
 <p>The shop's back office: every order its server heard of from <code>onPaymentEvent</code>, newest first. An order is
 <strong>paid</strong> only when the server heard that one of its payments holds the money, never on the browser's word.
 <a href="/admin/orders">Refresh</a> · <a href="/admin/orders.json">as JSON</a></p>
+<p>Each payment can be captured, cancelled or refunded here where its state allows: the shop's server calls
+<code>kassa.payments.capture</code>, <code>cancel</code> or <code>refund</code>, and Kassa asks the provider, then reads
+the payment back from it. A provider that does not offer the operation says so.</p>
 <p class="hint">A demo back office without authentication: never do this in a real shop.</p>
 ${table}`,
     context,
-    [],
+    ['/static/admin.js'],
   );
+}
+
+function time(iso: string | null): string {
+  return iso ? `<time datetime="${escapeHtml(iso)}">${escapeHtml(iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</time>` : '';
+}
+
+/** One payment attempt: its summary line, amounts, history and operation forms. */
+function attemptItem(a: OrderAttempt, newKey: () => string): string {
+  const reference = escapeHtml(a.reference);
+  const amounts = [
+    a.capturedAmount !== undefined ? `Captured <span data-captured>${escapeHtml(formatMinor(a.capturedAmount, a.currency))}</span>` : '',
+    a.refundedAmount !== undefined ? `Refunded <span data-refunded>${escapeHtml(formatMinor(a.refundedAmount, a.currency))}</span>` : '',
+  ].filter(Boolean);
+  const forms = a.operations.map((operation) => operationForm(a, operation, newKey())).join('\n');
+  return `<li data-payment="${reference}"><code>${reference}</code> ${escapeHtml(PROVIDER_NAMES[a.provider] ?? a.provider)} <code>${escapeHtml(a.method)}</code>
+<span class="payment-state" data-payment-state>${escapeHtml(a.state)}</span> ${escapeHtml(formatMinor(a.amount, a.currency))} <span class="hint">${time(a.createdAt)}</span>
+${amounts.length ? `<p class="payment-amounts">${amounts.join(' · ')}</p>\n` : ''}${historyTable(a)}
+${forms ? `<div class="operations" role="group" aria-label="Operations on ${reference}">\n${forms}\n</div>\n` : ''}<p class="operation-result" role="status" tabindex="-1" data-operation-result></p>
+</li>`;
+}
+
+/** The payment's changes, oldest first, in a disclosure: what Kassa recorded, including each operation. */
+function historyTable(a: OrderAttempt): string {
+  const rows = a.history.map((entry) => {
+    const operation = entry.operation
+      ? [
+          entry.operation.kind,
+          entry.operation.amount !== undefined ? formatMinor(entry.operation.amount, a.currency) : '',
+          entry.operation.documentType ?? '',
+          entry.operation.reason ? `“${entry.operation.reason}”` : '',
+        ]
+          .filter(Boolean)
+          .join(' ')
+      : '';
+    return `<tr data-sequence="${entry.sequence}"><td>${entry.sequence}</td><td>${time(entry.occurredAt)}</td><td>${escapeHtml(entry.type)}</td><td>${escapeHtml(entry.state)}${
+      entry.providerStatus ? ` <span class="hint">${escapeHtml(entry.providerStatus)}</span>` : ''
+    }</td><td>${escapeHtml(operation)}</td></tr>`;
+  });
+  const count = `${a.history.length} ${a.history.length === 1 ? 'change' : 'changes'}`;
+  return `<details class="history"><summary>History of <code>${escapeHtml(a.reference)}</code> (${count})</summary>
+<table class="history-table">
+<thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Event</th><th scope="col">State</th><th scope="col">Operation</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+</details>`;
+}
+
+const OPERATION_BUTTONS: Record<AdminOperation, string> = { capture: 'Capture', cancel: 'Cancel payment', refund: 'Refund' };
+
+/**
+ * A form for one operation on one payment. The amount is typed in the currency's major unit ("10.50"); the script
+ * sends minor units. Empty means all that is left: the whole authorisation for a capture, the rest of what was paid
+ * for a refund.
+ */
+function operationForm(a: OrderAttempt, operation: AdminOperation, idempotencyKey: string): string {
+  const digits = currencyDigits(a.currency);
+  const left = operation === 'capture' ? a.amount - (a.capturedAmount ?? 0) : (a.capturedAmount ?? a.amount) - (a.refundedAmount ?? 0);
+  const amount =
+    operation === 'cancel'
+      ? ''
+      : `<label>Amount to ${operation} (${escapeHtml(a.currency)}) <input name="amount" inputmode="decimal" autocomplete="off" size="8" placeholder="${escapeHtml(
+          (Math.max(left, 0) / 10 ** digits).toFixed(digits),
+        )}"></label> <span class="hint">empty: all ${operation === 'capture' ? 'authorised' : 'that is left'}</span>`;
+  const reason = operation === 'capture' ? '' : `<label>Reason <input name="reason" maxlength="${MAX_REASON_LENGTH}" autocomplete="off" size="16"></label>`;
+  return `<form class="operation" data-operation="${operation}" data-payment="${escapeHtml(a.reference)}" data-currency="${escapeHtml(a.currency)}" data-digits="${digits}">
+<input type="hidden" name="idempotencyKey" value="${escapeHtml(idempotencyKey)}">
+${[amount, reason].filter(Boolean).join('\n')}
+<button type="submit">${OPERATION_BUTTONS[operation]}</button>
+</form>`;
 }
 
 /** A short page for a request the shop cannot serve (an empty or unknown cart). */
@@ -216,6 +289,10 @@ export function withSandboxPanel(html: string, context: PageContext): string {
 }
 
 function formatMinor(minor: number, currency: string): string {
-  const format = new Intl.NumberFormat('en', { style: 'currency', currency });
-  return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(minor / 10 ** currencyDigits(currency));
+}
+
+/** How many digits the currency's minor unit has (2 for EUR and SEK). */
+function currencyDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }

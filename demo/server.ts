@@ -7,7 +7,9 @@
  * The merchant's truth: the shop's order book (demo/orders.ts) hears every payment change from `onPaymentEvent` and
  * is the only thing that marks an order paid. `/orders/{order}.json` tells the shop's pages an order's state (they
  * empty the cart on its `paid`, never on the browser's own word), and `/admin/orders` (with `/admin/orders.json`) is
- * a back office listing every order with its payment attempts — without authentication: a demo only.
+ * a back office listing every order with its payment attempts and their history, where a payment is captured,
+ * cancelled or refunded through `POST /admin/payments/{ref}/capture|cancel|refund` (demo/admin.ts) — without
+ * authentication: a demo only.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -19,6 +21,7 @@ import type { PaymentEventHook } from '../src/server/events/delivery.ts';
 import { createKassaHandler, type KassaHandler } from '../src/server/handler.ts';
 import { answerClientErrors, createNodeListener, nodeServerOptions } from '../src/server/http/node.ts';
 import { CURRENCIES, freshCartOrder, freshDemoOrder, PRODUCTS, resolveDemoOrder, type DemoCurrency } from './catalogue.ts';
+import { answerOperation, operationRoute } from './admin.ts';
 import { demoKassaConfig } from './config.ts';
 import { backOfficeOrders, OrderBook } from './orders.ts';
 import { checkoutPage, contentSecurityPolicy, messagePage, ordersPage, returnPage, shopPage, withSandboxPanel, type PageContext } from './pages.ts';
@@ -81,6 +84,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (!address || kassaPath(target) || kassaPath(address.pathname)) return void kassa(req, res);
     const path = address.pathname;
     if (req.method === 'POST' && path === '/csp-report') return void collectReport(req, res, cspReports);
+    const operation = operationRoute(path);
+    if (operation) {
+      if (req.method === 'POST') return void answerOperation(req, res, operation, handler.payments);
+      res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end('Method not allowed');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
       return void res.end('Method not allowed');
@@ -194,7 +203,7 @@ function sendOrderState(res: ServerResponse, orders: OrderBook, encoded: string)
 
 /**
  * `/admin/orders` (HTML) and `/admin/orders.json`: every order the book has heard of, newest first, with its payment
- * attempts from `kassa.payments.forOrder`. No authentication: a demo's back office. A real shop puts this behind its
+ * attempts from `kassa.payments.forOrder`, each with its history (`kassa.payments.events`). No authentication: a demo's back office. A real shop puts this behind its
  * staff login.
  */
 async function sendBackOffice(res: ServerResponse, orders: OrderBook, kassa: KassaHandler, context: PageContext, format: 'html' | 'json'): Promise<void> {

@@ -67,6 +67,11 @@ export interface StartPaymentInput {
   fields?: Record<string, string>;
   /** One per click: a retry of the same click sends the same key, so the shopper never pays twice. */
   idempotencyKey: string;
+  /**
+   * The page the shopper chose the method on, for a provider's "back to the choice of method" link; the current
+   * page by default. The endpoint keeps it only on an origin the merchant allowed.
+   */
+  checkoutUrl?: string;
   signal?: AbortSignal;
 }
 
@@ -74,7 +79,12 @@ export function startPayment(endpoint: string, input: StartPaymentInput): Promis
   return call(endpointUrl(endpoint, '/payments'), {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': input.idempotencyKey },
-    body: JSON.stringify({ token: input.token, method: input.method, ...(input.fields ? { fields: input.fields } : {}) }),
+    body: JSON.stringify({
+      token: input.token,
+      method: input.method,
+      ...(input.fields ? { fields: input.fields } : {}),
+      ...checkoutPage(input.checkoutUrl),
+    }),
     signal: input.signal,
   });
 }
@@ -85,6 +95,15 @@ export function readPayment(endpoint: string, reference: string, signal?: AbortS
 
 export function paymentEventsUrl(endpoint: string, reference: string): string {
   return endpointUrl(endpoint, `/payments/${encodeURIComponent(reference)}/events`);
+}
+
+/** The endpoint takes checkout page URLs up to this length; a longer one is left out rather than refused. */
+const MAX_CHECKOUT_URL_LENGTH = 2048;
+
+/** The checkout page without its fragment; nothing outside a page (a worker, a server render). */
+function checkoutPage(given: string | undefined): { checkoutUrl?: string } {
+  const page = (given ?? globalThis.location?.href)?.split('#')[0];
+  return page && /^https?:/.test(page) && page.length <= MAX_CHECKOUT_URL_LENGTH ? { checkoutUrl: page } : {};
 }
 
 /** A fresh idempotency key for one click. */

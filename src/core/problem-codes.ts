@@ -35,6 +35,9 @@ export const PROBLEM_CODES = [
   'server-busy',
   'body-already-parsed',
   'client-address-unknown',
+  'operation-not-supported',
+  'operation-not-allowed',
+  'forbidden',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -37,6 +37,9 @@ export const PROBLEMS = {
   'server-busy': { status: 503, title: 'The endpoint is at its limit of open status streams; try again shortly' },
   'body-already-parsed': { status: 500, title: 'A body parser read the request before Kassa: mount Kassa before it' },
   'client-address-unknown': { status: 500, title: "The endpoint does not know the client's address: pass clientAddress" },
+  'operation-not-supported': { status: 422, title: 'The payment provider does not support this operation' },
+  'operation-not-allowed': { status: 409, title: "The payment's state or what is left of it does not allow this operation" },
+  forbidden: { status: 403, title: "Only the merchant's server may do this" },
 } as const satisfies Record<ProblemCode, { status: number; title: string }>;
 
 export { problemCode, problemType, type ProblemCode };

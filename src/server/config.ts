@@ -87,12 +87,25 @@ export interface KassaConfig {
    * allows it; with `'report'` only reported (`onError` and the event), for the merchant to settle.
    */
   duplicatePayments?: DuplicatePolicy;
+  /**
+   * Off by default. When set, the endpoint also answers the merchant's routes under `{basePath}/merchant/`: read a
+   * payment with its events, capture, cancel, refund and upload documents (README: "After the sale"). `authorize` is
+   * the merchant's own check of the caller (an API key, mTLS, a network rule); a request carrying a shopper's Kassa
+   * token is refused before it is asked. Without this option those routes do not exist: call `kassa.payments.*`.
+   */
+  merchantApi?: MerchantApiConfig;
   /** Where the endpoint reports its own errors (never the shopper's page); console.error by default. */
   onError?: (error: unknown, context: string) => void;
 }
 
-export interface ResolvedConfig extends Required<Omit<KassaConfig, 'publicUrl' | 'providers' | 'clientAddress' | 'onPaymentEvent'>> {
+export interface MerchantApiConfig {
+  /** True only for the merchant's own servers. Never consulted for a request that bears a shopper's token. */
+  authorize: (request: Request) => boolean | Promise<boolean>;
+}
+
+export interface ResolvedConfig extends Required<Omit<KassaConfig, 'publicUrl' | 'providers' | 'clientAddress' | 'onPaymentEvent' | 'merchantApi'>> {
   publicUrl: string | undefined;
+  merchantApi: MerchantApiConfig | undefined;
   clientAddress: KassaConfig['clientAddress'];
   onPaymentEvent: KassaConfig['onPaymentEvent'];
   providers: ProviderConfigs;
@@ -126,6 +139,9 @@ const baseSchema = z.strictObject({
   onPaymentEvent: z.custom<NonNullable<KassaConfig['onPaymentEvent']>>((v) => typeof v === 'function', 'onPaymentEvent must be a function').optional(),
   paymentEventTimeoutMs: z.number().int().min(100).max(300_000).optional(),
   duplicatePayments: z.enum(['refund', 'report']).optional(),
+  merchantApi: z
+    .strictObject({ authorize: z.custom<MerchantApiConfig['authorize']>((v) => typeof v === 'function', 'merchantApi.authorize must be a function') })
+    .optional(),
   onError: z.custom<NonNullable<KassaConfig['onError']>>((v) => typeof v === 'function', 'onError must be a function').optional(),
 });
 
@@ -183,6 +199,7 @@ export function resolveConfig(config: KassaConfig): ResolvedConfig {
     onPaymentEvent: config.onPaymentEvent,
     paymentEventTimeoutMs: parsed.data.paymentEventTimeoutMs ?? 10_000,
     duplicatePayments: parsed.data.duplicatePayments ?? 'refund',
+    merchantApi: config.merchantApi,
     onError: config.onError ?? ((error, context) => console.error(`kassa: ${context}:`, error)),
   };
 }

@@ -17,6 +17,8 @@ import { HttpProblem, jsonResponse, problemResponse } from './http/problems.ts';
 import { matchRoute, withoutBody, type Route } from './http/router.ts';
 import { Payments } from './payments/create.ts';
 import { Ledger } from './payments/ledger.ts';
+import { MerchantApi } from './payments/merchant-api.ts';
+import { PaymentOperations, type CancelOptions, type CaptureOptions, type DocumentOptions, type RefundOptions } from './payments/operations.ts';
 import { OrderGuard } from './payments/order-guard.ts';
 import { createAdapters } from './providers.ts';
 import { MethodLists } from './sessions/methods.ts';
@@ -49,6 +51,18 @@ export interface KassaPayments {
   forOrder(order: string): Promise<MerchantPayment[]>;
   /** A payment's events, oldest first: its history, as `onPaymentEvent` heard it. */
   events(reference: string): Promise<PaymentEvent[]>;
+  /**
+   * Captures an authorised payment, in full or in part: answers the payment as its provider reads afterwards. Throws
+   * `OperationNotSupported` where the provider has no capture, `PaymentOperationError` when the payment's state or
+   * what is left does not allow it or the provider refuses (nothing changed then).
+   */
+  capture(reference: string, options?: CaptureOptions): Promise<MerchantPayment>;
+  /** Cancels a payment not paid yet, or voids an authorised one (errors as `capture`). */
+  cancel(reference: string, options?: CancelOptions): Promise<MerchantPayment>;
+  /** Refunds a paid payment, in full (the default) or in part, never more than is left (errors as `capture`). */
+  refund(reference: string, options?: RefundOptions): Promise<MerchantPayment>;
+  /** Uploads a PDF for the payment (hi.health's reimbursement needs the invoice; errors as `capture`). */
+  uploadDocument(reference: string, options: DocumentOptions): Promise<MerchantPayment>;
 }
 
 export function createKassaHandler(input: KassaConfig): KassaHandler {
@@ -65,6 +79,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   // Each event goes through the order guard (a second charge of an order is found and refunded), then to the merchant.
   const onPaymentEvent: PaymentEventHook = async (event, context) => {
     await guard.onEvent(event).catch((error: unknown) => onError(error, `checking order ${event.payment.order} for a second payment`));
+    await operations.afterEvent(event).catch((error: unknown) => onError(error, `finishing ${event.payment.provider} payment ${event.payment.reference} after its success`));
     await config.onPaymentEvent?.(event, context);
   };
   const delivery = new EventDelivery({ store, hook: onPaymentEvent, onError, owner, timeoutMs: config.paymentEventTimeoutMs });
@@ -78,7 +93,16 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   });
 
   const status = new StatusReads({ ...config, store, ledger, adapters });
-  const guard = new OrderGuard({ ...config, store, adapters, ledger, reread: (record) => status.refresh(record, { now: true }) });
+  const operations = new PaymentOperations({
+    store,
+    ledger,
+    adapters,
+    reread: (record) => status.refresh(record, { now: true }),
+    providerTimeoutMs: config.providerTimeoutMs,
+    answerTtlMs: 24 * 60 * 60 * 1000,
+    onError,
+  });
+  const guard = new OrderGuard({ ...config, store, ledger, operations });
   const sessions = new Sessions({ tokens, resolveOrder, methods, guard, maxBodyBytes: config.maxBodyBytes });
   const payments = new Payments({ ...config, store, ledger, guard, adapters, tokens, resolveOrder, methods, publicBase });
   const watcher = new StatusWatcher(store, (record) => status.refresh(record), onError);
@@ -86,6 +110,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   const streams = new StatusStreams({ ...config, store, watcher });
   const webhooks = new Webhooks({ store, adapters, status });
   const limits = new RateLimits(store);
+  const merchantApi = config.merchantApi && new MerchantApi({ config: config.merchantApi, operations, store, tokens, maxBodyBytes: config.maxBodyBytes, onError });
 
   /** The endpoint's HTTP API, under `basePath`; each browser-facing route is rate-limited per client first. */
   const routes: Array<Route<Client>> = [
@@ -96,7 +121,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     }],
     ['POST', 'payments', async ({ request, url, client }) => {
       await limits.check(client, 'payments', config.rateLimitPerMinute);
-      return payments.create(request, url);
+      return payments.create(request, url, client);
     }],
     ['GET', 'payments/*', async ({ client, ids: [reference] }) => {
       await limits.check(client, 'status', config.statusRateLimitPerMinute);
@@ -111,10 +136,17 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
       return status.returnTo(reference!, config.returnUrl);
     }],
     ['POST', 'webhooks/*', ({ request, url, ids: [provider] }) => webhooks.receive(request, url, provider!)],
+    // Only with `merchantApi`: the merchant's own after-sale routes, each behind the merchant's authorize check.
+    ...(merchantApi?.routes<Client>() ?? []),
   ];
 
   delivery.start();
   reconciler.start();
+  // A configuration that cannot do what Kassa will ask (a Kronor token without read access) is said at start, not on
+  // the first shopper's payment. The endpoint runs on: the check may only have met a provider's bad minute.
+  for (const adapter of adapters.values()) {
+    adapter.checkSetup?.(AbortSignal.timeout(config.providerTimeoutMs * 3)).catch((error: unknown) => onError(error, `checking the ${adapter.name} configuration`));
+  }
 
   let warnedNoClientAddress = false;
   const kassa = async function kassa(request: Request, context: { clientAddress?: string } = {}): Promise<Response> {
@@ -136,8 +168,9 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     try {
       if (!url.pathname.startsWith(config.basePath)) throw new HttpProblem('not-found');
       const path = url.pathname.slice(config.basePath.length) || '/';
-      const fromProvider = path.startsWith('/webhooks/') || path.startsWith('/return/');
-      cors = fromProvider ? {} : corsHeaders(request, url, config.allowedOrigins);
+      // Providers and the merchant's own servers are not browsers: no CORS for their routes.
+      const notFromBrowser = path.startsWith('/webhooks/') || path.startsWith('/return/') || path.startsWith('/merchant/');
+      cors = notFromBrowser ? {} : corsHeaders(request, url, config.allowedOrigins);
       if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: { ...cors, 'access-control-max-age': '600' } });
       const { run, ids } = matchRoute(routes, request, path);
       const response = await run({ request, url, client, ids });
@@ -158,6 +191,10 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     },
     forOrder: async (order) => (await store.orderPayments(order)).map(merchantPayment),
     events: (reference) => store.paymentEvents(reference),
+    capture: (reference, options) => operations.capture(reference, options),
+    cancel: (reference, options) => operations.cancel(reference, options),
+    refund: (reference, options) => operations.refund(reference, options),
+    uploadDocument: (reference, options) => operations.uploadDocument(reference, options),
   };
   return Object.assign(kassa, {
     payments: merchantView,

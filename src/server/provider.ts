@@ -4,6 +4,8 @@
  * Adapters hold the provider's secrets and speak its API; they never see the browser's request.
  */
 import type { NextAction, PaymentMethod, PaymentState, ProviderName } from '../core/model.ts';
+import { problemType, type ProblemCode } from '../core/problem-codes.ts';
+import { PROBLEMS } from '../core/problems.ts';
 
 export type Environment = 'sandbox' | 'staging' | 'production';
 
@@ -37,6 +39,8 @@ export interface OrderLine {
   /** Minor units, per unit, tax included. */
   unitPrice: number;
   reference?: string;
+  /** The line's tax rate in percent (e.g. 25 for 25 % VAT), when the order has one; providers that itemise tax use it. */
+  taxRate?: number;
 }
 
 /** What the merchant's `resolveOrder` answers: the only source of what is charged. */
@@ -66,6 +70,13 @@ export interface CreatePaymentInput {
   webhookUrl: string;
   /** Stable for one click: retries and double clicks send the same key. */
   idempotencyKey: string;
+  /**
+   * The page the shopper chose the method on (the checkout), when the endpoint knows it: where a provider's "back to
+   * the choice of method" link should lead. Falls back to `returnUrl` when unknown.
+   */
+  checkoutUrl?: string;
+  /** The shopper's IP address as the endpoint's client-address rules found it (never `0.0.0.0`), when known. */
+  shopperIp?: string;
   signal: AbortSignal;
 }
 
@@ -84,13 +95,19 @@ export interface StoredPaymentRef {
   data?: Record<string, unknown>;
 }
 
-/** A stored payment as an operation on it (cancel, refund) needs it. */
+/** A stored payment as an operation on it (capture, cancel, refund, documents) needs it. */
 export interface OperationPayment extends StoredPaymentRef {
-  /** Minor units, as charged. */
+  /** The merchant's order reference. */
+  order: string;
+  /** Minor units, as authorised or charged. */
   amount: number;
   currency: string;
   state: PaymentState;
   providerStatus: string | null;
+  /** Minor units captured so far, when known (the provider's read, or Kassa's own captures). */
+  capturedAmount?: number;
+  /** Minor units refunded so far, when known (the provider's read, or Kassa's own refunds). */
+  refundedAmount?: number;
 }
 
 export interface OperationInput {
@@ -105,9 +122,30 @@ export interface RefundInput extends OperationInput {
   reason?: string;
 }
 
+export interface CaptureInput extends OperationInput {
+  /** Minor units; the whole authorised amount when absent. */
+  amount?: number;
+}
+
+/** The document types hi.health takes (its documentation's list). */
+export type DocumentType = 'OTHER' | 'INVOICE' | 'PRESCRIPTION' | 'CERTIFICATE' | 'TEST_RESULT';
+
+export interface DocumentInput extends OperationInput {
+  type: DocumentType;
+  /** The document's bytes: a PDF (starts with `%PDF-`), at most 10 MB. */
+  content: Uint8Array;
+}
+
 export interface StatusRead {
   state: PaymentState;
   providerStatus: string;
+  /** Minor units the provider reports as captured (taken from the shopper), where its read says. */
+  capturedAmount?: number;
+  /**
+   * Minor units the provider reports as refunded or being refunded, where its read says. With `capturedAmount` (or
+   * the payment's amount) it decides `partially_refunded` against `refunded`.
+   */
+  refundedAmount?: number;
 }
 
 export interface WebhookRequest {
@@ -157,6 +195,26 @@ export interface ProviderAdapter {
    * reads the payment again afterwards. Throws `ProviderRefused` when the provider refuses.
    */
   refundPayment?(payment: OperationPayment, input: RefundInput): Promise<void>;
+  /**
+   * Captures an authorised payment, in full or (where the provider documents it) in part. Only where the provider
+   * documents capture; absent otherwise. A partial capture the provider does not take throws `OperationNotSupported`
+   * with operation `partial-capture`. The endpoint reads the payment again afterwards. Throws `ProviderRefused`
+   * when the provider refuses (captured already, authorisation lapsed).
+   */
+  capturePayment?(payment: OperationPayment, input: CaptureInput): Promise<void>;
+  /** Uploads a document for the payment (hi.health's reimbursement needs the invoice). Only where documented. */
+  uploadDocument?(payment: OperationPayment, input: DocumentInput): Promise<void>;
+  /**
+   * Work the provider wants once a payment succeeded that creating it could not finish (Hero: `setOrderId` when the
+   * call at creation failed). Safe to repeat: events are delivered at least once. Absent when there is none.
+   */
+  afterSuccess?(payment: OperationPayment, signal: AbortSignal): Promise<void>;
+  /**
+   * Checks at start-up that the configuration can do what Kassa will ask (e.g. Kronor: the token's role may read
+   * what the status query asks for). Throws a `KassaConfigError`-like `Error` with a plain message when it cannot;
+   * the endpoint reports it through `onError` and keeps running.
+   */
+  checkSetup?(signal: AbortSignal): Promise<void>;
   /** Verifies a webhook's signature and says which payment it is about; throws `WebhookRejected` when it is not genuine. */
   verifyWebhook(request: WebhookRequest): Promise<WebhookResult>;
   /** The answer the provider expects once a webhook is accepted (Kronor wants `[accepted]`); default 200 empty. */
@@ -164,6 +222,43 @@ export interface ProviderAdapter {
 }
 
 export class WebhookRejected extends Error {}
+
+/** The after-sale operations Kassa offers over its providers. */
+export type PaymentOperation = 'capture' | 'partial-capture' | 'cancel' | 'refund' | 'partial-refund' | 'document';
+
+/**
+ * The provider does not document this operation (a MilkyPay refund, a hi.health refund, a partial capture at
+ * hi.health): nothing was sent to it. Over HTTP: `urn:kassa:problem:operation-not-supported`.
+ */
+export class OperationNotSupported extends Error {
+  override readonly name = 'OperationNotSupported';
+  readonly code = 'operation-not-supported';
+  constructor(
+    readonly provider: ProviderName,
+    readonly operation: PaymentOperation,
+  ) {
+    super(`${provider} does not support ${operation === 'document' ? 'document uploads' : `${operation.replace('-', ' ')}s`}`);
+  }
+
+  /** The RFC 9457 problem body an HTTP route answers for it (`urn:kassa:problem:operation-not-supported`, 422). */
+  get problem(): OperationProblem {
+    return operationProblem(this.code, this.message, { provider: this.provider, operation: this.operation });
+  }
+}
+
+/** An after-sale operation's failure as an RFC 9457 problem body: what an HTTP route answers for it. */
+export interface OperationProblem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  [member: string]: string | number;
+}
+
+export function operationProblem(code: ProblemCode, detail: string, members: Record<string, string | number> = {}): OperationProblem {
+  const { status, title } = PROBLEMS[code];
+  return { ...members, type: problemType(code), title, status, detail };
+}
 
 /**
  * A provider refused the request for a reason the shopper can act on (amount out of range, bad field): the

@@ -21,20 +21,11 @@ import type { PaymentResponse, SessionResponse } from '../../src/core/model.ts';
 import type { PaymentEvent } from '../../src/server/events/event.ts';
 import { FileStore } from '../../src/server/stores/file-store.ts';
 import { RedisStore } from '../../src/server/stores/redis-store.ts';
-import { exampleFields, json, PROVIDER_FLOWS, startAtProvider } from '../support/endpoint.ts';
+import { exampleFields, json, PROVIDER_FLOWS, startAtProvider, until } from '../support/endpoint.ts';
 import { startRedisServer, type RunningRedis } from '../support/redis.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Starts a hi.health payment for `order` on the endpoint at `base` and has the shopper pay it; answers its reference. */
 async function payHiHealth(sandboxUrl: string, base: string, order: string, outcome: 'pay' | 'decline' = 'pay'): Promise<string> {

@@ -66,7 +66,7 @@ describe('checkout end to end in Chromium', () => {
 
   for (const flow of FLOWS) {
     for (const { outcome, button, shown } of OUTCOMES.filter((o) => flow.outcomes.includes(o.outcome))) {
-      it(`${flow.provider}: ${outcome} on the hosted page → the return page shows it`, async () => {
+      it(`${flow.provider}: ${outcome} on the hosted page → the ${flow.provider === 'hero' && outcome === 'cancel' ? 'checkout' : 'return page'} shows it`, async () => {
         await callControl(shop.sandbox.url, 'POST', '/reset');
         if (!button) await callControl(shop.sandbox.url, 'POST', '/outcomes', { provider: flow.provider, outcome });
         const page = await openCheckout(flow.order);
@@ -75,9 +75,20 @@ describe('checkout end to end in Chromium', () => {
           await page.getByRole('button', { name: /^Pay / }).click();
           await page.waitForURL((url) => url.origin === shop.sandbox.url || url.pathname === '/return.html');
           if (button) await page.getByRole('button', { name: button }).click();
-          await page.waitForURL((url) => url.pathname === '/return.html', { timeout: 10_000 });
-          assert.match(new URL(page.url()).searchParams.get('kassa_payment') ?? '', /^kp_/);
-          await page.getByRole('status').filter({ hasText: shown }).waitFor({ timeout: 10_000 });
+          // Hero's "back to the shop" (its cancel) leads to the checkout the shopper chose on, where the attempt resumes.
+          const backToChoice = flow.provider === 'hero' && outcome === 'cancel';
+          await page.waitForURL((url) => url.pathname === (backToChoice ? '/checkout.html' : '/return.html'), { timeout: 10_000 });
+          if (backToChoice) {
+            // Back where the shopper chooses: the picker, to pay another way; the endpoint reads the attempt as cancelled.
+            await page.getByRole('radiogroup', { name: 'Payment method' }).waitFor({ timeout: 10_000 });
+            const order = new URL(page.url()).searchParams.get('order')!;
+            const deadline = Date.now() + 10_000;
+            while ((await shop.demo.kassa.payments.forOrder(order))[0]?.state !== 'cancelled' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+            assert.equal((await shop.demo.kassa.payments.forOrder(order))[0]?.state, 'cancelled');
+          } else {
+            assert.match(new URL(page.url()).searchParams.get('kassa_payment') ?? '', /^kp_/);
+            await page.getByRole('status').filter({ hasText: shown }).waitFor({ timeout: 10_000 });
+          }
           const { payments } = await callControl(shop.sandbox.url, 'GET', `/payments?provider=${flow.provider}`);
           assert.equal(payments.length, 1, 'one provider payment');
         } finally {

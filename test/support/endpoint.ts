@@ -111,19 +111,22 @@ export function exampleFields(method: PaymentMethod): Record<string, string> {
  * Does what the shopper's browser does after `POST /payments` until the provider has a payment to decide (Kronor: the
  * browser starts it with the session token; a hosted page: it is opened), and answers the sandbox's id for it.
  */
-export async function startAtProvider(sandboxUrl: string, provider: ProviderName, created: PaymentResponse): Promise<string> {
+export async function startAtProvider(sandboxUrl: string, provider: ProviderName, created: PaymentResponse, method?: string): Promise<string> {
   const { action } = created;
   if (action.type === 'kronor') {
+    // Swish unless the method says card: the browser starts either with the session token.
+    const card = method === 'kronor:creditCard';
+    const mutation = card
+      ? 'mutation Card($pay: CreditCardPaymentInput!) { started: newCreditCardPayment(pay: $pay) { waitToken } }'
+      : 'mutation Swish($pay: SwishPaymentInput!) { started: newSwishPayment(pay: $pay) { waitToken } }';
+    const pay = card ? { idempotencyKey: `card-${randomUUID()}`, returnUrl: action.returnUrl } : { flow: 'mcom', idempotencyKey: `swish-${randomUUID()}`, returnUrl: action.returnUrl };
     const response = await fetch(action.httpUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${action.sessionToken}` },
-      body: JSON.stringify({
-        query: `mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }`,
-        variables: { pay: { flow: 'mcom', idempotencyKey: `swish-${randomUUID()}`, returnUrl: action.returnUrl } },
-      }),
+      body: JSON.stringify({ query: mutation, variables: { pay } }),
     });
-    const body = (await response.json()) as { data?: { newSwishPayment?: { waitToken?: string } } };
-    if (!body.data?.newSwishPayment?.waitToken) throw new Error(`Kronor did not start the Swish payment: ${JSON.stringify(body)}`);
+    const body = (await response.json()) as { data?: { started?: { waitToken?: string } } };
+    if (!body.data?.started?.waitToken) throw new Error(`Kronor did not start the ${card ? 'card' : 'Swish'} payment: ${JSON.stringify(body)}`);
   } else if (action.type === 'redirect') {
     // Opening the hosted page is what some providers need before a payment can be decided (hi.health claims it).
     const page = await fetch(action.url, { redirect: 'manual' });
@@ -138,6 +141,17 @@ export async function startAtProvider(sandboxUrl: string, provider: ProviderName
     (payments.length === 1 ? payments[0] : undefined);
   if (!payment) throw new Error(`no ${provider} payment in the sandbox for ${created.payment?.reference ?? 'this action'} (${payments.length} there)`);
   return payment.id;
+}
+
+/** Waits until `check` answers something truthy (polling every 25 ms), and answers it; throws naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 let orders = 0;

@@ -116,6 +116,9 @@ const messages: Messages = {
   'error.body-already-parsed': 'Butikken kan ikke modtage betalinger lige nu.',
   'error.expectation-failed': 'Noget i forespørgslen var forkert. Prøv igen.',
   'error.client-address-unknown': 'Butikken kan ikke modtage betalinger lige nu.',
+  'error.operation-not-supported': 'Butikken kan ikke modtage betalinger lige nu.',
+  'error.operation-not-allowed': 'Butikken kan ikke modtage betalinger lige nu.',
+  'error.forbidden': 'Butikken kan ikke modtage betalinger lige nu.',
   'error.network': 'Vi kunne ikke komme i kontakt med butikken. Tjek din forbindelse, og prøv igen.',
   'error.generic': 'Der gik noget galt. Prøv igen.',
 };

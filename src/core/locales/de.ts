@@ -116,6 +116,9 @@ const messages: Messages = {
   'error.body-already-parsed': 'Dieser Shop kann gerade keine Zahlungen annehmen.',
   'error.expectation-failed': 'Bei der Anfrage ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
   'error.client-address-unknown': 'Dieser Shop kann gerade keine Zahlungen annehmen.',
+  'error.operation-not-supported': 'Dieser Shop kann gerade keine Zahlungen annehmen.',
+  'error.operation-not-allowed': 'Dieser Shop kann gerade keine Zahlungen annehmen.',
+  'error.forbidden': 'Dieser Shop kann gerade keine Zahlungen annehmen.',
   'error.network': 'Der Shop ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   'error.generic': 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
 };

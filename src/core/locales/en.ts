@@ -117,6 +117,9 @@ const en = {
   'error.body-already-parsed': 'This shop cannot take payments right now.',
   'error.expectation-failed': 'Something in the request was not right. Please try again.',
   'error.client-address-unknown': 'This shop cannot take payments right now.',
+  'error.operation-not-supported': 'This shop cannot take payments right now.',
+  'error.operation-not-allowed': 'This shop cannot take payments right now.',
+  'error.forbidden': 'This shop cannot take payments right now.',
   'error.network': 'We could not reach the shop. Check your connection and try again.',
   'error.generic': 'Something went wrong. Please try again.',
 } as const;

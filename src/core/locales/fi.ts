@@ -116,6 +116,9 @@ const messages: Messages = {
   'error.body-already-parsed': 'Kauppa ei voi ottaa vastaan maksuja juuri nyt.',
   'error.expectation-failed': 'Pyynnössä oli jotain vialla. Yritä uudelleen.',
   'error.client-address-unknown': 'Kauppa ei voi ottaa vastaan maksuja juuri nyt.',
+  'error.operation-not-supported': 'Kauppa ei voi ottaa vastaan maksuja juuri nyt.',
+  'error.operation-not-allowed': 'Kauppa ei voi ottaa vastaan maksuja juuri nyt.',
+  'error.forbidden': 'Kauppa ei voi ottaa vastaan maksuja juuri nyt.',
   'error.network': 'Kauppaan ei saatu yhteyttä. Tarkista yhteytesi ja yritä uudelleen.',
   'error.generic': 'Jokin meni vikaan. Yritä uudelleen.',
 };

@@ -116,6 +116,9 @@ const messages: Messages = {
   'error.body-already-parsed': 'Cette boutique ne peut pas accepter de paiements pour le moment.',
   'error.expectation-failed': 'Un problème est survenu avec la demande. Veuillez réessayer.',
   'error.client-address-unknown': 'Cette boutique ne peut pas accepter de paiements pour le moment.',
+  'error.operation-not-supported': 'Cette boutique ne peut pas accepter de paiements pour le moment.',
+  'error.operation-not-allowed': 'Cette boutique ne peut pas accepter de paiements pour le moment.',
+  'error.forbidden': 'Cette boutique ne peut pas accepter de paiements pour le moment.',
   'error.network': 'Impossible de joindre la boutique. Vérifiez votre connexion et réessayez.',
   'error.generic': 'Un problème est survenu. Veuillez réessayer.',
 };

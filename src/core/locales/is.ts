@@ -116,6 +116,9 @@ const messages: Messages = {
   'error.body-already-parsed': 'Verslunin getur ekki tekið við greiðslum í augnablikinu.',
   'error.expectation-failed': 'Eitthvað var athugavert við beiðnina. Reyndu aftur.',
   'error.client-address-unknown': 'Verslunin getur ekki tekið við greiðslum í augnablikinu.',
+  'error.operation-not-supported': 'Verslunin getur ekki tekið við greiðslum í augnablikinu.',
+  'error.operation-not-allowed': 'Verslunin getur ekki tekið við greiðslum í augnablikinu.',
+  'error.forbidden': 'Verslunin getur ekki tekið við greiðslum í augnablikinu.',
   'error.network': 'Ekki náðist samband við verslunina. Athugaðu tenginguna og reyndu aftur.',
   'error.generic': 'Eitthvað fór úrskeiðis. Reyndu aftur.',
 };

@@ -116,6 +116,9 @@ const messages: Messages = {
   'error.body-already-parsed': 'Butikken kan ikke ta imot betalinger akkurat nå.',
   'error.expectation-failed': 'Noe i forespørselen var feil. Prøv igjen.',
   'error.client-address-unknown': 'Butikken kan ikke ta imot betalinger akkurat nå.',
+  'error.operation-not-supported': 'Butikken kan ikke ta imot betalinger akkurat nå.',
+  'error.operation-not-allowed': 'Butikken kan ikke ta imot betalinger akkurat nå.',
+  'error.forbidden': 'Butikken kan ikke ta imot betalinger akkurat nå.',
   'error.network': 'Vi fikk ikke kontakt med butikken. Sjekk tilkoblingen og prøv igjen.',
   'error.generic': 'Noe gikk galt. Prøv igjen.',
 };

@@ -116,6 +116,9 @@ const messages: Messages = {
   'error.body-already-parsed': 'Ten sklep nie może teraz przyjmować płatności.',
   'error.expectation-failed': 'Coś poszło nie tak z żądaniem. Spróbuj ponownie.',
   'error.client-address-unknown': 'Ten sklep nie może teraz przyjmować płatności.',
+  'error.operation-not-supported': 'Ten sklep nie może teraz przyjmować płatności.',
+  'error.operation-not-allowed': 'Ten sklep nie może teraz przyjmować płatności.',
+  'error.forbidden': 'Ten sklep nie może teraz przyjmować płatności.',
   'error.network': 'Nie udało się połączyć ze sklepem. Sprawdź połączenie i spróbuj ponownie.',
   'error.generic': 'Coś poszło nie tak. Spróbuj ponownie.',
 };

@@ -116,6 +116,9 @@ const messages: Messages = {
   'error.body-already-parsed': 'Butiken kan inte ta emot betalningar just nu.',
   'error.expectation-failed': 'Något i förfrågan blev fel. Försök igen.',
   'error.client-address-unknown': 'Butiken kan inte ta emot betalningar just nu.',
+  'error.operation-not-supported': 'Butiken kan inte ta emot betalningar just nu.',
+  'error.operation-not-allowed': 'Butiken kan inte ta emot betalningar just nu.',
+  'error.forbidden': 'Butiken kan inte ta emot betalningar just nu.',
   'error.network': 'Vi kunde inte nå butiken. Kontrollera din anslutning och försök igen.',
   'error.generic': 'Något gick fel. Försök igen.',
 };

@@ -4,9 +4,13 @@
  * against the sandbox's rendering of Hero's schema (`sandbox/hero/schema.graphql`).
  */
 
-/** The types open to this merchant for an amount in euro cents. */
+/**
+ * The types open to this merchant for an amount in euro cents. The argument comes from Hero's plugin, not the seed,
+ * so whether Hero declares it `Int` or `Int!` is unknown: a non-null variable may fill either, a nullable one only the
+ * first, so `$amount` is declared `Int!`.
+ */
 export const AVAILABLE_PAYMENT_TYPES = /* GraphQL */ `
-  query KassaHeroAvailablePaymentTypes($amount: Int) {
+  query KassaHeroAvailablePaymentTypes($amount: Int!) {
     availablePaymentTypes(amount: $amount)
   }
 `;

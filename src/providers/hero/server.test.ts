@@ -1,12 +1,14 @@
 /**
  * The Hero adapter over real HTTP against the sandbox's Hero (sandbox/hero/README.md): configuration, methods,
- * the payment flow through every outcome, Hero's GET notification, and faults.
+ * the payment flow through every outcome, refunds and what reads show after them, linking the order after success,
+ * Hero's GET notification, and faults.
  */
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { parse, validate } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { buildSchema, parse, validate } from 'graphql';
 import { loadHeroSchema } from '../../../sandbox/hero/graphql-endpoint.ts';
 import { useSandbox } from '../../../sandbox/testing.ts';
 import type { PaymentMethod } from '../../core/model.ts';
@@ -23,7 +25,7 @@ import {
 } from '../../server/provider.ts';
 import { HeroSetupError } from './errors.ts';
 import { HERO_DOCUMENTS } from './graphql.ts';
-import { heroProvider, type HeroConfig } from './server.ts';
+import { heroEndpoints, heroProvider, type HeroConfig } from './server.ts';
 
 const KEY = 'sandbox-hero-key';
 const DISABLED_KEY = 'sandbox-hero-disabled-key';
@@ -176,6 +178,55 @@ describe('configuration', () => {
       assert.deepEqual(validate(schema, parse(document)).map((e) => e.message), [], name);
     }
   });
+
+  test("availablePaymentTypes declares $amount: Int!, valid whether Hero's argument is nullable or not", () => {
+    assert.match(HERO_DOCUMENTS.AVAILABLE_PAYMENT_TYPES, /\$amount: Int!/);
+    const sdl = readFileSync(new URL('../../../sandbox/hero/schema.graphql', import.meta.url), 'utf8');
+    const required = sdl.replace('availablePaymentTypes(amount: Int)', 'availablePaymentTypes(amount: Int!)');
+    assert.notEqual(required, sdl);
+    for (const schema of [buildSchema(sdl), buildSchema(required)]) {
+      assert.deepEqual(validate(schema, parse(HERO_DOCUMENTS.AVAILABLE_PAYMENT_TYPES)).map((e) => e.message), []);
+    }
+    // What `$amount: Int` would have met against Hero's `Int!`.
+    const nullable = HERO_DOCUMENTS.AVAILABLE_PAYMENT_TYPES.replace('$amount: Int!', '$amount: Int');
+    assert.equal(validate(buildSchema(required), parse(nullable)).length, 1);
+  });
+
+  test("staging: Hero's documented URLs by default; the plugin's staging API URL when configured", () => {
+    const sandboxUrl = 'http://127.0.0.1:4010';
+    assert.deepEqual(heroEndpoints({ environment: 'staging', apiKey: KEY }, sandboxUrl), {
+      graphqlUrl: 'https://staging.api.hero.fr/api/graphql',
+      checkoutUrl: 'https://staging.pay.heropay.eu',
+    });
+    assert.deepEqual(heroEndpoints({ environment: 'staging', apiKey: KEY, graphqlUrl: 'https://api.hero.fr/api-staging/graphql' }, sandboxUrl), {
+      graphqlUrl: 'https://api.hero.fr/api-staging/graphql',
+      checkoutUrl: 'https://staging.pay.heropay.eu',
+    });
+    assert.deepEqual(heroEndpoints({ environment: 'production', apiKey: KEY }, sandboxUrl), {
+      graphqlUrl: 'https://api.hero.fr/api/graphql',
+      checkoutUrl: 'https://pay.heropay.eu',
+    });
+    assert.deepEqual(heroEndpoints({ environment: 'sandbox', apiKey: KEY, checkoutUrl: 'https://pay.hero.example/' }, `${sandboxUrl}/`), {
+      graphqlUrl: `${sandboxUrl}/hero/graphql`,
+      checkoutUrl: 'https://pay.hero.example',
+    });
+  });
+
+  test('errorStates and reviewStates take Hero values to states an unfinished payment can be in', () => {
+    const ok = schema.safeParse({ environment: 'production', apiKey: KEY, errorStates: { PAYMENT_REJECTED: 'declined' }, reviewStates: { '2': 'processing' } });
+    assert.equal(ok.success, true);
+    const problems: Array<[Record<string, unknown>, RegExp]> = [
+      [{ errorStates: { PAYMENT_DONE: 'paid' } }, /errorStates values must be one of action_required, pending, processing, declined, cancelled, expired, failed/],
+      [{ errorStates: { 'not a code!': 'failed' } }, /errorStates keys must be Hero's values/],
+      [{ reviewStates: { ACCEPTED: 'refunded' } }, /reviewStates values must be one of/],
+      [{ errorStates: ['PAYMENT_REFUSED'] }, /expected record/],
+    ];
+    for (const [options, problem] of problems) {
+      const result = schema.safeParse({ environment: 'production', apiKey: KEY, ...options });
+      assert.equal(result.success, false, JSON.stringify(options));
+      assert.match(result.error!.issues[0]!.message, problem);
+    }
+  });
 });
 
 describe('listMethods', () => {
@@ -278,19 +329,41 @@ describe('createPayment → hosted page → readStatus', () => {
       const ref = { reference: 'kp_abcdefghijklmnopqrstuvwx', providerPaymentId: created.providerPaymentId, data: created.data };
       assert.deepEqual(await adapter.readStatus(ref, signal()), { state: 'action_required', providerStatus: 'PAYMENT_NOT_INITIATED' });
       await sb.control('POST', `/payments/hero/${created.providerPaymentId}/outcome`, { outcome });
-      assert.deepEqual(await adapter.readStatus(ref, signal()), { state, providerStatus: raw });
+      const amounts = outcome === 'pay' ? { capturedAmount: 15000, refundedAmount: 0 } : {};
+      assert.deepEqual(await adapter.readStatus(ref, signal()), { state, providerStatus: raw, ...amounts });
     });
   }
 
-  test('cancel sends the browser to returnUrl (comebackUri), the rest to the endpoint return route (redirectUri)', async () => {
+  test("Hero's way back (comebackUri) leads to the checkout page where the method was chosen; the rest to the endpoint return route (redirectUri)", async () => {
     const adapter = hero();
     const order = companyOrder(15000);
-    const first = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'hero:Pay1X')));
-    const second = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'hero:Pay1X')));
+    const method = await methodFor(adapter, order, 'hero:Pay1X');
+    const checkoutUrl = 'https://shop.example/checkout?order=ORDER-1001';
+    const first = await adapter.createPayment({ ...paymentInput(order, method), checkoutUrl });
+    const second = await adapter.createPayment({ ...paymentInput(order, method), checkoutUrl });
     const cancelled = await sb.control('POST', `/payments/hero/${first.providerPaymentId}/outcome`, { outcome: 'cancel' });
     const paid = await sb.control('POST', `/payments/hero/${second.providerPaymentId}/outcome`, { outcome: 'pay' });
-    assert.equal(cancelled.redirectUrl, 'https://shop.example/return?kassa_payment=kp_abcdefghijklmnopqrstuvwx');
+    assert.equal(cancelled.redirectUrl, checkoutUrl);
     assert.equal(paid.redirectUrl, `${receiverUrl}/kassa/return/kp_abcdefghijklmnopqrstuvwx`);
+  });
+
+  test('without a known checkout page, the way back is the return page', async () => {
+    const adapter = hero();
+    const order = companyOrder(15000);
+    const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'hero:Pay1X')));
+    const cancelled = await sb.control('POST', `/payments/hero/${created.providerPaymentId}/outcome`, { outcome: 'cancel' });
+    assert.equal(cancelled.redirectUrl, 'https://shop.example/return?kassa_payment=kp_abcdefghijklmnopqrstuvwx');
+  });
+
+  test("the merchant's own error values decide the state", async () => {
+    const adapter = hero({ errorStates: { PAYMENT_CANCELLED: 'failed' } });
+    const order = companyOrder(15000);
+    const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'hero:Pay1X')));
+    await sb.control('POST', `/payments/hero/${created.providerPaymentId}/outcome`, { outcome: 'cancel' });
+    assert.deepEqual(await adapter.readStatus({ reference: 'kp_x', providerPaymentId: created.providerPaymentId }, signal()), {
+      state: 'failed',
+      providerStatus: 'PAYMENT_CANCELLED',
+    });
   });
 
   test("the company details the shopper typed reach Hero's page", async () => {
@@ -373,7 +446,16 @@ describe('refundPayment', () => {
 
   /** The payment as the endpoint hands it to an operation. */
   function operation(created: CreatedPayment, state: OperationPayment['state'] = 'paid'): OperationPayment {
-    return { reference: 'kp_abcdefghijklmnopqrstuvwx', providerPaymentId: created.providerPaymentId, data: created.data, amount: 15000, currency: 'EUR', state, providerStatus: 'SUCCESS' };
+    return {
+      reference: 'kp_abcdefghijklmnopqrstuvwx',
+      providerPaymentId: created.providerPaymentId,
+      data: created.data,
+      order: 'ORDER-1001',
+      amount: 15000,
+      currency: 'EUR',
+      state,
+      providerStatus: 'SUCCESS',
+    };
   }
 
   async function payment(outcome?: 'pay' | 'decline'): Promise<CreatedPayment> {
@@ -387,15 +469,44 @@ describe('refundPayment', () => {
     const answer = await fetch(`${sb.url}/hero/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Api-Key ${KEY}` },
-      body: JSON.stringify({ query: 'query($ids: [String!]!) { getPaymentsInfos(paymentIds: $ids) { ... on GetPaymentsInfosResult { result { refundedAmount } } } }', variables: { ids: [created.providerPaymentId] } }),
+      body: JSON.stringify({
+        query: 'query($ids: [String!]!) { getPaymentsInfos(paymentIds: $ids) { ... on GetPaymentsInfosResult { result { refundedAmount pendingRefundAmount } } } }',
+        variables: { ids: [created.providerPaymentId] },
+      }),
     });
-    return ((await answer.json()) as { data: { getPaymentsInfos: { result: Array<{ refundedAmount: number }> } } }).data.getPaymentsInfos.result[0]!;
+    return ((await answer.json()) as { data: { getPaymentsInfos: { result: Array<{ refundedAmount: number; pendingRefundAmount: number }> } } }).data.getPaymentsInfos.result[0]!;
   };
+  const read = (state: string, refundedAmount: number) => ({ state, providerStatus: 'SUCCESS', capturedAmount: 15000, refundedAmount });
+
+  test('pay → partial refund → full refund: each read says the state and the amounts', async () => {
+    const created = await payment('pay');
+    assert.deepEqual(await status(created), read('paid', 0));
+    await hero().refundPayment!(operation(created), refundInput(5000));
+    assert.deepEqual(await status(created), read('partially_refunded', 5000));
+    await hero().refundPayment!({ ...operation(created, 'partially_refunded'), capturedAmount: 15000, refundedAmount: 5000 }, refundInput(10000));
+    assert.deepEqual(await status(created), read('refunded', 15000));
+    assert.equal(await count('refundPaymentCheckout'), 2);
+  });
+
+  test('a refund Hero is still processing counts as refunded in the read, and stays so once it settles', async () => {
+    await sb.control('POST', '/hero/settings', { refundSettleMs: 60_000 });
+    const created = await payment('pay');
+    await hero().refundPayment!(operation(created), refundInput(6000));
+    assert.deepEqual(await infos(created), { refundedAmount: 0, pendingRefundAmount: 6000 });
+    assert.deepEqual(await status(created), read('partially_refunded', 6000));
+    // "The whole payment" leaves out what is pending: 90 € more, not 150 €.
+    await hero().refundPayment!(operation(created, 'partially_refunded'), refundInput());
+    assert.deepEqual(await infos(created), { refundedAmount: 0, pendingRefundAmount: 15000 });
+    assert.deepEqual(await status(created), read('refunded', 15000));
+    await sb.control('POST', `/hero/payments/${created.providerPaymentId}/settle-refunds`);
+    assert.deepEqual(await infos(created), { refundedAmount: 15000, pendingRefundAmount: 0 });
+    assert.deepEqual(await status(created), read('refunded', 15000));
+  });
 
   test('without an amount, refunds the whole payment → refunded', async () => {
     const created = await payment('pay');
     await hero().refundPayment!(operation(created), refundInput());
-    assert.deepEqual(await status(created), { state: 'refunded', providerStatus: 'SUCCESS' });
+    assert.deepEqual(await status(created), read('refunded', 15000));
     assert.equal((await infos(created)).refundedAmount, 15000);
     assert.equal(await count('refundPaymentCheckout'), 1);
   });
@@ -403,10 +514,10 @@ describe('refundPayment', () => {
   test('in parts: partially_refunded, then the rest without an amount → refunded', async () => {
     const created = await payment('pay');
     await hero().refundPayment!(operation(created), refundInput(4000));
-    assert.deepEqual(await status(created), { state: 'partially_refunded', providerStatus: 'SUCCESS' });
+    assert.deepEqual(await status(created), read('partially_refunded', 4000));
     // "The whole payment" is what is left: 110 € (Hero would refuse 150 € now).
     await hero().refundPayment!(operation(created, 'partially_refunded'), refundInput());
-    assert.deepEqual(await status(created), { state: 'refunded', providerStatus: 'SUCCESS' });
+    assert.deepEqual(await status(created), read('refunded', 15000));
     assert.equal((await infos(created)).refundedAmount, 15000);
     await assert.rejects(hero().refundPayment!(operation(created, 'refunded'), refundInput()), (error: Error) => error instanceof ProviderRefused && /already been refunded in full/.test(error.message));
     assert.equal(await count('refundPaymentCheckout'), 2, 'a refund with nothing left is refused before asking Hero');
@@ -421,7 +532,18 @@ describe('refundPayment', () => {
       return true;
     });
     assert.equal((await infos(created)).refundedAmount, 0);
-    assert.deepEqual(await status(created), { state: 'paid', providerStatus: 'SUCCESS' });
+    assert.deepEqual(await status(created), read('paid', 0));
+  });
+
+  test('after a partial refund, more than is left is refused and the first refund stands', async () => {
+    const created = await payment('pay');
+    await hero().refundPayment!(operation(created), refundInput(10000));
+    await assert.rejects(hero().refundPayment!(operation(created, 'partially_refunded'), refundInput(5001)), (error: Error) => {
+      assert.ok(error instanceof ProviderRefused);
+      assert.match(error.message, /more than what is left to refund/);
+      return true;
+    });
+    assert.deepEqual(await status(created), read('partially_refunded', 10000));
   });
 
   test('a payment that was never completed is refused (PAYMENT_NOT_STARTED), with or without an amount', async () => {
@@ -465,8 +587,10 @@ describe('refundPayment', () => {
     assert.equal((await infos(created)).refundedAmount, 2000);
   });
 
-  test('Hero documents no cancel', () => {
+  test('Hero documents no cancel and no capture: neither is offered', () => {
     assert.equal(hero().cancelPayment, undefined);
+    assert.equal(hero().capturePayment, undefined);
+    assert.equal(hero().uploadDocument, undefined);
   });
 });
 
@@ -531,6 +655,53 @@ describe('faults', () => {
     assert.equal(created.action.type, 'redirect');
     assert.equal(await count('setOrderId'), 2);
     assert.equal((await heroPayments()).length, 1);
+  });
+
+  /** The payment as the endpoint hands it to `afterSuccess` once it is paid. */
+  const succeeded = (created: CreatedPayment): OperationPayment => ({
+    reference: 'kp_abcdefghijklmnopqrstuvwx',
+    providerPaymentId: created.providerPaymentId,
+    data: created.data,
+    order: 'ORDER-1001',
+    amount: 15000,
+    currency: 'EUR',
+    state: 'paid',
+    providerStatus: 'SUCCESS',
+  });
+
+  test('afterSuccess links the order that creating the payment could not, and may be repeated', async () => {
+    await sb.control('POST', '/faults', { provider: 'hero', operation: 'setOrderId', kind: 'error', status: 500, times: 0 });
+    const created = await hero().createPayment(paymentInput(companyOrder(15000), pay1x));
+    await sb.control('POST', `/payments/hero/${created.providerPaymentId}/outcome`, { outcome: 'pay' });
+    assert.equal((await heroPayments())[0]!.reference, null);
+
+    // Hero still failing: the error says so, so the work is tried again later.
+    await assert.rejects(hero().afterSuccess!(succeeded(created), signal()), ProviderUnavailable);
+    await sb.control('DELETE', '/faults');
+    await hero().afterSuccess!(succeeded(created), signal());
+    assert.equal((await heroPayments())[0]!.reference, 'ORDER-1001');
+    // Events come at least once: a repeat sets the same order id again and changes nothing else.
+    await hero().afterSuccess!(succeeded(created), signal());
+    assert.equal((await heroPayments())[0]!.reference, 'ORDER-1001');
+    assert.equal(await count('setOrderId'), 2 + 2 + 1 + 1);
+  });
+
+  test('afterSuccess does nothing when creating the payment linked the order', async () => {
+    const created = await hero().createPayment(paymentInput(companyOrder(15000), pay1x));
+    assert.equal(created.data?.orderIdLinked, true);
+    await hero().afterSuccess!(succeeded(created), signal());
+    assert.equal(await count('setOrderId'), 1);
+  });
+
+  test('afterSuccess links a payment whose data does not say (stored before the flag existed)', async () => {
+    const created = await hero().createPayment(paymentInput(companyOrder(15000), pay1x));
+    await hero().afterSuccess!({ ...succeeded(created), data: undefined, order: 'ORDER-1001-B' }, signal());
+    assert.equal((await heroPayments())[0]!.reference, 'ORDER-1001-B');
+  });
+
+  test("afterSuccess with a refused key is the merchant's setup", async () => {
+    const created = await hero().createPayment(paymentInput(companyOrder(15000), pay1x));
+    await assert.rejects(hero({ apiKey: 'wrong-hero-key-123' }).afterSuccess!({ ...succeeded(created), data: { orderIdLinked: false } }, signal()), HeroSetupError);
   });
 
   async function onePayment(): Promise<{ reference: string; providerPaymentId: string }> {

@@ -1,12 +1,17 @@
 /**
  * Hero (heropay): French B2B "buy now, pay later" over GraphQL, `Authorization: Api-Key <key>`. Only euros, only
  * companies. The shopper picks a payment type, Kassa creates the payment and sends the shopper to Hero's hosted
- * page; Hero then calls `redirectUri` (the endpoint's return route), which re-reads the status.
+ * page; Hero then calls `redirectUri` (the endpoint's return route), which re-reads the status. Hero's "back to the
+ * shop" link (`comebackUri`) leads to the checkout page, where the shopper chose the method.
  *
- * Refunds: `refundPaymentCheckout` (seed), in full or in part. Hero documents no cancel.
+ * After the sale: refunds with `refundPaymentCheckout` (seed), in full or in part; `setOrderId` once a payment
+ * succeeded when creating it could not link the order. Hero documents no capture (a finalized payment is taken)
+ * and no cancel, so neither is offered.
  *
- * Config: `environment` (`sandbox` | `staging` | `production`), `apiKey`, and optional `graphqlUrl` (the API) and
- * `checkoutUrl` (the hosted page's base; the shopper goes to `{checkoutUrl}/checkout/{id}`).
+ * Config: `environment` (`sandbox` | `staging` | `production`), `apiKey`, and optional `graphqlUrl` (the API; Hero's
+ * documented staging URL and its plugin's differ), `checkoutUrl` (the hosted page's base; the shopper goes to
+ * `{checkoutUrl}/checkout/{id}`), `errorStates` and `reviewStates` (Hero's `error` / `reviewStatus` values → Kassa
+ * states, over the assumed ones in `status.ts`).
  */
 import { z } from 'zod';
 import type { PaymentMethod } from '../../core/model.ts';
@@ -59,12 +64,16 @@ import {
   toMethods,
   withinCustomerLimits,
 } from './methods.ts';
-import { heroStatus } from './status.ts';
+import { heroStatus, stateMaps, UNFINALIZED_STATES, type HeroStateMaps } from './status.ts';
 
 const PROVIDER = 'hero';
 
-/** Hero's public hosts (providers.md); the sandbox serves the same routes under `{sandboxUrl}/hero`. */
-const HOSTS: Record<Exclude<Environment, 'sandbox'>, { graphqlUrl: string; checkoutUrl: string }> = {
+/**
+ * Hero's public hosts: the hosted pages from the seed, the APIs from providers.md. Hero's own WooCommerce plugin
+ * (v1.0.26) calls staging at `https://api.hero.fr/api-staging/graphql` instead: `graphqlUrl` takes either. The
+ * sandbox serves the same routes under `{sandboxUrl}/hero`.
+ */
+const HERO_HOSTS: Record<Exclude<Environment, 'sandbox'>, { graphqlUrl: string; checkoutUrl: string }> = {
   staging: { graphqlUrl: 'https://staging.api.hero.fr/api/graphql', checkoutUrl: 'https://staging.pay.heropay.eu' },
   production: { graphqlUrl: 'https://api.hero.fr/api/graphql', checkoutUrl: 'https://pay.heropay.eu' },
 };
@@ -83,6 +92,20 @@ function secureUrl(option: string) {
     }, `${option} must not carry credentials, a query or a fragment`);
 }
 
+/** A Hero `error` or `reviewStatus` value, as Hero spells its codes. */
+const HERO_VALUE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Hero's values → the state each means; never a success state: only `isSuccess` says a payment is finalized. */
+function stateMapOption(option: string) {
+  return z
+    .record(z.string(), z.enum(UNFINALIZED_STATES, { error: `${option} values must be one of ${UNFINALIZED_STATES.join(', ')}` }))
+    .superRefine((map, ctx) => {
+      for (const key of Object.keys(map)) {
+        if (!HERO_VALUE.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `${option} keys must be Hero's values, e.g. PAYMENT_REFUSED` });
+      }
+    });
+}
+
 const configSchema = z.strictObject({
   environment: z.enum(['sandbox', 'staging', 'production'], { error: "environment must be 'sandbox', 'staging' or 'production'" }),
   apiKey: z.string({ error: 'apiKey is required (Hero dashboard → API key)' }).trim().min(1, 'apiKey must not be empty'),
@@ -90,6 +113,10 @@ const configSchema = z.strictObject({
   graphqlUrl: secureUrl('graphqlUrl').optional(),
   /** Overrides the hosted page's base: the shopper goes to `{checkoutUrl}/checkout/{id}`. */
   checkoutUrl: secureUrl('checkoutUrl').optional(),
+  /** Hero's `error` values → Kassa states, over the assumed ones (Hero publishes only PAYMENT_NOT_INITIATED). */
+  errorStates: stateMapOption('errorStates').optional(),
+  /** Hero's `reviewStatus` values → Kassa states, over the assumed PENDING and REFUSED. */
+  reviewStates: stateMapOption('reviewStates').optional(),
 });
 
 export type HeroConfig = z.infer<typeof configSchema>;
@@ -101,7 +128,7 @@ interface Endpoints {
 
 export function heroEndpoints(config: HeroConfig, sandboxUrl: string): Endpoints {
   const sandboxBase = `${sandboxUrl.replace(/\/+$/, '')}/hero`;
-  const defaults = config.environment === 'sandbox' ? { graphqlUrl: `${sandboxBase}/graphql`, checkoutUrl: sandboxBase } : HOSTS[config.environment];
+  const defaults = config.environment === 'sandbox' ? { graphqlUrl: `${sandboxBase}/graphql`, checkoutUrl: sandboxBase } : HERO_HOSTS[config.environment];
   return {
     graphqlUrl: config.graphqlUrl ?? defaults.graphqlUrl,
     checkoutUrl: (config.checkoutUrl ?? defaults.checkoutUrl).replace(/\/+$/, ''),
@@ -114,6 +141,7 @@ class HeroAdapter implements ProviderAdapter {
   readonly createIsIdempotent = false;
   private readonly endpoints: Endpoints;
   private readonly headers: Record<string, string>;
+  private readonly states: HeroStateMaps;
 
   constructor(
     config: HeroConfig,
@@ -122,6 +150,7 @@ class HeroAdapter implements ProviderAdapter {
     this.endpoints = heroEndpoints(config, deps.sandboxUrl);
     this.redirectHosts = [new URL(this.endpoints.checkoutUrl).host];
     this.headers = { authorization: `Api-Key ${config.apiKey}` };
+    this.states = stateMaps(config.errorStates, config.reviewStates);
   }
 
   methodsCacheKey(order: ResolvedOrder): string {
@@ -144,7 +173,8 @@ class HeroAdapter implements ProviderAdapter {
       amount: order.amount,
       // Hero both notifies the merchant and sends the shopper here; the endpoint re-reads, then goes on to returnUrl.
       redirectUri: input.endpointReturnUrl,
-      comebackUri: input.returnUrl,
+      // Seed: "the URI allowing the customer to go back to your payment method selection".
+      comebackUri: input.checkoutUrl ?? input.returnUrl,
       type,
       issuer: issuerFor(order, input.fields),
     };
@@ -158,19 +188,24 @@ class HeroAdapter implements ProviderAdapter {
       providerPaymentId: id,
       action: { type: 'redirect', url: `${this.endpoints.checkoutUrl}/checkout/${encodeURIComponent(id)}` },
       // What getPaymentsInfos answers for a payment whose page the shopper has not completed (seed).
-      ...heroStatus({ isSuccess: false, error: 'PAYMENT_NOT_INITIATED' }),
+      ...heroStatus({ isSuccess: false, error: 'PAYMENT_NOT_INITIATED' }, this.states),
       data: { type, orderIdLinked },
     };
   }
 
   async readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead> {
-    return heroStatus(await this.paymentInfos(payment.providerPaymentId, signal));
+    return heroStatus(await this.paymentInfos(payment.providerPaymentId, signal), this.states);
   }
 
   /**
    * Refunds `amount` cents, or what is left to refund when absent: Hero wants an amount, so the whole refund is what
-   * `getPaymentsInfos` says was paid less what was refunded or is being refunded. Hero takes no idempotency key, so
-   * the refund is sent once: a repeat of a refund that went through would refund twice.
+   * `getPaymentsInfos` says was paid less what was refunded or is being refunded. Hero takes no reason.
+   *
+   * Hero takes no idempotency key and de-duplicates nothing: a repeat of a refund that went through refunds twice.
+   * So the call is sent once (never retried here, even after a timeout), and what keeps a retried operation from
+   * refunding twice is the endpoint's own idempotency: a retry with the same key gets the first answer back instead
+   * of reaching this method again, and the endpoint re-reads the payment (pending refunds included) before any new
+   * refund.
    */
   async refundPayment(payment: OperationPayment, input: RefundInput): Promise<void> {
     const amount = input.amount ?? (await this.refundableAmount(payment.providerPaymentId, input.signal));
@@ -187,6 +222,15 @@ class HeroAdapter implements ProviderAdapter {
     if (result.success === true) return;
     if (result.success === false) throw new ProviderRefused('Hero did not carry out the refund.');
     throw new ProviderUnavailable('hero: refundPaymentCheckout answered a result Kassa cannot read');
+  }
+
+  /**
+   * Links the order when creating the payment could not (`data.orderIdLinked` is not true). `setOrderId` only labels
+   * the payment in Hero's dashboard and the last call wins, so repeating it is harmless.
+   */
+  async afterSuccess(payment: OperationPayment, signal: AbortSignal): Promise<void> {
+    if (payment.data?.orderIdLinked === true) return;
+    await this.setOrderId(payment.providerPaymentId, payment.order, signal);
   }
 
   /**
@@ -241,17 +285,23 @@ class HeroAdapter implements ProviderAdapter {
   }
 
   /**
-   * `setOrderId` only labels the payment in Hero's dashboard; it is safe to repeat. The payment exists already, so a
-   * failure here — even the create's deadline passing — must not lose it for the shopper: it is noted in the
-   * payment's data instead.
+   * At creation: the payment exists already, so a failure here — even the create's deadline passing — must not lose
+   * it for the shopper. It is noted in the payment's data instead, and `afterSuccess` links the order later.
    */
   private async linkOrder(paymentId: string, orderId: string, signal: AbortSignal): Promise<boolean> {
     try {
-      const answer = await this.graphql<{ setOrderId: unknown }>(SET_ORDER_ID, { paymentId, orderId }, { idempotent: true, signal });
-      return answer.errors.length === 0 && answer.data?.setOrderId === true;
+      await this.setOrderId(paymentId, orderId, signal);
+      return true;
     } catch {
       return false;
     }
+  }
+
+  /** `setOrderId` is safe to repeat (it only labels the payment), so it is retried as a read; Hero always answers true. */
+  private async setOrderId(paymentId: string, orderId: string, signal: AbortSignal): Promise<void> {
+    const answer = await this.graphql<{ setOrderId: unknown }>(SET_ORDER_ID, { paymentId, orderId }, { idempotent: true, signal });
+    if (answer.errors.length) throw readFailure('setOrderId', answer.errors);
+    if (answer.data?.setOrderId !== true) throw new ProviderUnavailable('hero: setOrderId did not answer true');
   }
 
   private graphql<T>(query: string, variables: Record<string, unknown>, options: Pick<CallOptions, 'idempotent' | 'signal'>): Promise<GraphQLAnswer<T>> {

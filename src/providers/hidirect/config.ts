@@ -4,6 +4,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { PAYMENT_STATES } from '../../core/model.ts';
 import { isLoopbackHost } from '../../core/url-safety.ts';
 
 /** hi.health's hosted checkout per environment (providers.md); its `sandbox` is Kassa's `staging`. */
@@ -23,6 +24,25 @@ export const DEFAULT_MAX_AMOUNT = 1_000_000;
 
 const unit = z.enum(['major', 'minor']);
 export type AmountUnit = z.infer<typeof unit>;
+
+/**
+ * The encodings `Hi-Api-Signature-Format` may name and the hashes `Hi-Api-Hash-Algorithm` may name. hi.health's docs
+ * name neither value ("an asymmetric signature algorithm such as RSA with SHA256", encoded "for http transport") and
+ * pass both to node:crypto: these are the text encodings and SHA-2 hashes it reads for an RSA signature.
+ */
+export const SIGNATURE_FORMATS = ['base64', 'base64url', 'hex'] as const;
+export type SignatureFormat = (typeof SIGNATURE_FORMATS)[number];
+export const HASH_ALGORITHMS = ['SHA256', 'SHA384', 'SHA512'] as const;
+export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
+
+/**
+ * INVENTED: hi.health documents no status codes. Capture and cancel of a payment that is not pre-authorised, and a
+ * document it will not take, are refused with one of these (the sandbox answers 409, 400, 413, 415).
+ */
+export const DEFAULT_REFUSAL_STATUSES = [400, 409, 413, 415, 422];
+
+/** "There is a payload limit of 10 MB", read as 10 MiB (the limit of the API gateways an `x-api-key` API suggests). */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
 /** https, or plain http only on loopback (the local sandbox): the API key must not travel in the clear. */
 const secureUrl = (name: string) =>
@@ -72,6 +92,19 @@ export const hidirectConfigSchema = z
     webhookAmountUnit: unit.default('minor'),
     /** The largest order hi.health is offered for, in minor units (INVENTED default, see DEFAULT_MAX_AMOUNT). */
     maxAmount: z.number().int().positive().default(DEFAULT_MAX_AMOUNT),
+    /** The signature encodings accepted in `Hi-Api-Signature-Format`; all three by default. */
+    webhookSignatureFormats: z.array(z.enum(SIGNATURE_FORMATS)).min(1, 'webhookSignatureFormats must name at least one encoding').default([...SIGNATURE_FORMATS]),
+    /** The hashes accepted in `Hi-Api-Hash-Algorithm` (any spelling node:crypto reads); SHA-2 only, all three by default. */
+    webhookHashAlgorithms: z.array(z.enum(HASH_ALGORITHMS)).min(1, 'webhookHashAlgorithms must name at least one hash').default([...HASH_ALGORITHMS]),
+    /** HTTP statuses with which hi.health refuses a capture, cancel or document (INVENTED, see DEFAULT_REFUSAL_STATUSES). */
+    refusalStatuses: z.array(z.number().int().min(400).max(499)).min(1).default(DEFAULT_REFUSAL_STATUSES),
+    /** The largest document uploaded, in bytes; larger ones are refused before sending. */
+    maxDocumentBytes: z.number().int().positive().default(DEFAULT_MAX_DOCUMENT_BYTES),
+    /**
+     * hi.health statuses → Kassa states, over the built-in map (status.ts): for a status hi.health sends that its docs
+     * do not list (the built-in CANCELLED for a cancelled payment is INVENTED), e.g. `{"VOIDED": "cancelled"}`.
+     */
+    statuses: z.record(z.string().regex(/^[A-Za-z_]{1,40}$/, 'statuses keys must be status names'), z.enum(PAYMENT_STATES)).default({}),
   })
   .superRefine((config, ctx) => {
     if (config.environment === 'sandbox') return;

@@ -3,21 +3,25 @@
  * EUR orders. A payment is created with `POST /payments`; the shopper is sent to hi.health's checkout with the
  * payment's one-time token; hi.health posts RSA-signed webhooks on every status change; `GET /payments/{id}` reads it.
  *
- * hi.health has no idempotency key, so creating is never retried here: the endpoint's own idempotency store keeps
- * one click to one payment.
+ * hi.health has no idempotency key, so creating, capturing, cancelling and uploading are never retried here: the
+ * endpoint's own idempotency store keeps one click to one payment, and one operation to one call.
  *
- * Cancel: `POST /payments/{id}/cancel`, which hi.health documents only for a pre-authorised payment (created with
- * `cardCaptureMode: MANUAL`, status AUTHORISED); any other payment is refused. hi.health documents no refund.
+ * After the sale: `POST /payments/{id}/capture` and `/cancel`, which hi.health documents only for a pre-authorised
+ * payment (created with `cardCaptureMode: MANUAL`, status AUTHORISED, cancelled by hi.health after 7 days without
+ * capture); the capture takes no amount, so only the whole payment is captured. `POST /payments/{id}/document/{type}`
+ * takes a PDF of at most 10 MB, which hi.health's reimbursement needs. hi.health documents no refund.
  */
 import type { KeyObject } from 'node:crypto';
-import type { PaymentMethod } from '../../core/model.ts';
-import { toMajor } from '../../core/money.ts';
+import type { PaymentMethod, PaymentState } from '../../core/model.ts';
 import { callProvider, readJson } from '../../server/provider-http.ts';
 import {
+  OperationNotSupported,
   ProviderRefused,
   ProviderUnavailable,
+  type CaptureInput,
   type CreatedPayment,
   type CreatePaymentInput,
+  type DocumentInput,
   type OperationInput,
   type OperationPayment,
   type ProviderAdapter,
@@ -29,7 +33,9 @@ import {
   type WebhookRequest,
   type WebhookResult,
 } from '../../server/provider.ts';
+import { fromMinor, paymentAmount } from './amount.ts';
 import { hidirectConfigSchema, hidirectUrls, loadWebhookKey, type AmountUnit, type HidirectConfig, type ResolvedHidirectConfig } from './config.ts';
+import { DOCUMENT_CONTENT_TYPE, documentRefusal } from './document.ts';
 import { hidirectStatus } from './status.ts';
 import { checkSignature, parseNotification, readSignature } from './webhook.ts';
 
@@ -53,6 +59,30 @@ function createHidirectAdapter(config: ResolvedHidirectConfig, deps: ProviderDep
   const urls = hidirectUrls(config, deps.sandboxUrl);
   const headers = { 'x-api-key': config.apiKey, accept: 'application/json' };
   const webhookKey = webhookKeySource(config, urls.publicKey, deps);
+  const acceptedSignatures = { formats: config.webhookSignatureFormats, hashAlgorithms: config.webhookHashAlgorithms };
+  const refusalStatuses = new Set(config.refusalStatuses);
+  const statuses: Record<string, PaymentState> = Object.fromEntries(Object.entries(config.statuses).map(([name, state]) => [name.toUpperCase(), state]));
+  const paymentUrl = (payment: StoredPaymentRef, action = '') => `${urls.api}/payments/${encodeURIComponent(payment.providerPaymentId)}${action}`;
+
+  /**
+   * Capture or cancel: a POST without a body, sent once. hi.health takes no idempotency key, and a repeat of a call
+   * that went through would be refused (the payment is no longer AUTHORISED), so nothing is retried.
+   */
+  async function manualAction(payment: OperationPayment, action: 'capture' | 'cancel', refusal: string, signal: AbortSignal): Promise<void> {
+    const response = await callProvider(
+      PROVIDER,
+      paymentUrl(payment, `/${action}`),
+      { method: 'POST', headers },
+      { timeoutMs: deps.timeoutMs, idempotent: false, signal },
+    );
+    // "Only possible on Payments created with cardCaptureMode = MANUAL and with the Status AUTHORISED."
+    if (refusalStatuses.has(response.status)) {
+      await response.body?.cancel();
+      throw new ProviderRefused(refusal);
+    }
+    if (!response.ok) throw await unexpected(response, action === 'capture' ? 'capturing a payment' : 'cancelling a payment');
+    await response.body?.cancel();
+  }
 
   const method: PaymentMethod = {
     id: METHOD_ID,
@@ -100,50 +130,67 @@ function createHidirectAdapter(config: ResolvedHidirectConfig, deps: ProviderDep
       if (response.status === 400) throw refusalFor(await response.text());
       if (!response.ok) throw await unexpected(response, 'creating a payment');
       const answer = await readJson(PROVIDER, response);
-      const payment = readPayment(answer);
+      const payment = readPayment(answer, config.restAmountUnit);
       const token = (answer as { token?: unknown }).token;
       if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !JWT.test(token)) {
         throw new ProviderUnavailable('hidirect: the new payment came without a checkout token');
       }
       const checkout = new URL(urls.checkout);
       checkout.searchParams.set('token', token);
-      const status = hidirectStatus(payment.status);
+      const status = hidirectStatus(payment.status, statuses);
       return { providerPaymentId: payment.id, action: { type: 'redirect', url: checkout.href }, state: status.state, providerStatus: status.providerStatus };
     },
 
     async readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead> {
       const response = await callProvider(
         PROVIDER,
-        `${urls.api}/payments/${encodeURIComponent(payment.providerPaymentId)}`,
+        paymentUrl(payment),
         { method: 'GET', headers },
         { timeoutMs: deps.timeoutMs, attempts: deps.attempts, idempotent: true, signal },
       );
       if (!response.ok) throw await unexpected(response, 'reading a payment');
-      return hidirectStatus(readPayment(await readJson(PROVIDER, response)).status);
+      const read = readPayment(await readJson(PROVIDER, response), config.restAmountUnit);
+      const status = hidirectStatus(read.status, statuses);
+      // A settled payment was taken in full (hi.health captures all or nothing); an unreadable amount says nothing.
+      return status.state === 'paid' && read.amount !== undefined ? { ...status, capturedAmount: read.amount } : status;
     },
 
-    /**
-     * Voids a pre-authorised payment. hi.health takes no idempotency key, so the call is sent once: a repeat of a
-     * cancel that went through would be refused (the payment is no longer AUTHORISED) and read as a refusal.
-     */
+    /** Captures the whole pre-authorised amount: hi.health's capture takes no amount, so a partial one is not offered. */
+    async capturePayment(payment: OperationPayment, input: CaptureInput): Promise<void> {
+      if (input.amount !== undefined && input.amount !== payment.amount) throw new OperationNotSupported(PROVIDER, 'partial-capture');
+      await manualAction(
+        payment,
+        'capture',
+        'hi.health can only capture a payment that is pre-authorised (manual capture) and neither captured nor cancelled yet; it cancels an authorisation not captured within 7 days.',
+        input.signal,
+      );
+    },
+
+    /** Voids a pre-authorised payment; hi.health cancels nothing else (an open payment simply expires). */
     async cancelPayment(payment: OperationPayment, input: OperationInput): Promise<void> {
+      await manualAction(payment, 'cancel', 'hi.health can only cancel a payment that is pre-authorised (manual capture) and not yet captured.', input.signal);
+    },
+
+    /** Uploads a PDF for the payment; sent once (a repeat would store the document twice). */
+    async uploadDocument(payment: OperationPayment, input: DocumentInput): Promise<void> {
+      const refusal = documentRefusal(input.type, input.content, config.maxDocumentBytes);
+      if (refusal) throw new ProviderRefused(refusal, 'document');
       const response = await callProvider(
         PROVIDER,
-        `${urls.api}/payments/${encodeURIComponent(payment.providerPaymentId)}/cancel`,
-        { method: 'POST', headers },
+        paymentUrl(payment, `/document/${input.type}`),
+        { method: 'POST', headers: { ...headers, 'content-type': DOCUMENT_CONTENT_TYPE }, body: new Uint8Array(input.content) },
         { timeoutMs: deps.timeoutMs, idempotent: false, signal: input.signal },
       );
-      // "Only possible on Payments created with cardCaptureMode = MANUAL and with the Status AUTHORISED."
-      if (response.status === 409) {
+      if (refusalStatuses.has(response.status)) {
         await response.body?.cancel();
-        throw new ProviderRefused('hi.health can only cancel a payment that is pre-authorised (manual capture) and not yet captured.');
+        throw new ProviderRefused('hi.health did not take the document', 'document');
       }
-      if (!response.ok) throw await unexpected(response, 'cancelling a payment');
+      if (!response.ok) throw await unexpected(response, 'uploading a document');
       await response.body?.cancel();
     },
 
     async verifyWebhook(request: WebhookRequest): Promise<WebhookResult> {
-      const signature = readSignature(request.headers);
+      const signature = readSignature(request.headers, acceptedSignatures);
       checkSignature(request.body, signature, await webhookKey());
       const notification = parseNotification(request.body, config.webhookAmountUnit);
       return {
@@ -154,18 +201,17 @@ function createHidirectAdapter(config: ResolvedHidirectConfig, deps: ProviderDep
   };
 }
 
-/** Kassa's integer minor units → the JSON number hi.health reads in `unit` (49.9 for 4990 in major units). */
-function fromMinor(minor: number, unit: AmountUnit, currency: string): number {
-  return unit === 'minor' ? minor : Number(toMajor(minor, currency));
-}
-
-/** The parts of a payment the adapter relies on; anything else in the body is left alone. */
-function readPayment(answer: unknown): { id: string; status: string } {
-  const { id, status } = (answer ?? {}) as { id?: unknown; status?: unknown };
+/**
+ * The parts of a payment the adapter relies on; anything else in the body is left alone. The amount (minor units) is
+ * undefined when it does not read: it only ever adds to what the status says.
+ */
+function readPayment(answer: unknown, unit: AmountUnit): { id: string; status: string; amount: number | undefined } {
+  const payment = (typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? answer : {}) as Record<string, unknown>;
+  const { id, status } = payment;
   if (typeof id !== 'string' || !id || typeof status !== 'string' || !status) {
     throw new ProviderUnavailable('hidirect: answered with a payment that has no id or status');
   }
-  return { id, status };
+  return { id, status, amount: paymentAmount(payment, unit)?.minor };
 }
 
 /**

@@ -28,3 +28,23 @@ describe('hi.health status mapping', () => {
     });
   }
 });
+
+describe('hi.health statuses from the config', () => {
+  const configured = { VOIDED: 'cancelled', CANCELLED: 'expired' } as const;
+  const rows: Array<[raw: string, state: PaymentState]> = [
+    // A status the docs do not list, as the merchant's hi.health sends it.
+    ['VOIDED', 'cancelled'],
+    ['voided', 'cancelled'],
+    // The merchant's reading wins over the built-in one (CANCELLED is an assumed name).
+    ['CANCELLED', 'expired'],
+    // Everything else reads as before.
+    ['SETTLED', 'paid'],
+    ['UNHEARD_OF', 'pending'],
+    ['toString', 'pending'],
+  ];
+  for (const [raw, state] of rows) {
+    it(`${JSON.stringify(raw)} → ${state}`, () => {
+      assert.deepEqual(hidirectStatus(raw, configured), { state, providerStatus: raw });
+    });
+  }
+});

@@ -29,9 +29,12 @@ export const HIDIRECT_STATES: Readonly<Record<string, PaymentState>> = {
 };
 
 /**
- * Maps a status as hi.health sends it. An unknown status is read as `pending`: not final, so Kassa keeps asking
- * rather than declaring a payment failed or paid on a value it does not understand. The raw value is kept as sent.
+ * Maps a status as hi.health sends it, through the merchant's `statuses` (upper-case keys) first. An unknown status is
+ * read as `pending`: not final, so Kassa keeps asking rather than declaring a payment failed or paid on a value it does
+ * not understand. The raw value is kept as sent.
  */
-export function hidirectStatus(raw: string): StatusRead {
-  return { state: HIDIRECT_STATES[raw.trim().toUpperCase()] ?? 'pending', providerStatus: raw };
+export function hidirectStatus(raw: string, configured: Readonly<Record<string, PaymentState>> = {}): StatusRead {
+  const name = raw.trim().toUpperCase();
+  const state = (Object.hasOwn(configured, name) ? configured[name] : undefined) ?? (Object.hasOwn(HIDIRECT_STATES, name) ? HIDIRECT_STATES[name] : undefined);
+  return { state: state ?? 'pending', providerStatus: raw };
 }

@@ -2,10 +2,11 @@
  * The Kronor adapter's configuration: what a merchant writes under `providers.kronor`, checked once at start-up,
  * and the URLs and redirect hosts it resolves to per environment.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isLoopbackHost } from '../../core/url-safety.ts';
 import type { Environment } from '../../server/provider.ts';
-import { KRONOR_METHOD_CODES } from './methods.ts';
+import { KRONOR_COUNTRIES, KRONOR_MESSAGE, KRONOR_METHOD_CODES } from './methods.ts';
 
 /** Kronor's public endpoints (providers.md): GraphQL over HTTP and websockets, and the payment gateway page. */
 export const KRONOR_URLS: Record<Exclude<Environment, 'sandbox'>, Endpoints> = {
@@ -25,7 +26,43 @@ export const KRONOR_URLS: Record<Exclude<Environment, 'sandbox'>, Endpoints> = {
 const SANDBOX_GRAPHQL_PATH = '/kronor/v1/graphql';
 const SANDBOX_GATEWAY_PATH = '/kronor/payment';
 
+/** ASSUMED: long enough to pay, short enough that an abandoned session does not linger. */
 export const DEFAULT_SESSION_TTL_MINUTES = 30;
+
+/**
+ * Values Kassa had to choose where Kronor's documentation is silent, each a configuration option (README: "Values
+ * Kassa chose"). The real schema or the seed fixes what is around them (lengths, characters), not the values.
+ */
+export const KRONOR_DEFAULTS = {
+  /** ASSUMED: who Kassa says made a capture, release or refund (`generatedFrom`; Kronor's portal says "Portal"). */
+  generatedFrom: 'Kassa',
+  /** ASSUMED: Kronor requires a refund message for the customer (real schema); this one when no reason is given. */
+  refundMessage: 'Refund',
+  /**
+   * ASSUMED: the IP address Kronor gets when the shopper's is unknown and the method cannot do without
+   * `additionalData` (P24, PayPal), whose `ip` the real schema requires. Other methods leave additionalData out then.
+   */
+  unknownShopperIp: '0.0.0.0',
+  /** ASSUMED: the tax rate (percent) of a PayPal order line that carries none. */
+  taxRate: 0,
+  /** ASSUMED: Kronor is a Swedish gateway; a session with no better hint takes place in Sweden. */
+  country: 'SE',
+  /**
+   * Hasura's `validation-failed` (real) and `bad-request` (ASSUMED, the sandbox's): the error codes with which Kronor
+   * refuses an input or a state. Any other code is Kronor failing, retried and reported as unavailable.
+   */
+  refusalErrorCodes: ['validation-failed', 'bad-request'],
+  /** providers.md: the header Kronor signs webhooks in. */
+  webhookSignatureHeader: 'X-HMAC-SHA256-Signature',
+  /** ASSUMED (providers.md, INVENTED there): the field of a webhook event's additionalData naming the merchantReference. */
+  webhookReferenceField: 'reference',
+} as const;
+
+/** Kronor's methods, with what it documents no limits or currencies for overridable (see methods.ts). */
+const methodCode = z.enum(KRONOR_METHOD_CODES, { error: `methods may only list ${KRONOR_METHOD_CODES.join(', ')}` });
+const minorUnits = (option: string) =>
+  z.number({ error: `${option} must be a number of minor units` }).int(`${option} must be a whole number of minor units`).min(1, `${option} must be at least 1`);
+
 /** Kronor: a session lives at most 24 hours. */
 export const MAX_SESSION_TTL_MINUTES = 24 * 60;
 
@@ -81,9 +118,58 @@ export const kronorConfigSchema = z.strictObject({
    * `swish-ecom`, which is opt-in (see methods.ts).
    */
   methods: z
-    .array(z.enum(KRONOR_METHOD_CODES, { error: `methods may only list ${KRONOR_METHOD_CODES.join(', ')}` }))
+    .array(methodCode)
     .min(1, 'methods must list at least one method')
     .optional(),
+  /** Per method, the amount range Kassa offers it for (minor units); Kronor publishes none (it depends on contracts). */
+  methodLimits: z
+    .partialRecord(
+      methodCode,
+      z.strictObject({ min: minorUnits('methodLimits min'), max: minorUnits('methodLimits max') }).refine((l) => l.min <= l.max, 'methodLimits min must not be above max'),
+    )
+    .optional(),
+  /** Per method, the currencies Kassa offers it in; Kronor documents them for Swish, MobilePay, Vipps and P24 only. */
+  methodCurrencies: z
+    .partialRecord(methodCode, z.array(z.string().regex(/^[A-Z]{3}$/, 'methodCurrencies must list ISO 4217 codes, e.g. SEK')).min(1, 'methodCurrencies must list at least one currency'))
+    .optional(),
+  /** Who Kassa says made a capture, release or refund (Kronor's `generatedFrom`, at most 100 characters). */
+  generatedFrom: z.string().trim().min(1, 'generatedFrom must not be empty').max(100, 'generatedFrom must be at most 100 characters').default(KRONOR_DEFAULTS.generatedFrom),
+  /** The message a refund shows the customer when the merchant gave no reason (Kronor's message characters, at most 50). */
+  defaultRefundMessage: z
+    .string()
+    .trim()
+    .min(1, 'defaultRefundMessage must not be empty')
+    .max(50, 'defaultRefundMessage must be at most 50 characters (Kronor)')
+    .regex(KRONOR_MESSAGE, 'defaultRefundMessage may only use letters, digits, Swedish letters, spaces and : ; . , ? ! ( ) ” "')
+    .default(KRONOR_DEFAULTS.refundMessage),
+  /** The IP address sent when the shopper's is unknown and the method needs additionalData (P24, PayPal). */
+  unknownShopperIp: z
+    .string()
+    .refine((value) => isIP(value) !== 0, 'unknownShopperIp must be an IPv4 or IPv6 address')
+    .default(KRONOR_DEFAULTS.unknownShopperIp),
+  /** The tax rate, in percent, of a PayPal order line that carries none (Kassa's OrderLine.taxRate). */
+  defaultTaxRate: z
+    .number({ error: 'defaultTaxRate must be a percentage' })
+    .min(0, 'defaultTaxRate must not be negative')
+    .max(100, 'defaultTaxRate must be at most 100 (percent)')
+    .default(KRONOR_DEFAULTS.taxRate),
+  /** The session's country when neither the method, the customer nor the currency tells it. */
+  defaultCountry: z
+    .string()
+    .refine((value) => KRONOR_COUNTRIES.has(value), 'defaultCountry must be one of the countries Kronor takes (ISO 3166-1 alpha-2, upper case)')
+    .default(KRONOR_DEFAULTS.country),
+  /** The error codes (`extensions.code`) with which Kronor refuses an input or a state, rather than failing. */
+  refusalErrorCodes: z
+    .array(z.string().min(1))
+    .min(1, 'refusalErrorCodes must list at least one code')
+    .default([...KRONOR_DEFAULTS.refusalErrorCodes]),
+  /** The header carrying a webhook's signature. */
+  webhookSignatureHeader: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'webhookSignatureHeader must be a header name')
+    .default(KRONOR_DEFAULTS.webhookSignatureHeader),
+  /** The field of a webhook event's additionalData that names the payment's merchantReference. */
+  webhookReferenceField: z.string().min(1).default(KRONOR_DEFAULTS.webhookReferenceField),
 });
 
 /** What a merchant writes (sessionTtlMinutes may be left out). */

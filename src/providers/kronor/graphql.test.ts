@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse, validate } from 'graphql';
 import { loadReferenceSchema } from '../../../sandbox/core/schema-subset.ts';
-import { loadSchema } from '../../../sandbox/kronor/graphql.ts';
+import { loadSchema, loadSchemaText } from '../../../sandbox/kronor/graphql.ts';
+import { roleSchema } from '../../../sandbox/kronor/roles.ts';
 import { MERCHANT_DOCUMENTS } from './graphql.ts';
 
 const schemas = {
@@ -29,5 +30,13 @@ describe('Kronor GraphQL documents', () => {
     assert.notDeepEqual(validate(schemas.merchant.real, parse(wrong)), []);
     // A session token cannot make sessions: the session schema has no such mutation.
     assert.notDeepEqual(validate(schemas.session.real, parse(MERCHANT_DOCUMENTS.NEW_SESSION)), []);
+  });
+
+  it('the status query needs a token that may read the payment details: not payment-gateway (seed), so checkSetup asks', () => {
+    const merchant = loadSchemaText('merchant.graphql');
+    const status = parse(MERCHANT_DOCUMENTS.PAYMENT_STATUS);
+    assert.deepEqual(validate(roleSchema(merchant, 'merchant-backend'), status).map(String), []);
+    assert.deepEqual(validate(roleSchema(merchant, 'merchant-read-only'), status).map(String), []);
+    assert.notDeepEqual(validate(roleSchema(merchant, 'payment-gateway'), status), []);
   });
 });

@@ -20,14 +20,39 @@ export const NEW_SESSION = /* GraphQL */ `
 `;
 
 /**
- * Merchant token. The session's Payment once one succeeded (`payments` holds only those; it also tells refunds),
- * and its latest payment request (each attempt in the session is one; Kronor may delete them after a while).
+ * Merchant token (role merchant-backend or merchant-read-only: `transactionSwishDetails` is not available to the
+ * payment-gateway role, seed). The session's Payment once one succeeded (`payments` holds only those), with what
+ * was captured and refunded of it, and its latest payment request (each attempt in the session is one; Kronor may
+ * delete them after a while).
  */
+/** What was authorised, paid, captured and refunded of a Payment: its status read and its operations both need it. */
+const PAYMENT_AMOUNTS = /* GraphQL */ `
+  fragment KassaKronorPaymentAmounts on Payment {
+    id
+    currentStatus
+    amountAuthorized
+    amountPaid
+    captures {
+      amount
+      status {
+        status
+        enteredAt
+      }
+    }
+    refunds {
+      totalAmount
+      status {
+        status
+        enteredAt
+      }
+    }
+  }
+`;
+
 export const PAYMENT_STATUS = /* GraphQL */ `
   query KassaKronorPaymentStatus($reference: String!) {
     payments(where: { merchantReference: { _eq: $reference } }, orderBy: [{ createdAt: DESC }], limit: 1) {
-      id
-      currentStatus
+      ...KassaKronorPaymentAmounts
       paymentRefundStatus
     }
     paymentRequests(where: { reference: { _eq: $reference } }, orderBy: [{ createdAt: DESC }], limit: 1) {
@@ -42,6 +67,7 @@ export const PAYMENT_STATUS = /* GraphQL */ `
       }
     }
   }
+  ${PAYMENT_AMOUNTS}
 `;
 
 /** Merchant token; a one-time setup: registers the webhook URL and answers the hmacSecret (on creation only). */
@@ -55,25 +81,16 @@ export const SET_WEBHOOK_URL = /* GraphQL */ `
 `;
 
 /**
- * Merchant token. The session's Payment with what a release or refund needs: Kronor's id (the adapter does not keep
- * it), the amounts authorised and paid, and the refunds made so far.
+ * Merchant token. The session's Payment with what a capture, release or refund needs: Kronor's id (the adapter does
+ * not keep it), the amounts authorised and paid, and the captures and refunds made so far.
  */
 export const PAYMENT_FOR_OPERATION = /* GraphQL */ `
   query KassaKronorPaymentForOperation($reference: String!) {
     payments(where: { merchantReference: { _eq: $reference } }, orderBy: [{ createdAt: DESC }], limit: 1) {
-      id
-      currentStatus
-      amountAuthorized
-      amountPaid
-      refunds {
-        totalAmount
-        status {
-          status
-          enteredAt
-        }
-      }
+      ...KassaKronorPaymentAmounts
     }
   }
+  ${PAYMENT_AMOUNTS}
 `;
 
 /**
@@ -97,6 +114,20 @@ export const RELEASE_PAYMENT = /* GraphQL */ `
   }
 `;
 
+/**
+ * Merchant token. Captures an authorised card payment, in full or in part (seed: "Capturing Authorized Card
+ * Payment"; the schema's PaymentCaptureInput is "for partially capturing a payment"). Kronor captures
+ * asynchronously: the capture starts CAPTURING, and the payment moves on to PARTIALLY_CAPTURED or PAID once done.
+ */
+export const NEW_CAPTURE = /* GraphQL */ `
+  mutation KassaKronorCapture($capture: PaymentCaptureInput!) {
+    newPaymentCapture(capture: $capture) {
+      captureId
+      captureTransactionId
+    }
+  }
+`;
+
 /** Merchant token. Refunds a paid payment, in parts until what was paid is refunded (seed: "Refunds"). */
 export const REFUND_PAYMENT = /* GraphQL */ `
   mutation KassaKronorRefund($refund: RefundPaymentInput!) {
@@ -113,6 +144,7 @@ export const MERCHANT_DOCUMENTS = {
   SET_WEBHOOK_URL,
   PAYMENT_FOR_OPERATION,
   CANCEL_PAYMENT,
+  NEW_CAPTURE,
   RELEASE_PAYMENT,
   REFUND_PAYMENT,
 } as const;
@@ -134,7 +166,15 @@ export interface NewSessionData {
 }
 
 export interface PaymentStatusData {
-  payments: Array<{ id: unknown; currentStatus: unknown; paymentRefundStatus: unknown }> | null;
+  payments: Array<{
+    id: unknown;
+    currentStatus: unknown;
+    paymentRefundStatus: unknown;
+    amountAuthorized: unknown;
+    amountPaid: unknown;
+    captures: Array<{ amount: unknown; status: StatusEntry[] | null }> | null;
+    refunds: Array<{ totalAmount: unknown; status: StatusEntry[] | null }> | null;
+  }> | null;
   paymentRequests: Array<{
     waitToken: unknown;
     createdAt: unknown;
@@ -160,8 +200,20 @@ export interface PaymentForOperationData {
     currentStatus: unknown;
     amountAuthorized: unknown;
     amountPaid: unknown;
+    captures: Array<{ amount: unknown; status: StatusEntry[] | null }> | null;
     refunds: Array<{ totalAmount: unknown; status: StatusEntry[] | null }> | null;
   }> | null;
+}
+
+export interface CapturePaymentInput {
+  amount: number;
+  idempotencyKey: string;
+  paymentId: KronorBigint;
+  generatedFrom: string;
+}
+
+export interface NewCaptureData {
+  newPaymentCapture: { captureId: unknown; captureTransactionId: unknown } | null;
 }
 
 export interface CancelPaymentData {

@@ -5,10 +5,13 @@ import type { ResolvedOrder } from '../../server/provider.ts';
 import {
   customerData,
   DEFAULT_METHOD_CODES,
+  includedTax,
+  kronorTaxRate,
   KRONOR_METHOD_CODES,
   kronorMethodsCacheKey,
   listKronorMethods,
   methodCodeOf,
+  methodTable,
   paypalData,
   sessionAdditionalData,
   sessionCountry,
@@ -16,8 +19,8 @@ import {
   sessionMessage,
   SWISH_NUMBER_PATTERN,
   swishNumber,
-  UNKNOWN_IP,
   type KronorMethodCode,
+  type SessionDataOptions,
 } from './methods.ts';
 
 const ANNA = { name: 'Anna Andersson', email: 'anna@example.se', phone: '+46701234567', language: 'sv' };
@@ -80,6 +83,14 @@ describe('Kronor methods by currency', () => {
     assert.equal(swishNumber('070-123 45 67'), '46701234567');
     assert.equal(swishNumber('0812345678'), undefined);
   });
+  it("the merchant's own limits and currencies replace Kassa's assumed ones, method by method", () => {
+    const table = methodTable({ creditCard: { min: 500, max: 1_000 } }, { bankTransfer: ['SEK', 'NOK'] });
+    const [card] = listKronorMethods(order('SEK'), ['creditCard'], table);
+    assert.deepEqual([card!.min, card!.max], [500, 1_000]);
+    assert.deepEqual(listKronorMethods(order('NOK'), ['bankTransfer', 'swish'], table).map((m) => m.id), ['kronor:bankTransfer']);
+    assert.deepEqual(listKronorMethods(order('NOK'), ['bankTransfer']).map((m) => m.id), [], 'the default table is untouched');
+    assert.deepEqual(table.swish, methodTable().swish);
+  });
   it('the cache key changes with what the list depends on', () => {
     const keys = new Set([order('SEK'), order('PLN'), order('PLN', { customer: ANNA }), PAYPAL_ORDER].map(kronorMethodsCacheKey));
     assert.equal(keys.size, 4);
@@ -107,17 +118,39 @@ describe('Kronor session data', () => {
     assert.equal(sessionCountry(order('NOK', { customer: { country: 'US' } }), 'creditCard'), 'NO');
     assert.equal(sessionCountry(order('USD'), 'creditCard'), 'SE');
   });
-  it('customer data needs a name and an email; the IP is unknown to Kassa', () => {
+  it('customer data needs a name and an email', () => {
     assert.equal(customerData(order('SEK', { customer: { name: 'Anna' } })), undefined);
     assert.equal(customerData(order('SEK', { customer: { name: 'Anna', email: 'not-an-email' } })), undefined);
     assert.deepEqual(customerData(order('SEK', { customer: { ...ANNA, reference: 'c-7' } })), {
       name: 'Anna Andersson',
       email: 'anna@example.se',
-      ip: UNKNOWN_IP,
       language: 'SV',
       phoneNumber: '+46701234567',
       customerReference: 'c-7',
     });
+  });
+  it("additionalData carries the shopper's IP; without one only the methods that need it are sent it, with the fallback", () => {
+    const known: SessionDataOptions = { shopperIp: '203.0.113.7', unknownShopperIp: '0.0.0.0', defaultTaxRate: 0 };
+    const unknown: SessionDataOptions = { unknownShopperIp: '192.0.2.1', defaultTaxRate: 0 };
+    const anna = order('PLN', { customer: ANNA });
+    const rows: Array<[code: KronorMethodCode, options: SessionDataOptions, ip: string | undefined]> = [
+      ['creditCard', known, '203.0.113.7'],
+      ['p24', known, '203.0.113.7'],
+      ['payPal', known, '203.0.113.7'],
+      // The real schema requires ip inside additionalData, and additionalData is optional: left out.
+      ['creditCard', unknown, undefined],
+      ['swish', unknown, undefined],
+      // P24 and PayPal need additionalData: the configured fallback.
+      ['p24', unknown, '192.0.2.1'],
+      ['payPal', unknown, '192.0.2.1'],
+    ];
+    for (const [code, options, ip] of rows) {
+      const data = sessionAdditionalData(code === 'payPal' ? PAYPAL_ORDER : anna, code, options);
+      assert.equal(data?.ip, ip, `${code} ${options.shopperIp ?? 'unknown'}`);
+      if (ip) assert.equal(data?.name, 'Anna Andersson');
+      else assert.equal(data, undefined);
+    }
+    assert.equal(sessionAdditionalData(order('SEK'), 'creditCard', known), undefined, 'no customer, no additionalData');
   });
   it('PayPal: shipping address and order lines that add up to the amount', () => {
     const data = paypalData(PAYPAL_ORDER);
@@ -138,7 +171,44 @@ describe('Kronor session data', () => {
     assert.equal(paypalData({ ...PAYPAL_ORDER, amount: 2600 }), undefined, 'lines must add up');
     assert.equal(paypalData({ ...PAYPAL_ORDER, customer: { ...PAYPAL_ORDER.customer, phone: undefined } }), undefined);
     assert.equal(paypalData({ ...PAYPAL_ORDER, customer: { ...PAYPAL_ORDER.customer, name: 'Cher' } }), undefined);
-    assert.equal(sessionAdditionalData(PAYPAL_ORDER, 'payPal')?.orderLines?.length, 2);
-    assert.equal(sessionAdditionalData(PAYPAL_ORDER, 'creditCard')?.orderLines, undefined, 'only PayPal gets the extras');
+    const options: SessionDataOptions = { shopperIp: '203.0.113.7', unknownShopperIp: '0.0.0.0', defaultTaxRate: 0 };
+    assert.equal(sessionAdditionalData(PAYPAL_ORDER, 'payPal', options)?.orderLines?.length, 2);
+    assert.equal(sessionAdditionalData(PAYPAL_ORDER, 'creditCard', options)?.orderLines, undefined, 'only PayPal gets the extras');
+  });
+  it("PayPal lines carry their own tax rate (hundredths of a percent) and the tax inside their total; else the default", () => {
+    const taxed: ResolvedOrder = {
+      ...PAYPAL_ORDER,
+      lines: [
+        { name: 'Mug', quantity: 2, unitPrice: 1000, taxRate: 25 },
+        { name: 'Book', quantity: 1, unitPrice: 500, taxRate: 6 },
+      ],
+    };
+    assert.deepEqual(paypalData(taxed)?.orderLines?.map((l) => [l.name, l.taxRate, l.totalTaxAmount]), [
+      ['Mug', 2500, 400],
+      ['Book', 600, 28],
+    ]);
+    // Lines without a rate: the configured default (0 unless the merchant sets one).
+    assert.deepEqual(paypalData(PAYPAL_ORDER)?.orderLines?.map((l) => [l.taxRate, l.totalTaxAmount]), [[0, 0], [0, 0]]);
+    assert.deepEqual(paypalData(PAYPAL_ORDER, 12)?.orderLines?.map((l) => [l.taxRate, l.totalTaxAmount]), [[1200, 214], [1200, 54]]);
+    const mixed = { ...taxed, lines: [taxed.lines![0]!, { name: 'Card', quantity: 1, unitPrice: 500 }] };
+    assert.deepEqual(paypalData(mixed, 12)?.orderLines?.map((l) => l.taxRate), [2500, 1200]);
+    // A rate that is not a percentage makes PayPal unavailable rather than wrong.
+    for (const bad of [-1, 101, Number.NaN]) assert.equal(paypalData({ ...taxed, lines: [{ ...taxed.lines![0]!, taxRate: bad }, taxed.lines![1]!] }), undefined);
+    assert.equal(sessionAdditionalData(taxed, 'payPal', { shopperIp: '203.0.113.7', unknownShopperIp: '0.0.0.0', defaultTaxRate: 0 })?.orderLines?.[0]?.taxRate, 2500);
+  });
+  it('tax rates and included tax, row by row', () => {
+    const rows: Array<[percent: number, total: number, rate: number, tax: number]> = [
+      [25, 10_000, 2500, 2000],
+      [12, 11_200, 1200, 1200],
+      [6, 10_600, 600, 600],
+      [0, 10_000, 0, 0],
+      [12.5, 1_125, 1250, 125],
+      [25, 1, 2500, 0],
+      [25, 3, 2500, 1],
+    ];
+    for (const [percent, total, rate, tax] of rows) {
+      assert.equal(kronorTaxRate(percent), rate, `${percent} %`);
+      assert.equal(includedTax(total, percent), tax, `${percent} % of ${total}`);
+    }
   });
 });

@@ -13,12 +13,15 @@ export type GatewayMethod = 'swish' | 'creditCard' | 'mobilePay' | 'vipps' | 'p2
 export const KRONOR_METHOD_CODES = ['swish', 'swish-ecom', 'creditCard', 'mobilePay', 'vipps', 'p24', 'payPal', 'bankTransfer'] as const;
 export type KronorMethodCode = (typeof KRONOR_METHOD_CODES)[number];
 
-interface MethodSpec {
+export interface MethodSpec {
   paymentMethod: GatewayMethod;
   kind: MethodKind;
   name: Record<string, string>;
   currencies: readonly string[];
-  /** Minor units. INVENTED: Kronor publishes no limits (they depend on the merchant's contracts); as the sandbox's. */
+  /**
+   * Minor units. ASSUMED: Kronor publishes no limits (they depend on the merchant's contracts); as the sandbox's.
+   * Configurable: `methodLimits`.
+   */
   limits: { min: number; max: number };
   /** What the session must carry besides amount and currency. */
   needs?: 'customer' | 'paypal';
@@ -27,7 +30,10 @@ interface MethodSpec {
   fields?: MethodField[];
 }
 
-/** INVENTED (as the sandbox): Kronor documents no currency list for card, PayPal and bank transfer. */
+/**
+ * ASSUMED (as the sandbox): Kronor documents no currency list for card, PayPal and bank transfer. Configurable:
+ * `methodCurrencies`.
+ */
 const CARD_CURRENCIES = ['SEK', 'DKK', 'NOK', 'EUR', 'PLN', 'GBP', 'USD'] as const;
 
 /** A Swedish mobile number, as a shopper writes it: +46 70 123 45 67, 0701234567, 46701234567. */
@@ -112,6 +118,21 @@ export const KRONOR_METHODS: Readonly<Record<KronorMethodCode, MethodSpec>> = {
   },
 };
 
+export type MethodTable = Readonly<Record<KronorMethodCode, MethodSpec>>;
+
+/** Kassa's method table with the merchant's own limits and currencies where it gave them. */
+export function methodTable(
+  limits: Partial<Record<KronorMethodCode, { min: number; max: number }>> = {},
+  currencies: Partial<Record<KronorMethodCode, readonly string[]>> = {},
+): MethodTable {
+  const table = {} as Record<KronorMethodCode, MethodSpec>;
+  for (const code of KRONOR_METHOD_CODES) {
+    const spec = KRONOR_METHODS[code];
+    table[code] = { ...spec, limits: limits[code] ?? spec.limits, currencies: currencies[code] ?? spec.currencies };
+  }
+  return table;
+}
+
 /** Swish's phone-number flow is opt-in: the QR / app flow already serves desktop and phone. */
 export const DEFAULT_METHOD_CODES: readonly KronorMethodCode[] = KRONOR_METHOD_CODES.filter((code) => code !== 'swish-ecom');
 
@@ -126,24 +147,21 @@ export function methodCodeOf(methodId: string): KronorMethodCode | undefined {
 // ---- what Kronor's schema accepts ------------------------------------------------------------------------------
 
 /** Kronor's `Country` enum (merchant schema). */
-const COUNTRIES = new Set('AT BE CH CY CZ DE DK EE ES FI FO FR GB GR HR HU IE IS IT LT LU LV MT NL NO PL PT RO SE SI SK'.split(' '));
+export const KRONOR_COUNTRIES: ReadonlySet<string> = new Set('AT BE CH CY CZ DE DK EE ES FI FO FR GB GR HR HU IE IS IT LT LU LV MT NL NO PL PT RO SE SI SK'.split(' '));
 /** The languages Kronor's documentation names for a session (the schema's enum has more; these are the ones documented). */
 const LANGUAGES: Readonly<Record<string, string>> = { sv: 'SV', da: 'DA', no: 'NO', nb: 'NO', nn: 'NO', is: 'IS', en: 'EN' };
 /** The country a currency is at home in; EUR and USD have none. */
 const CURRENCY_COUNTRIES: Readonly<Record<string, string>> = {
   SEK: 'SE', DKK: 'DK', NOK: 'NO', PLN: 'PL', ISK: 'IS', CHF: 'CH', CZK: 'CZ', HUF: 'HU', RON: 'RO', GBP: 'GB',
 };
-/** INVENTED: Kronor is a Swedish gateway; a session with no better hint takes place in Sweden. */
+/** ASSUMED: Kronor is a Swedish gateway; a session with no better hint takes place in Sweden (`defaultCountry`). */
 const FALLBACK_COUNTRY = 'SE';
-/**
- * INVENTED: `additionalData.ip` is required by Kronor's schema, but the adapter contract does not carry the
- * shopper's IP address; the unspecified address says "unknown" rather than inventing one.
- */
-export const UNKNOWN_IP = '0.0.0.0';
 
 /** Kronor's message: at most 50 of letters, digits, Swedish letters, spaces and `: ; . , ? ! ( ) ” "`. */
 const MESSAGE_MAX = 50;
 const NOT_IN_MESSAGE = /[^A-Za-z0-9åäöÅÄÖ:;.,?!()”" ]+/g;
+/** A whole message in Kronor's characters (real schema: RefundPaymentInput.message, PaymentSessionInput.message). */
+export const KRONOR_MESSAGE = /^[A-Za-z0-9åäöÅÄÖ:;.,?!()”" ]*$/;
 
 export function sessionMessage(order: ResolvedOrder): string {
   const text = (order.description ?? `Order ${order.reference}`).replace(NOT_IN_MESSAGE, ' ').replace(/\s+/g, ' ').trim();
@@ -155,12 +173,12 @@ export function sessionLanguage(customer: Customer | undefined): string {
   return LANGUAGES[code] ?? 'EN';
 }
 
-export function sessionCountry(order: ResolvedOrder, code: KronorMethodCode): string {
+export function sessionCountry(order: ResolvedOrder, code: KronorMethodCode, fallback = FALLBACK_COUNTRY): string {
   const own = KRONOR_METHODS[code].country;
   if (own) return own;
   const customer = (order.customer?.country ?? order.customer?.address?.country)?.trim().toUpperCase();
-  if (customer && COUNTRIES.has(customer)) return customer;
-  return CURRENCY_COUNTRIES[order.currency] ?? FALLBACK_COUNTRY;
+  if (customer && KRONOR_COUNTRIES.has(customer)) return customer;
+  return CURRENCY_COUNTRIES[order.currency] ?? fallback;
 }
 
 export interface AdditionalData {
@@ -173,6 +191,9 @@ export interface AdditionalData {
   shippingAddress?: ShippingAddress;
   orderLines?: OrderLineInput[];
 }
+
+/** The customer part of additionalData, before the shopper's IP address is known. */
+export type CustomerData = Omit<AdditionalData, 'ip' | 'shippingAddress' | 'orderLines'>;
 
 export interface ShippingAddress {
   firstName: string;
@@ -192,12 +213,13 @@ export interface OrderLineInput {
   pricePerItem: number;
   quantity: number;
   totalAmount: number;
+  /** Hundredths of a percent (real schema: "`15%` … should be represented as `1500`"). */
   taxRate: number;
   totalTaxAmount: number;
 }
 
 /** Kronor's schema requires name, email, ip and language together: without a name and an email there is none. */
-export function customerData(order: ResolvedOrder): AdditionalData | undefined {
+export function customerData(order: ResolvedOrder): CustomerData | undefined {
   const customer = order.customer;
   const name = customer?.name?.trim();
   const email = customer?.email?.trim();
@@ -207,36 +229,55 @@ export function customerData(order: ResolvedOrder): AdditionalData | undefined {
   return {
     name: name.slice(0, 100),
     email,
-    ip: UNKNOWN_IP,
     language: sessionLanguage(customer),
     ...(phone ? { phoneNumber: phone.slice(0, 100) } : {}),
     ...(reference ? { customerReference: reference } : {}),
   };
 }
 
+/** Kronor's taxRate for a rate in percent: an Int in hundredths of a percent (25 % → 2500). */
+export function kronorTaxRate(percent: number): number {
+  return Math.round(percent * 100);
+}
+
+/** The tax inside a tax-included total (Kassa's prices include tax): total × rate / (100 + rate), in minor units. */
+export function includedTax(total: number, percent: number): number {
+  return Math.round((total * percent) / (100 + percent));
+}
+
+function isTaxRate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 100;
+}
+
 /**
- * PayPal needs a shipping address and order lines that add up to the amount (seed). INVENTED: Kassa's order lines
- * carry no tax, so taxRate and totalTaxAmount are sent as 0. Undefined when the order cannot give all of it.
+ * PayPal needs a shipping address and order lines that add up to the amount (seed). Each line carries its own tax
+ * rate, or `defaultTaxRate` (percent) when it has none. Undefined when the order cannot give all of it (a tax rate
+ * that is not a percentage included: a wrong rate is worse than no PayPal).
  */
-export function paypalData(order: ResolvedOrder): Pick<AdditionalData, 'shippingAddress' | 'orderLines'> | undefined {
+export function paypalData(order: ResolvedOrder, defaultTaxRate = 0): Pick<AdditionalData, 'shippingAddress' | 'orderLines'> | undefined {
   const customer = order.customer;
   const address = customer?.address;
   const names = customer?.name?.trim().split(/\s+/) ?? [];
   const email = customer?.email?.trim();
   const phone = customer?.phone?.trim();
   const country = address?.country.trim().toUpperCase();
-  if (!address || names.length < 2 || !email || !phone || !country || !COUNTRIES.has(country)) return undefined;
+  if (!address || names.length < 2 || !email || !phone || !country || !KRONOR_COUNTRIES.has(country)) return undefined;
   const lines = order.lines ?? [];
   if (!lines.length || lines.some((l) => !Number.isSafeInteger(l.quantity) || l.quantity <= 0 || !Number.isSafeInteger(l.unitPrice))) return undefined;
-  const orderLines = lines.map((line) => ({
-    name: line.name,
-    ...(line.reference ? { reference: line.reference } : {}),
-    pricePerItem: line.unitPrice,
-    quantity: line.quantity,
-    totalAmount: line.unitPrice * line.quantity,
-    taxRate: 0,
-    totalTaxAmount: 0,
-  }));
+  if (!isTaxRate(defaultTaxRate) || lines.some((l) => l.taxRate !== undefined && !isTaxRate(l.taxRate))) return undefined;
+  const orderLines = lines.map((line): OrderLineInput => {
+    const totalAmount = line.unitPrice * line.quantity;
+    const percent = line.taxRate ?? defaultTaxRate;
+    return {
+      name: line.name,
+      ...(line.reference ? { reference: line.reference } : {}),
+      pricePerItem: line.unitPrice,
+      quantity: line.quantity,
+      totalAmount,
+      taxRate: kronorTaxRate(percent),
+      totalTaxAmount: includedTax(totalAmount, percent),
+    };
+  });
   if (orderLines.reduce((sum, line) => sum + line.totalAmount, 0) !== order.amount) return undefined;
   return {
     shippingAddress: {
@@ -254,28 +295,45 @@ export function paypalData(order: ResolvedOrder): Pick<AdditionalData, 'shipping
   };
 }
 
-/** The session's additionalData for a method: the customer when known, and PayPal's extras for PayPal. */
-export function sessionAdditionalData(order: ResolvedOrder, code: KronorMethodCode): AdditionalData | undefined {
+export interface SessionDataOptions {
+  /** The shopper's IP address, when known (never the unspecified address). */
+  shopperIp?: string;
+  /** The address sent when the shopper's is unknown and the method cannot do without additionalData. */
+  unknownShopperIp: string;
+  /** Percent, for PayPal lines without a tax rate. */
+  defaultTaxRate: number;
+}
+
+/**
+ * The session's additionalData for a method: the customer when known, and PayPal's extras for PayPal. Its `ip` is
+ * required by the real schema, so without the shopper's IP additionalData is left out, except for the methods that
+ * need it (P24, PayPal), which get `unknownShopperIp`.
+ */
+export function sessionAdditionalData(order: ResolvedOrder, code: KronorMethodCode, options: SessionDataOptions): AdditionalData | undefined {
   const customer = customerData(order);
-  if (!customer || KRONOR_METHODS[code].needs !== 'paypal') return customer;
-  const extras = paypalData(order);
-  return extras ? { ...customer, ...extras } : customer;
+  if (!customer) return undefined;
+  const needs = KRONOR_METHODS[code].needs;
+  const ip = options.shopperIp ?? (needs ? options.unknownShopperIp : undefined);
+  if (!ip) return undefined;
+  if (needs !== 'paypal') return { ...customer, ip };
+  const extras = paypalData(order, options.defaultTaxRate);
+  return extras ? { ...customer, ip, ...extras } : { ...customer, ip };
 }
 
 /** Whether the order can pay with a method at all (currency and required session data; amount is the endpoint's). */
-export function isOffered(code: KronorMethodCode, order: ResolvedOrder): boolean {
-  const spec = KRONOR_METHODS[code];
+export function isOffered(code: KronorMethodCode, order: ResolvedOrder, table: MethodTable = KRONOR_METHODS): boolean {
+  const spec = table[code];
   if (!spec.currencies.includes(order.currency)) return false;
   if (spec.needs === 'customer') return customerData(order) !== undefined;
   if (spec.needs === 'paypal') return customerData(order) !== undefined && paypalData(order) !== undefined;
   return true;
 }
 
-export function listKronorMethods(order: ResolvedOrder, enabled: readonly KronorMethodCode[]): PaymentMethod[] {
+export function listKronorMethods(order: ResolvedOrder, enabled: readonly KronorMethodCode[], table: MethodTable = KRONOR_METHODS): PaymentMethod[] {
   return enabled
-    .filter((code) => isOffered(code, order))
+    .filter((code) => isOffered(code, order, table))
     .map((code) => {
-      const spec = KRONOR_METHODS[code];
+      const spec = table[code];
       return {
         id: `${PREFIX}${code}`,
         provider: 'kronor' as const,

@@ -21,7 +21,17 @@ import {
   type StoredPaymentRef,
 } from '../../server/provider.ts';
 import { KronorSetupError } from './errors.ts';
-import { kronorProvider, operationKey, refundMessage, setKronorWebhookUrl, type KronorConfig } from './server.ts';
+import {
+  captureRefusal,
+  kronorProvider,
+  operationKey,
+  refundMessage,
+  refundRefusal,
+  releaseRefusal,
+  setKronorWebhookUrl,
+  shopperIpFor,
+  type KronorConfig,
+} from './server.ts';
 
 const MERCHANT_TOKEN = 'sandbox-kronor-merchant-token';
 /** For adapters whose webhooks a test does not check (a real secret comes from setWebhookUrl). */
@@ -186,8 +196,32 @@ describe('configuration', () => {
   const schema = kronorProvider.configSchema;
   const minimal = { environment: 'sandbox', merchantToken: MERCHANT_TOKEN, webhookSecret: UNUSED_SECRET } as const;
 
-  test('a minimal configuration is accepted, with a 30-minute session', () => {
-    assert.deepEqual(schema.parse(minimal), { ...minimal, sessionTtlMinutes: 30 });
+  test('a minimal configuration is accepted, with a 30-minute session and the values Kassa chose', () => {
+    assert.deepEqual(schema.parse(minimal), {
+      ...minimal,
+      sessionTtlMinutes: 30,
+      generatedFrom: 'Kassa',
+      defaultRefundMessage: 'Refund',
+      unknownShopperIp: '0.0.0.0',
+      defaultTaxRate: 0,
+      defaultCountry: 'SE',
+      refusalErrorCodes: ['validation-failed', 'bad-request'],
+      webhookSignatureHeader: 'X-HMAC-SHA256-Signature',
+      webhookReferenceField: 'reference',
+    });
+  });
+
+  test('the values Kassa chose are checked where Kronor fixes their shape', () => {
+    const message = (over: Record<string, unknown>) => schema.safeParse({ ...minimal, ...over }).error?.issues[0]?.message;
+    assert.match(message({ defaultRefundMessage: 'Refund <3' })!, /may only use letters/);
+    assert.match(message({ defaultRefundMessage: 'x'.repeat(51) })!, /at most 50/);
+    assert.match(message({ generatedFrom: 'x'.repeat(101) })!, /at most 100/);
+    assert.match(message({ defaultTaxRate: -1 })!, /must not be negative/);
+    assert.match(message({ defaultCountry: 'US' })!, /countries Kronor takes/);
+    assert.match(message({ methodLimits: { creditCard: { min: 500, max: 100 } } })!, /min must not be above max/);
+    assert.match(message({ methodCurrencies: { payPal: ['eur'] } })!, /ISO 4217/);
+    assert.match(message({ webhookSignatureHeader: 'X Sig' })!, /header name/);
+    assert.equal(message({ methodLimits: { swish: { min: 100, max: 1_000 } }, methodCurrencies: { bankTransfer: ['SEK', 'NOK'] }, defaultCountry: 'FI' }), undefined);
   });
 
   test('a missing merchant token or webhook secret is named', () => {
@@ -253,6 +287,27 @@ describe('listMethods', () => {
   });
 });
 
+describe('the values Kassa chose, configured', () => {
+  test("the merchant's own limits and currencies decide which methods are offered and taken", async () => {
+    const adapter = kronor({ methodLimits: { creditCard: { min: 500, max: 20_000 } }, methodCurrencies: { bankTransfer: ['SEK', 'NOK'] } });
+    const card = (await adapter.listMethods(sekOrder(), signal())).find((m) => m.id === 'kronor:creditCard')!;
+    assert.deepEqual([card.min, card.max], [500, 20_000]);
+    assert.deepEqual((await adapter.listMethods(sekOrder({ currency: 'NOK' }), signal())).map((m) => m.id), ['kronor:creditCard', 'kronor:vipps', 'kronor:bankTransfer']);
+    const bank = (await adapter.listMethods(sekOrder({ currency: 'NOK' }), signal())).find((m) => m.id === 'kronor:bankTransfer')!;
+    await assert.rejects(kronor().createPayment(paymentInput(sekOrder({ currency: 'NOK' }), bank)), /not available for this order/);
+  });
+
+  test('the webhook signature header and reference field', async () => {
+    const { createHmac } = await import('node:crypto');
+    const body = '{"events":[{"event":"paymentStatusChanged","id":"1","triggeredAt":"x","additionalData":{"merchantRef":"kp_1"}}]}';
+    const adapter = kronor({ webhookSignatureHeader: 'X-Kronor-Signature', webhookReferenceField: 'merchantRef' });
+    const headers = new Headers({ 'X-Kronor-Signature': createHmac('sha256', UNUSED_SECRET).update(body).digest('hex') });
+    const request = { method: 'POST', url: new URL(receiverUrl), headers, body: new TextEncoder().encode(body) };
+    assert.deepEqual(await adapter.verifyWebhook(request), { reference: 'kp_1', providerPaymentId: 'kp_1' });
+    await assert.rejects(kronor().verifyWebhook(request), /X-HMAC-SHA256-Signature header is missing/);
+  });
+});
+
 describe('createPayment and readStatus', () => {
   test('a session the browser can use, on the allow-list, waiting for the shopper', async () => {
     const adapter = kronor();
@@ -286,7 +341,7 @@ describe('createPayment and readStatus', () => {
     const waiting = await until(() => adapter.readStatus(stored(created), signal()), (s) => s.state === 'action_required' && s.providerStatus !== 'SESSION_OPEN');
     assert.deepEqual(waiting, { state: 'action_required', providerStatus: 'WAITING_FOR_PAYMENT' });
     await decide(waitToken, 'pay');
-    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'paid', providerStatus: 'PAID' });
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'paid', providerStatus: 'PAID', capturedAmount: 25_000, refundedAmount: 0 });
     const payments = await kronorPayments();
     assert.equal(payments.length, 1);
     assert.deepEqual(payments.map((p) => [p.amount, p.currency, p.reference]), [[25_000, 'SEK', created.providerPaymentId]]);
@@ -303,7 +358,9 @@ describe('createPayment and readStatus', () => {
       const order = sekOrder({ currency: 'EUR' });
       const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:creditCard')));
       await decide(await startCard(kronorAction(created.action)), outcome);
-      assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state, providerStatus: status });
+      // Only a payment that succeeded has amounts at Kronor.
+      const amounts = outcome === 'pay' ? { capturedAmount: 25_000, refundedAmount: 0 } : {};
+      assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state, providerStatus: status, ...amounts });
     });
   }
 
@@ -327,7 +384,7 @@ describe('createPayment and readStatus', () => {
     const method = await methodFor(adapter, order, 'kronor:creditCard');
     const held = await adapter.createPayment(paymentInput(order, method));
     await decide(await startCard(kronorAction(held.action)), 'pay');
-    assert.deepEqual(await adapter.readStatus(stored(held), signal()), { state: 'authorized', providerStatus: 'AUTHORIZED' });
+    assert.deepEqual(await adapter.readStatus(stored(held), signal()), { state: 'authorized', providerStatus: 'AUTHORIZED', capturedAmount: 0, refundedAmount: 0 });
     await sb.control('POST', '/kronor/settings', { cardCaptureMode: 'automatic' });
 
     const paid = await adapter.createPayment(paymentInput(order, method));
@@ -335,9 +392,14 @@ describe('createPayment and readStatus', () => {
     const { payments } = await asMerchant(`query($r: String!) { payments(where: {merchantReference: {_eq: $r}}) { id } }`, { r: paid.providerPaymentId });
     const refund = `mutation($r: RefundPaymentInput!) { refundPayment(refund: $r) { waitToken } }`;
     await asMerchant(refund, { r: { amount: 5_000, idempotencyKey: `${paid.providerPaymentId}-r1`, message: 'Part', paymentId: payments[0].id } });
-    assert.deepEqual(await adapter.readStatus(stored(paid), signal()), { state: 'partially_refunded', providerStatus: 'PAID (PARTIALLY_REFUNDED)' });
+    assert.deepEqual(await adapter.readStatus(stored(paid), signal()), {
+      state: 'partially_refunded',
+      providerStatus: 'PAID (PARTIALLY_REFUNDED)',
+      capturedAmount: 25_000,
+      refundedAmount: 5_000,
+    });
     await asMerchant(refund, { r: { amount: 20_000, idempotencyKey: `${paid.providerPaymentId}-r2`, message: 'Rest', paymentId: payments[0].id } });
-    assert.deepEqual(await adapter.readStatus(stored(paid), signal()), { state: 'refunded', providerStatus: 'PAID (FULLY_REFUNDED)' });
+    assert.deepEqual(await adapter.readStatus(stored(paid), signal()), { state: 'refunded', providerStatus: 'PAID (FULLY_REFUNDED)', capturedAmount: 25_000, refundedAmount: 25_000 });
   });
 
   test('the same reference again reuses the session (a retry never makes a second one)', async () => {
@@ -405,7 +467,7 @@ describe('createPayment and readStatus', () => {
     const [payment] = await kronorPayments();
     assert.ok(payment && phone.includes(payment.id), 'the Swish phone of that number shows the request');
     await decide(payment.id, 'pay');
-    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'paid', providerStatus: 'PAID' });
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'paid', providerStatus: 'PAID', capturedAmount: 25_000, refundedAmount: 0 });
   });
 
   test('refusals the shopper can act on, with plain messages', async () => {
@@ -447,7 +509,7 @@ describe('createPayment and readStatus', () => {
   });
 });
 
-describe('cancelPayment and refundPayment', () => {
+describe('after the sale: capture, cancel, refund', () => {
   let keys = 0;
   /** Unique per call: Kronor's idempotency keys outlive a sandbox reset within a process. */
   const opKey = () => `op-${++keys}-${Date.now().toString(36)}`;
@@ -455,13 +517,23 @@ describe('cancelPayment and refundPayment', () => {
 
   /** The payment as the endpoint hands it to an operation. */
   function operation(created: CreatedPayment, state: OperationPayment['state'], amount = 25_000): OperationPayment {
-    return { reference: created.providerPaymentId, providerPaymentId: created.providerPaymentId, data: created.data, amount, currency: 'SEK', state, providerStatus: null };
+    return { reference: created.providerPaymentId, providerPaymentId: created.providerPaymentId, data: created.data, order: 'A-1001', amount, currency: 'SEK', state, providerStatus: null };
   }
 
-  const PAYMENT = `query($r: String!) { payments(where: {merchantReference: {_eq: $r}}) { id currentStatus refunds { totalAmount message } transactionReleases { amount currentStatus } } }`;
-  async function kronorPayment(created: CreatedPayment) {
+  const PAYMENT = `query($r: String!) { payments(where: {merchantReference: {_eq: $r}}) {
+    id currentStatus amountPaid captures { amount } refunds { totalAmount message } transactionReleases { amount currentStatus }
+  } }`;
+  interface KronorPayment {
+    id: number;
+    currentStatus: string;
+    amountPaid: number;
+    captures: Array<{ amount: number }>;
+    refunds: Array<{ totalAmount: number; message: string }>;
+    transactionReleases: Array<{ amount: number; currentStatus: string }>;
+  }
+  async function kronorPayment(created: CreatedPayment): Promise<KronorPayment> {
     const { payments } = await asMerchant(PAYMENT, { r: created.providerPaymentId });
-    return payments[0] as { id: number; currentStatus: string; refunds: Array<{ totalAmount: number; message: string }>; transactionReleases: Array<{ amount: number; currentStatus: string }> };
+    return payments[0];
   }
 
   /** A Swish payment the browser started, waiting in the app (or paid). */
@@ -483,12 +555,108 @@ describe('cancelPayment and refundPayment', () => {
       const order = sekOrder();
       const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:creditCard')));
       await decide(await startCard(kronorAction(created.action)), 'pay');
-      assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'authorized', providerStatus: 'AUTHORIZED' });
+      assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'authorized', providerStatus: 'AUTHORIZED', capturedAmount: 0, refundedAmount: 0 });
       return { adapter, created };
     } finally {
       await sb.control('POST', '/kronor/settings', { cardCaptureMode: 'automatic' });
     }
   }
+
+  /** Refused as the merchant should hear it, with Kronor's payment as it was. */
+  async function refusedChangingNothing(created: CreatedPayment, attempt: () => Promise<unknown>, message: RegExp, field?: string) {
+    const before = await kronorPayment(created);
+    await assert.rejects(attempt(), (error: unknown) => {
+      assert.ok(error instanceof ProviderRefused, `ProviderRefused, not ${String(error)}`);
+      assert.match(error.message, message);
+      assert.equal(error.field, field);
+      return true;
+    });
+    assert.deepEqual(await kronorPayment(created), before);
+  }
+
+  test('an authorised card captured in full → paid, with what was captured', async () => {
+    const { adapter, created } = await authorizedCard();
+    await adapter.capturePayment!(operation(created, 'authorized'), op());
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'paid', providerStatus: 'PAID', capturedAmount: 25_000, refundedAmount: 0 });
+    const payment = await kronorPayment(created);
+    assert.deepEqual(payment.captures, [{ amount: 25_000 }]);
+    assert.equal(payment.amountPaid, 25_000);
+    assert.equal(await count('newPaymentCapture'), 1);
+  });
+
+  test('a partial capture → paid with less captured; its refund → refunded; the rest can still be captured', async () => {
+    const { adapter, created } = await authorizedCard();
+    await adapter.capturePayment!(operation(created, 'authorized'), op({ amount: 10_000 }));
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), {
+      state: 'paid',
+      providerStatus: 'PARTIALLY_CAPTURED',
+      capturedAmount: 10_000,
+      refundedAmount: 0,
+    });
+    await adapter.refundPayment!(operation(created, 'paid'), op({ amount: 4_000, reason: 'One mug broke' }));
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), {
+      state: 'partially_refunded',
+      providerStatus: 'PARTIALLY_CAPTURED (PARTIALLY_REFUNDED)',
+      capturedAmount: 10_000,
+      refundedAmount: 4_000,
+    });
+    // Without an amount: what is left of what was captured, not of the authorisation.
+    await adapter.refundPayment!(operation(created, 'partially_refunded'), op());
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), {
+      state: 'refunded',
+      providerStatus: 'PARTIALLY_CAPTURED (FULLY_REFUNDED)',
+      capturedAmount: 10_000,
+      refundedAmount: 10_000,
+    });
+    assert.deepEqual((await kronorPayment(created)).refunds, [
+      { totalAmount: 4_000, message: 'One mug broke' },
+      { totalAmount: 6_000, message: 'Refund' },
+    ]);
+    await adapter.capturePayment!(operation(created, 'refunded'), op());
+    assert.deepEqual((await kronorPayment(created)).captures, [{ amount: 10_000 }, { amount: 15_000 }]);
+    assert.equal((await adapter.readStatus(stored(created), signal())).capturedAmount, 25_000);
+  });
+
+  test('a capture twice, above the authorisation, or of what is not authorised: refused, nothing captured', async () => {
+    const { adapter, created } = await authorizedCard();
+    await refusedChangingNothing(created, () => adapter.capturePayment!(operation(created, 'authorized'), op({ amount: 25_001 })), /more than what is left of the authorisation/, 'amount');
+    await adapter.capturePayment!(operation(created, 'authorized'), op());
+    await refusedChangingNothing(created, () => adapter.capturePayment!(operation(created, 'paid'), op()), /already been captured in full/);
+    await refusedChangingNothing(created, () => adapter.capturePayment!(operation(created, 'paid'), op({ amount: 1 })), /already been captured in full/);
+    assert.deepEqual((await kronorPayment(created)).captures, [{ amount: 25_000 }]);
+
+    const { adapter: other, created: partly } = await authorizedCard();
+    await other.capturePayment!(operation(partly, 'authorized'), op({ amount: 20_000 }));
+    await refusedChangingNothing(partly, () => other.capturePayment!(operation(partly, 'paid'), op({ amount: 5_001 })), /more than what is left of the authorisation on this Kronor payment \(5000 minor units\)/, 'amount');
+
+    const { adapter: released, created: gone } = await authorizedCard();
+    await released.cancelPayment!(operation(gone, 'authorized'), op());
+    await refusedChangingNothing(gone, () => released.capturePayment!(operation(gone, 'cancelled'), op()), /was released/);
+
+    const { adapter: swishAdapter, created: waiting } = await swish();
+    await assert.rejects(swishAdapter.capturePayment!(operation(waiting, 'action_required'), op()), (error: unknown) => error instanceof ProviderRefused && /no authorised payment/.test(error.message));
+    await assert.rejects(swishAdapter.capturePayment!(operation(waiting, 'action_required'), op({ amount: 0 })), ProviderRefused);
+    assert.equal(await count('newPaymentCapture'), 7, 'the last two never reached Kronor');
+  });
+
+  test('a capture retried with its key captures once, even once nothing is left', async () => {
+    const { adapter, created } = await authorizedCard();
+    const idempotencyKey = opKey();
+    await adapter.capturePayment!(operation(created, 'authorized'), op({ idempotencyKey }));
+    // The endpoint did not hear the answer and asks again with the same key: Kronor answers the first capture.
+    await adapter.capturePayment!(operation(created, 'authorized'), op({ idempotencyKey }));
+    assert.deepEqual((await kronorPayment(created)).captures, [{ amount: 25_000 }]);
+    assert.equal(await count('newPaymentCapture'), 2);
+  });
+
+  test('a capture whose answer was lost is retried with the same idempotencyKey: one capture', async () => {
+    const { created } = await authorizedCard();
+    const quick = kronor({}, { timeoutMs: 300, attempts: 2 });
+    await sb.control('POST', '/faults', { provider: 'kronor', operation: 'newPaymentCapture', kind: 'latency', latencyMs: 500, times: 1 });
+    await quick.capturePayment!(operation(created, 'authorized'), op({ amount: 7_000 }));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.deepEqual((await kronorPayment(created)).captures, [{ amount: 7_000 }]);
+  });
 
   test('cancels a payment waiting for the shopper (merchant cancelPayment by reference) → cancelled', async () => {
     const { adapter, created } = await swish();
@@ -496,76 +664,90 @@ describe('cancelPayment and refundPayment', () => {
     const read = await until(() => adapter.readStatus(stored(created), signal()), (s) => s.providerStatus === 'CANCELLED');
     assert.deepEqual(read, { state: 'cancelled', providerStatus: 'CANCELLED' });
     assert.equal(await count('cancelPayment'), 1);
+    assert.equal(await count('releasePayment'), 0);
   });
 
   test('a cancel is refused once paid, and when the shopper has started nothing to cancel yet', async () => {
     const { adapter, created } = await swish('pay');
-    await assert.rejects(adapter.cancelPayment!(operation(created, 'paid'), op()), (error: unknown) => {
-      assert.ok(error instanceof ProviderRefused);
-      assert.match(error.message, /only cancel a payment that is still waiting/);
-      return true;
-    });
-    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'paid', providerStatus: 'PAID' });
+    await refusedChangingNothing(created, () => adapter.cancelPayment!(operation(created, 'paid'), op()), /was captured, so it can no longer be cancelled: refund it instead/);
+    assert.equal((await adapter.readStatus(stored(created), signal())).state, 'paid');
+    assert.equal(await count('cancelPayment') + (await count('releasePayment')), 0, 'Kronor was not asked to undo a payment');
 
     const order = sekOrder();
     const idle = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:swish')));
     await assert.rejects(adapter.cancelPayment!(operation(idle, 'action_required'), op()), (error: unknown) => error instanceof ProviderRefused && /has not started one/.test(error.message));
   });
 
-  test('an authorised card is released in full → cancelled (RELEASED)', async () => {
+  test('an authorised card is released in full → cancelled (RELEASED), whatever state Kassa had stored', async () => {
     const { adapter, created } = await authorizedCard();
-    await adapter.cancelPayment!(operation(created, 'authorized'), op());
-    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'cancelled', providerStatus: 'RELEASED' });
+    // Kassa may not have heard of the authorisation yet: Kronor's read decides.
+    await adapter.cancelPayment!(operation(created, 'action_required'), op());
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'cancelled', providerStatus: 'RELEASED', capturedAmount: 0, refundedAmount: 0 });
     assert.deepEqual((await kronorPayment(created)).transactionReleases, [{ amount: 25_000, currentStatus: 'DONE' }]);
     assert.equal(await count('releasePayment'), 1);
     assert.equal(await count('cancelPayment'), 0);
   });
 
-  test('an authorised card partly captured cannot be released: refused', async () => {
+  test('a release is answered again for its own retry, refused for a second cancel', async () => {
     const { adapter, created } = await authorizedCard();
-    const { id } = await kronorPayment(created);
-    await asMerchant(`mutation($c: PaymentCaptureInput!) { newPaymentCapture(capture: $c) { captureId } }`, { c: { amount: 5_000, idempotencyKey: opKey(), paymentId: id } });
-    await assert.rejects(adapter.cancelPayment!(operation(created, 'authorized'), op()), (error: unknown) => error instanceof ProviderRefused && /only release an authorised payment/.test(error.message));
+    const idempotencyKey = opKey();
+    await adapter.cancelPayment!(operation(created, 'authorized'), op({ idempotencyKey }));
+    await adapter.cancelPayment!(operation(created, 'authorized'), op({ idempotencyKey }));
+    await refusedChangingNothing(created, () => adapter.cancelPayment!(operation(created, 'cancelled'), op()), /released already/);
+    assert.equal((await kronorPayment(created)).transactionReleases.length, 1);
+  });
+
+  test('an authorised card partly captured cannot be released: refused, nothing released', async () => {
+    const { adapter, created } = await authorizedCard();
+    await adapter.capturePayment!(operation(created, 'authorized'), op({ amount: 5_000 }));
+    await refusedChangingNothing(created, () => adapter.cancelPayment!(operation(created, 'paid'), op()), /refund it instead/);
     assert.equal((await kronorPayment(created)).currentStatus, 'PARTIALLY_CAPTURED');
   });
 
   test('refunds a paid payment in full without an amount → refunded, with the reason as the message', async () => {
     const { adapter, created } = await swish('pay');
     await adapter.refundPayment!(operation(created, 'paid'), op({ reason: 'Returned: 2 mugs (broken) — sorry!' }));
-    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'refunded', providerStatus: 'PAID (FULLY_REFUNDED)' });
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'refunded', providerStatus: 'PAID (FULLY_REFUNDED)', capturedAmount: 25_000, refundedAmount: 25_000 });
     assert.deepEqual((await kronorPayment(created)).refunds, [{ totalAmount: 25_000, message: 'Returned: 2 mugs (broken) sorry!' }]);
   });
 
-  test('refunds in parts: partially_refunded, then what is left → refunded; nothing left is refused', async () => {
+  test('refunds in parts: partially_refunded, then what is left → refunded; a further refund is refused', async () => {
     const { adapter, created } = await swish('pay');
     await adapter.refundPayment!(operation(created, 'paid'), op({ amount: 10_000 }));
-    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'partially_refunded', providerStatus: 'PAID (PARTIALLY_REFUNDED)' });
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), {
+      state: 'partially_refunded',
+      providerStatus: 'PAID (PARTIALLY_REFUNDED)',
+      capturedAmount: 25_000,
+      refundedAmount: 10_000,
+    });
     await adapter.refundPayment!(operation(created, 'partially_refunded'), op());
-    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'refunded', providerStatus: 'PAID (FULLY_REFUNDED)' });
+    assert.deepEqual(await adapter.readStatus(stored(created), signal()), { state: 'refunded', providerStatus: 'PAID (FULLY_REFUNDED)', capturedAmount: 25_000, refundedAmount: 25_000 });
     assert.deepEqual((await kronorPayment(created)).refunds.map((r) => [r.totalAmount, r.message]), [[10_000, 'Refund'], [15_000, 'Refund']]);
-    await assert.rejects(adapter.refundPayment!(operation(created, 'refunded'), op()), (error: unknown) => error instanceof ProviderRefused && /already been refunded in full/.test(error.message));
-    assert.equal(await count('refundPayment'), 2);
+    await refusedChangingNothing(created, () => adapter.refundPayment!(operation(created, 'refunded'), op()), /already been refunded in full/);
+    await refusedChangingNothing(created, () => adapter.refundPayment!(operation(created, 'refunded'), op({ amount: 1 })), /already been refunded in full/);
+    assert.equal(await count('refundPayment'), 4);
   });
 
   test('a refund above what is left is refused and refunds nothing', async () => {
     const { adapter, created } = await swish('pay');
-    await assert.rejects(adapter.refundPayment!(operation(created, 'paid'), op({ amount: 25_001 })), (error: unknown) => {
-      assert.ok(error instanceof ProviderRefused);
-      assert.equal(error.field, 'amount');
-      assert.match(error.message, /more than what is left to refund/);
-      return true;
-    });
-    assert.deepEqual((await kronorPayment(created)).refunds, []);
-    await assert.rejects(adapter.refundPayment!(operation(created, 'paid'), op({ amount: 0 })), ProviderRefused);
+    await refusedChangingNothing(created, () => adapter.refundPayment!(operation(created, 'paid'), op({ amount: 25_001 })), /more than what is left to refund on this Kronor payment \(25000 minor units\)/, 'amount');
+    await adapter.refundPayment!(operation(created, 'paid'), op({ amount: 20_000 }));
+    await refusedChangingNothing(created, () => adapter.refundPayment!(operation(created, 'partially_refunded'), op({ amount: 5_001 })), /\(5000 minor units\)/, 'amount');
+    for (const amount of [0, -1, 1.5, 2 ** 31]) {
+      await assert.rejects(adapter.refundPayment!(operation(created, 'paid'), op({ amount })), (error: unknown) => error instanceof ProviderRefused && error.field === 'amount');
+    }
+    assert.deepEqual((await kronorPayment(created)).refunds.map((r) => r.totalAmount), [20_000]);
   });
 
-  test('a refund of a payment nothing was paid on is refused, without asking Kronor to refund', async () => {
+  test('a refund of what was only authorised or never paid is refused, without asking Kronor to refund', async () => {
     const { adapter, created } = await swish('decline');
     await assert.rejects(adapter.refundPayment!(operation(created, 'declined'), op()), (error: unknown) => error instanceof ProviderRefused && /Nothing was paid/.test(error.message));
+    const { adapter: card, created: held } = await authorizedCard();
+    await refusedChangingNothing(held, () => card.refundPayment!(operation(held, 'authorized'), op()), /Nothing was captured .* cancel it to release the authorisation/);
     assert.equal(await count('refundPayment'), 0);
   });
 
-  test('the same refund sent twice refunds once (its idempotencyKey); another operation refunds again', async () => {
+  test('the same refund sent twice refunds once (its idempotencyKey), even without an amount; another operation refunds again', async () => {
     const { adapter, created } = await swish('pay');
     const idempotencyKey = opKey();
     await adapter.refundPayment!(operation(created, 'paid'), op({ amount: 5_000, idempotencyKey }));
@@ -574,6 +756,11 @@ describe('cancelPayment and refundPayment', () => {
     assert.deepEqual((await kronorPayment(created)).refunds.map((r) => r.totalAmount), [5_000]);
     await adapter.refundPayment!(operation(created, 'paid'), op({ amount: 5_000 }));
     assert.deepEqual((await kronorPayment(created)).refunds.map((r) => r.totalAmount), [5_000, 5_000]);
+    const rest = opKey();
+    await adapter.refundPayment!(operation(created, 'partially_refunded'), op({ idempotencyKey: rest }));
+    // Nothing left now; the retry of the refund that took it is answered again, not refused.
+    await adapter.refundPayment!(operation(created, 'partially_refunded'), op({ idempotencyKey: rest }));
+    assert.deepEqual((await kronorPayment(created)).refunds.map((r) => r.totalAmount), [5_000, 5_000, 15_000]);
   });
 
   test('a refund whose answer was lost is retried with the same idempotencyKey: one refund', async () => {
@@ -587,21 +774,219 @@ describe('cancelPayment and refundPayment', () => {
     assert.deepEqual((await kronorPayment(created)).refunds.map((r) => r.totalAmount), [7_000]);
   });
 
+  test('operations carry the configured generatedFrom and refund message', async () => {
+    const { created } = await swish('pay');
+    const adapter = kronor({ generatedFrom: 'Shop backoffice', defaultRefundMessage: 'Återbetalning' });
+    await adapter.refundPayment!(operation(created, 'paid'), op({ amount: 1_000 }));
+    const { payments } = await asMerchant(`query($r: String!) { payments(where: {merchantReference: {_eq: $r}}) { refunds { message generatedFrom } } }`, { r: created.providerPaymentId });
+    assert.deepEqual(payments[0].refunds, [{ message: 'Återbetalning', generatedFrom: 'Shop backoffice' }]);
+  });
+
   test('a refused merchant token is setup, not a refusal', async () => {
     const { created } = await swish('pay');
-    await assert.rejects(kronor({ merchantToken: 'wrong-merchant-token-123' }).refundPayment!(operation(created, 'paid'), op()), KronorSetupError);
-    await assert.rejects(kronor({ merchantToken: 'wrong-merchant-token-123' }).cancelPayment!(operation(created, 'action_required'), op()), KronorSetupError);
+    const wrong = kronor({ merchantToken: 'wrong-merchant-token-123' });
+    await assert.rejects(wrong.refundPayment!(operation(created, 'paid'), op()), KronorSetupError);
+    await assert.rejects(wrong.cancelPayment!(operation(created, 'action_required'), op()), KronorSetupError);
+    await assert.rejects(wrong.capturePayment!(operation(created, 'authorized'), op()), KronorSetupError);
+    // A read-only token reads the payment, then may not write: named as such.
+    await assert.rejects(kronor({ merchantToken: 'sandbox-kronor-read-only-token' }).refundPayment!(operation(created, 'paid'), op()), (error: unknown) => {
+      assert.ok(error instanceof KronorSetupError);
+      assert.match(error.message, /may only read .* merchant-backend role/);
+      return true;
+    });
   });
 
   test('idempotency keys and refund messages fit what Kronor takes', () => {
     assert.equal(operationKey('refund', 'kp_abc-1'), 'refund-kp_abc-1');
+    assert.equal(operationKey('capture', 'kp_abc-1'), 'capture-kp_abc-1');
     assert.match(operationKey('cancel', 'a key / with spaces'), /^cancel-[0-9a-f]{57}$/);
     assert.equal(operationKey('release', 'x'.repeat(100)).length, 64);
+    assert.equal(operationKey('capture', 'x'.repeat(100)), operationKey('capture', 'x'.repeat(100)), 'deterministic');
     assert.notEqual(operationKey('cancel', 'k'), operationKey('release', 'k'));
+    assert.notEqual(operationKey('capture', 'k'), operationKey('refund', 'k'));
     assert.equal(refundMessage(undefined), 'Refund');
+    assert.equal(refundMessage(undefined, 'Pengar tillbaka'), 'Pengar tillbaka');
     assert.equal(refundMessage('  € '), 'Refund');
     assert.equal(refundMessage('Återbetalning: café crème'), 'Återbetalning: cafe creme');
     assert.equal(refundMessage('y'.repeat(80)).length, 50);
+  });
+
+  test('what the merchant hears when Kronor refuses, from Kronor\'s own read', () => {
+    const rows: Array<[ProviderRefused, RegExp, string | undefined]> = [
+      [captureRefusal('PAID', 1, 0), /already been captured in full/, undefined],
+      [captureRefusal('PARTIALLY_CAPTURED', 1, 0), /already been captured in full/, undefined],
+      [captureRefusal('PARTIALLY_CAPTURED', 6_001, 6_000), /more than what is left .*\(6000 minor units\)/, 'amount'],
+      [captureRefusal('AUTHORIZED', 10_001, 10_000), /more than what is left/, 'amount'],
+      [captureRefusal('RELEASED', 1, 10_000), /was released/, undefined],
+      [captureRefusal('CAPTURE_DECLINED', 1, 10_000), /declined capturing/, undefined],
+      [captureRefusal('AUTHORIZED', 100, 10_000), /only capture an authorised card payment/, undefined],
+      [releaseRefusal('RELEASED'), /released already/, undefined],
+      [releaseRefusal('PAID'), /refund it instead/, undefined],
+      [releaseRefusal('PARTIALLY_CAPTURED'), /refund it instead/, undefined],
+      [releaseRefusal('CAPTURE_DECLINED'), /only release an authorised payment/, undefined],
+      [refundRefusal(1, 0), /already been refunded in full/, undefined],
+      [refundRefusal(5_001, 5_000), /\(5000 minor units\)/, 'amount'],
+      [refundRefusal(100, 5_000), /refused the refund/, undefined],
+    ];
+    for (const [refusal, message, field] of rows) {
+      assert.match(refusal.message, message);
+      assert.equal(refusal.field, field, refusal.message);
+    }
+  });
+});
+
+describe('production: the shopper\'s IP, PayPal tax, token roles', () => {
+  /** Stands between the adapter and the sandbox's Kronor, keeping every GraphQL request it forwards. */
+  let proxy: Server;
+  let proxyUrl = '';
+  const sent: Array<{ query: string; variables: Record<string, any> }> = [];
+  before(async () => {
+    proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const body = Buffer.concat(chunks);
+        sent.push(JSON.parse(body.toString('utf8')));
+        const answer = await fetch(`${sb.url}${req.url}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: String(req.headers.authorization) },
+          body,
+        });
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/kronor/v1/graphql`;
+  });
+  after(async () => {
+    proxy.closeAllConnections();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+  beforeEach(() => {
+    sent.length = 0;
+  });
+  const sessionSent = () => sent.find((s) => s.query.includes('newPaymentSessionWithReferenceCheck'))!.variables.payment;
+
+  const CUSTOMER = `query($r: String!) { paymentRequests(where: {reference: {_eq: $r}}) { customer { name ip } } }`;
+
+  test("the shopper's IP address reaches Kronor as the customer's; without one, no made-up address", async () => {
+    const adapter = kronor();
+    const order = sekOrder();
+    const card = await methodFor(adapter, order, 'kronor:creditCard');
+    const rows: Array<[shopperIp: string | undefined, ip: string | null]> = [
+      ['203.0.113.9', '203.0.113.9'],
+      ['2001:db8::1', '2001:db8::1'],
+      ['::ffff:198.51.100.4', '198.51.100.4'],
+      [undefined, null],
+      ['0.0.0.0', null],
+      ['not an address', null],
+    ];
+    for (const [shopperIp, ip] of rows) {
+      const created = await adapter.createPayment(paymentInput(order, card, shopperIp === undefined ? {} : { shopperIp }));
+      await startCard(kronorAction(created.action));
+      const { paymentRequests } = await asMerchant(CUSTOMER, { r: created.providerPaymentId });
+      assert.deepEqual(paymentRequests[0].customer, ip === null ? null : { name: 'Anna Andersson', ip }, String(shopperIp));
+    }
+  });
+
+  test('a method that needs the customer gets the configured address when the shopper\'s is unknown', async () => {
+    const customer = { name: 'Jan Kowalski', email: 'jan@example.pl', language: 'pl' };
+    const pln: ResolvedOrder = { reference: 'PL-1', amount: 4_000, currency: 'PLN', customer };
+    for (const [config, ip] of [[{}, '0.0.0.0'], [{ unknownShopperIp: '192.0.2.10' }, '192.0.2.10']] as const) {
+      const adapter = kronor(config);
+      const created = await adapter.createPayment(paymentInput(pln, await methodFor(adapter, pln, 'kronor:p24')));
+      await asBrowser(kronorAction(created.action), `mutation($pay: P24PaymentInput!) { newP24Payment(pay: $pay) { paymentId } }`, { pay: { idempotencyKey: 'p24-1', returnUrl: RETURN_URL } });
+      assert.equal((await asMerchant(CUSTOMER, { r: created.providerPaymentId })).paymentRequests[0].customer.ip, ip);
+    }
+    assert.match(kronorProvider.configSchema.safeParse({ environment: 'sandbox', merchantToken: 't', webhookSecret: UNUSED_SECRET, unknownShopperIp: 'nowhere' }).error!.issues[0]!.message, /IPv4 or IPv6/);
+  });
+
+  test('shopper IP addresses as Kronor takes them, row by row', () => {
+    const rows: Array<[string | undefined, string | undefined]> = [
+      ['203.0.113.9', '203.0.113.9'],
+      [' 203.0.113.9 ', '203.0.113.9'],
+      ['::ffff:203.0.113.9', '203.0.113.9'],
+      ['2001:db8::1', '2001:db8::1'],
+      ['0.0.0.0', undefined],
+      ['::', undefined],
+      ['0:0:0:0:0:0:0:0', undefined],
+      ['', undefined],
+      [undefined, undefined],
+      ['203.0.113.9:443', undefined],
+      ['localhost', undefined],
+    ];
+    for (const [raw, ip] of rows) assert.equal(shopperIpFor(raw), ip, String(raw));
+  });
+
+  test('PayPal order lines carry their tax rate (hundredths of a percent) and the tax they include', async () => {
+    const adapter = kronor({ graphqlUrl: proxyUrl });
+    const customer = {
+      name: 'Anna Andersson',
+      email: 'anna@example.se',
+      phone: '+46701234567',
+      language: 'sv',
+      address: { line1: 'Storgatan 1', city: 'Stockholm', postalCode: '11122', country: 'SE' },
+    };
+    const order: ResolvedOrder = {
+      reference: 'A-2002',
+      amount: 2_500 * 2 + 1_060,
+      currency: 'SEK',
+      customer,
+      lines: [
+        { name: 'Mug', quantity: 2, unitPrice: 2_500, taxRate: 25, reference: 'MUG' },
+        { name: 'Book', quantity: 1, unitPrice: 1_060, taxRate: 6 },
+      ],
+    };
+    const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:payPal'), { shopperIp: '203.0.113.9' }));
+    assert.deepEqual(
+      sessionSent().additionalData.orderLines.map((l: Record<string, unknown>) => [l.name, l.totalAmount, l.taxRate, l.totalTaxAmount]),
+      [
+        ['Mug', 5_000, 2_500, 1_000],
+        ['Book', 1_060, 600, 60],
+      ],
+    );
+    assert.equal(sessionSent().additionalData.ip, '203.0.113.9');
+    // Kronor took the session: PayPal can start in it.
+    await asBrowser(kronorAction(created.action), `mutation($pay: PayPalPaymentInput!) { newPayPalPayment(pay: $pay) { paymentId } }`, { pay: { idempotencyKey: 'pp-1', returnUrl: RETURN_URL } });
+
+    sent.length = 0;
+    const untaxed = { ...order, reference: 'A-2003', lines: order.lines!.map(({ taxRate: _, ...line }) => line) };
+    await kronor({ graphqlUrl: proxyUrl, defaultTaxRate: 25 }).createPayment(paymentInput(untaxed, await methodFor(adapter, untaxed, 'kronor:payPal')));
+    assert.deepEqual(sessionSent().additionalData.orderLines.map((l: Record<string, unknown>) => [l.taxRate, l.totalTaxAmount]), [[2_500, 1_000], [2_500, 212]]);
+  });
+
+  test('a session with no better hint takes place in the configured country', async () => {
+    const adapter = kronor({ graphqlUrl: proxyUrl, defaultCountry: 'FI' });
+    const usd = sekOrder({ currency: 'USD' });
+    await adapter.createPayment(paymentInput(usd, await methodFor(adapter, usd, 'kronor:creditCard')));
+    assert.equal(sessionSent().country, 'FI');
+    sent.length = 0;
+    await kronor({ graphqlUrl: proxyUrl }).createPayment(paymentInput(usd, await methodFor(adapter, usd, 'kronor:creditCard')));
+    assert.equal(sessionSent().country, 'SE');
+  });
+
+  test('checkSetup passes with a merchant-backend token (and a read-only one: it only checks reads)', async () => {
+    await kronor().checkSetup!(signal());
+    await kronor({ merchantToken: 'sandbox-kronor-read-only-token' }).checkSetup!(signal());
+    assert.equal(await count('payments'), 2);
+  });
+
+  test('checkSetup names what a payment-gateway token may not read, and a refused token', async () => {
+    await assert.rejects(kronor({ merchantToken: 'sandbox-kronor-payment-gateway-token' }).checkSetup!(signal()), (error: unknown) => {
+      assert.ok(error instanceof KronorSetupError);
+      assert.match(error.message, /may not use PaymentRequest\.transactionSwishDetails/);
+      assert.match(error.message, /merchant-backend role/);
+      assert.doesNotMatch(error.message, /sandbox-kronor-payment-gateway-token/);
+      return true;
+    });
+    await assert.rejects(kronor({ merchantToken: 'wrong-merchant-token-123' }).checkSetup!(signal()), (error: unknown) => error instanceof KronorSetupError && /merchantToken/.test(error.message));
+    // The same token fails its status reads with the same message, not as "unavailable".
+    await assert.rejects(kronor({ merchantToken: 'sandbox-kronor-payment-gateway-token' }).readStatus({ reference: 'kp_x', providerPaymentId: 'kp_x' }, signal()), KronorSetupError);
+  });
+
+  test('checkSetup reports Kronor being unreachable as unavailable', async () => {
+    await sb.control('POST', '/faults', { provider: 'kronor', operation: 'status', kind: 'error', status: 503, times: 2 });
+    await assert.rejects(kronor().checkSetup!(signal()), ProviderUnavailable);
   });
 });
 

@@ -25,11 +25,12 @@ const PAYMENT_STATUS_STATES = new Map<string, PaymentState>([
   ['ACCEPTED', 'processing'],
   ['PROCESSING', 'processing'],
   ['AUTHORIZED', 'authorized'],
-  // Part captured, the rest still held for the merchant: the shopper is done, the money is not all taken.
-  ['PARTIALLY_CAPTURED', 'authorized'],
+  // Part captured: the merchant has money (capturedAmount says how much) and may capture the rest or refund it.
+  ['PARTIALLY_CAPTURED', 'paid'],
   ['PAID', 'paid'],
-  // Kronor: "Payment capture is declined. Please create a new payment."
-  ['CAPTURE_DECLINED', 'declined'],
+  // Kronor: "Payment capture is declined. Please create a new payment." An authorisation that could not be
+  // collected failed; it was not the shopper declining.
+  ['CAPTURE_DECLINED', 'failed'],
   // The authorisation was given back to the shopper: nothing was taken.
   ['RELEASED', 'cancelled'],
   ['ERROR', 'failed'],
@@ -62,6 +63,10 @@ export interface KronorStatusFacts {
   status: string | null;
   /** The Payment's `paymentRefundStatus`. */
   refundStatus?: string | null;
+  /** Minor units captured of the Payment (see `capturedAmount`), when there is one. */
+  capturedAmount?: number;
+  /** Minor units refunded or being refunded of the Payment (see `refundedAmount`), when there is one. */
+  refundedAmount?: number;
   /** The request's Swish `errorCode`, when it was a Swish payment that failed. */
   swishErrorCode?: string | null;
   /** Whether the session's expiresAt has passed. */
@@ -74,11 +79,73 @@ export function kronorStatus(facts: KronorStatusFacts): StatusRead {
     return facts.sessionExpired ? { state: 'expired', providerStatus: SESSION_EXPIRED } : { state: 'action_required', providerStatus: SESSION_OPEN };
   }
   const state = paymentStatusState(status);
-  const refund = facts.refundStatus ? REFUND_STATES.get(facts.refundStatus) : undefined;
-  if (refund && (state === 'paid' || state === 'authorized')) return { state: refund, providerStatus: `${status} (${facts.refundStatus})` };
+  const amounts = {
+    ...(facts.capturedAmount !== undefined ? { capturedAmount: facts.capturedAmount } : {}),
+    ...(facts.refundedAmount !== undefined ? { refundedAmount: facts.refundedAmount } : {}),
+  };
+  const refund = state === 'paid' ? refundState(facts) : undefined;
+  if (refund) {
+    const told = facts.refundStatus && facts.refundStatus !== NO_REFUND ? ` (${facts.refundStatus})` : '';
+    return { state: refund, providerStatus: `${status}${told}`, ...amounts };
+  }
   if (state === 'failed' && facts.swishErrorCode === SWISH_TIMEOUT) return { state: 'expired', providerStatus: `${status} (${SWISH_TIMEOUT})` };
-  return { state, providerStatus: status };
+  return { state, providerStatus: status, ...amounts };
 }
+
+const NO_REFUND = 'NO_REFUND';
+
+/**
+ * A paid payment's refunds: the amounts decide when Kronor listed both (a refund still on its way counts, so the
+ * state does not wait for Kronor's paymentRefundStatus to catch up); otherwise Kronor's paymentRefundStatus.
+ */
+function refundState(facts: KronorStatusFacts): PaymentState | undefined {
+  const refunded = facts.refundedAmount ?? 0;
+  const captured = facts.capturedAmount ?? 0;
+  if (refunded > 0 && captured > 0) return refunded >= captured ? 'refunded' : 'partially_refunded';
+  return facts.refundStatus ? REFUND_STATES.get(facts.refundStatus) : undefined;
+}
+
+/** A Kronor `bigint` amount as a number of minor units, or undefined when it is none. */
+export function minorUnitsOf(value: unknown): number | undefined {
+  const number = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+}
+
+/** The well-formed entries of a status list. */
+export function statusEntries(value: unknown): StatusEntry[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (e): e is StatusEntry => typeof e === 'object' && e !== null && typeof (e as StatusEntry).status === 'string' && typeof (e as StatusEntry).enteredAt === 'string',
+  );
+}
+
+/** A Payment's amounts and movements as the merchant `payments` query lists them. */
+export interface PaymentMoney {
+  amountPaid?: unknown;
+  captures?: ReadonlyArray<{ amount?: unknown; status?: unknown } | null> | null;
+  refunds?: ReadonlyArray<{ totalAmount?: unknown; status?: unknown } | null> | null;
+}
+
+/**
+ * What was taken from the shopper: the captures Kronor finished (CAPTURE_DONE), or `amountPaid` where that says
+ * more (a payment paid at once has no captures).
+ */
+export function capturedAmount(payment: PaymentMoney): number {
+  const done = (payment.captures ?? [])
+    .filter((c) => latestStatus(statusEntries(c?.status)) === CAPTURE_DONE)
+    .reduce((sum, c) => sum + (minorUnitsOf(c?.amount) ?? 0), 0);
+  return Math.max(done, minorUnitsOf(payment.amountPaid) ?? 0);
+}
+
+/** What was refunded or is being refunded: every refund but those that failed (ERROR). */
+export function refundedAmount(payment: PaymentMoney): number {
+  return (payment.refunds ?? [])
+    .filter((r) => latestStatus(statusEntries(r?.status)) !== REFUND_ERROR)
+    .reduce((sum, r) => sum + (minorUnitsOf(r?.totalAmount) ?? 0), 0);
+}
+
+const CAPTURE_DONE = 'CAPTURE_DONE';
+const REFUND_ERROR = 'ERROR';
 
 export interface StatusEntry {
   status: string;

@@ -8,16 +8,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WebhookRejected, type WebhookResult } from '../../server/provider.ts';
 
-export const SIGNATURE_HEADER = 'x-hmac-sha256-signature';
+/** providers.md; configurable as `webhookSignatureHeader`. */
+export const SIGNATURE_HEADER = 'X-HMAC-SHA256-Signature';
+/** ASSUMED (the INVENTED payload of providers.md); configurable as `webhookReferenceField`. */
+export const REFERENCE_FIELD = 'reference';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 /** Kronor's merchantReference is at most 64 characters. */
 const MAX_REFERENCE_LENGTH = 64;
 
 /** Throws `WebhookRejected` unless the header is the hex HMAC-SHA256 of exactly `body` under `secret`. */
-export function checkSignature(headers: Headers, body: Uint8Array, secret: string): void {
-  const signature = headers.get(SIGNATURE_HEADER)?.trim();
-  if (!signature) throw new WebhookRejected('kronor: the X-HMAC-SHA256-Signature header is missing');
+export function checkSignature(headers: Headers, body: Uint8Array, secret: string, header = SIGNATURE_HEADER): void {
+  const signature = headers.get(header)?.trim();
+  if (!signature) throw new WebhookRejected(`kronor: the ${header} header is missing`);
   if (!HEX_SHA256.test(signature)) throw new WebhookRejected('kronor: the signature is not a hex HMAC-SHA256');
   const expected = createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest();
   // Both are 32 bytes (checked above), as timingSafeEqual needs.
@@ -29,7 +32,7 @@ export function checkSignature(headers: Headers, body: Uint8Array, secret: strin
  * refused (a genuine signature over an unreadable body is still doubt); events about no payment answer `{}`, to be
  * acknowledged and ignored.
  */
-export function parseWebhook(body: Uint8Array): WebhookResult {
+export function parseWebhook(body: Uint8Array, referenceField = REFERENCE_FIELD): WebhookResult {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
@@ -41,7 +44,7 @@ export function parseWebhook(body: Uint8Array): WebhookResult {
   for (const event of events) {
     if (!isRecord(event) || typeof event.event !== 'string') throw new WebhookRejected('kronor: a webhook event has no name');
     const data = isRecord(event.additionalData) ? event.additionalData : {};
-    const reference = data.reference;
+    const reference = Object.hasOwn(data, referenceField) ? data[referenceField] : undefined;
     if (typeof reference === 'string' && reference.length > 0 && reference.length <= MAX_REFERENCE_LENGTH) {
       // Kassa's payment id at Kronor is the merchantReference (see server.ts).
       return { reference, providerPaymentId: reference };

@@ -3,7 +3,8 @@
  * invoice it reads back, the next step for the shopper, and which refusals the shopper can act on.
  */
 import type { NextAction } from '../../core/model.ts';
-import { toMajor } from '../../core/money.ts';
+import { toMajor, toMinor } from '../../core/money.ts';
+import { isAllowedUrl } from '../../core/url-safety.ts';
 import { ProviderRefused, ProviderUnavailable, type CreatePaymentInput } from '../../server/provider.ts';
 
 type Json = Record<string, unknown>;
@@ -12,11 +13,21 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 
 /** Invoice ids are `cpi_…`; anything that is not an identifier is not used in a URL. */
 const INVOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-/** INVENTED bound (the platform publishes none): descriptions are shown on the hosted page. */
-const MAX_DESCRIPTION = 255;
+
+/** What Kassa had to choose for an invoice where the documentation is silent; the adapter's options set them. */
+export interface InvoiceOptions {
+  /** Sent as `test_mode`. */
+  testMode: boolean;
+  /** ASSUMED bound (the platform publishes none): descriptions are shown on the hosted page. */
+  descriptionMaxLength: number;
+  /** ASSUMED: a guest (no merchant customer id) is sent with the e-mail as `customer.reference_id`, or no customer. */
+  guestCustomerReference: 'email' | 'none';
+}
+
+export const DEFAULT_INVOICE_OPTIONS: Omit<InvoiceOptions, 'testMode'> = { descriptionMaxLength: 255, guestCustomerReference: 'email' };
 
 /** The `data` of `POST /api/payment-invoices`. Amounts go in major units, as the JSON number the seed shows (`100.55`). */
-export function invoiceRequest(input: CreatePaymentInput, service: string, testMode: boolean): Json {
+export function invoiceRequest(input: CreatePaymentInput, service: string, options: InvoiceOptions): Json {
   const { order } = input;
   const attributes: Json = {
     reference_id: input.reference,
@@ -24,8 +35,8 @@ export function invoiceRequest(input: CreatePaymentInput, service: string, testM
     currency: order.currency,
     service,
     flow: 'charge',
-    test_mode: testMode,
-    description: (order.description ?? `Order ${order.reference}`).slice(0, MAX_DESCRIPTION),
+    test_mode: options.testMode,
+    description: (order.description ?? `Order ${order.reference}`).slice(0, options.descriptionMaxLength),
     // `return_urls` wins over `return_url`; Kassa's return page reads the outcome itself, so all three are the same.
     return_url: input.returnUrl,
     return_urls: { success: input.returnUrl, pending: input.returnUrl, fail: input.returnUrl },
@@ -33,18 +44,18 @@ export function invoiceRequest(input: CreatePaymentInput, service: string, testM
     metadata: { kassa_order: order.reference },
   };
   if (Object.keys(input.fields).length) attributes.service_fields = { ...input.fields };
-  const customer = customerOf(input);
+  const customer = customerOf(input, options.guestCustomerReference);
   if (customer) attributes.customer = customer;
   return { data: { type: 'payment-invoices', attributes } };
 }
 
 /**
- * MilkyPay's `customer` needs a `reference_id`: the merchant's customer id, or (INVENTED) the e-mail address when the
- * merchant has no id for a guest. Without either, no customer is sent.
+ * MilkyPay's `customer` needs a `reference_id`: the merchant's customer id, or (assumed, `guestCustomerReference`)
+ * the e-mail address when the merchant has no id for a guest. Without either, no customer is sent.
  */
-function customerOf(input: CreatePaymentInput): Json | undefined {
+function customerOf(input: CreatePaymentInput, guestReference: InvoiceOptions['guestCustomerReference']): Json | undefined {
   const customer = input.order.customer;
-  const reference = customer?.reference ?? customer?.email;
+  const reference = customer?.reference ?? (guestReference === 'email' ? customer?.email : undefined);
   if (!customer || !reference) return undefined;
   const result: Json = { reference_id: reference };
   if (customer.email) result.email = customer.email;
@@ -73,6 +84,9 @@ export interface Invoice {
   resolution: string | null;
   amount: number | null;
   currency: string | null;
+  /** Major units, as MilkyPay writes them; null until money moved. */
+  processedAmount: number | string | null;
+  refundedAmount: number | string | null;
   hppUrl: string | null;
   flowData: unknown;
 }
@@ -85,6 +99,7 @@ export function readInvoice(resource: unknown): Invoice {
     throw new ProviderUnavailable('milkypay: answered with an invoice that has no id or status');
   }
   const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+  const major = (value: unknown) => (typeof value === 'number' || (typeof value === 'string' && value) ? value : null);
   return {
     id,
     referenceId: text(attributes.reference_id),
@@ -92,6 +107,8 @@ export function readInvoice(resource: unknown): Invoice {
     resolution: text(attributes.resolution),
     amount: typeof attributes.amount === 'number' ? attributes.amount : typeof attributes.amount === 'string' ? Number(attributes.amount) : null,
     currency: text(attributes.currency),
+    processedAmount: major(attributes.processed_amount),
+    refundedAmount: major(attributes.refunded_amount),
     hppUrl: text(attributes.hpp_url),
     flowData: attributes.flow_data,
   };
@@ -113,18 +130,68 @@ export function isInvoiceId(value: string): boolean {
   return INVOICE_ID.test(value);
 }
 
+/** What MilkyPay's read says moved, in minor units: `processed_amount` and `refunded_amount` when it gives them. */
+export function invoiceAmounts(invoice: Invoice): { capturedAmount?: number; refundedAmount?: number } {
+  const currency = invoice.currency;
+  if (!currency) return {};
+  const minor = (value: number | string | null) => {
+    const amount = value === null ? undefined : toMinor(value, currency);
+    return amount !== undefined && Number.isSafeInteger(amount) && amount >= 0 ? amount : undefined;
+  };
+  const captured = minor(invoice.processedAmount);
+  const refunded = minor(invoice.refundedAmount);
+  return { ...(captured === undefined ? {} : { capturedAmount: captured }), ...(refunded === undefined ? {} : { refundedAmount: refunded }) };
+}
+
+/** The shopper's next step has no host Kassa may send them to: the merchant's `redirectHosts` lacks MilkyPay's. */
+export class RedirectHostNotAllowed extends Error {
+  override name = 'RedirectHostNotAllowed';
+  constructor(readonly hosts: readonly string[]) {
+    super(
+      `milkypay: the invoice sends the shopper to ${hosts.join(' or ')}, which is not in providers.milkypay.redirectHosts; ` +
+        'add the host of your MilkyPay hosted pages there (the invoice was not shown to the shopper and expires unpaid)',
+    );
+  }
+}
+
 /**
- * Where the shopper goes next: `hpp_url` by GET; else `flow_data` as a form (`action`, `method`, hidden `params`).
- * An invoice with neither needs nothing from the browser (a host-to-host service): Kassa shows its status.
- * The endpoint checks the URL against MilkyPay's allow-list.
+ * Where the shopper goes next: `hpp_url` by GET; else `flow_data` as a form (`action`, `method`, hidden `params`) —
+ * the seed's "2 ways to redirect user to the payment page". The first one on an allowed host wins, so an invoice
+ * whose `hpp_url` is elsewhere can still go on by its form; when neither is allowed, nothing is shown and the error
+ * names the host to allow. An invoice with neither needs nothing from the browser (a host-to-host service): Kassa
+ * shows its status.
  */
-export function nextAction(invoice: Invoice): NextAction {
-  if (invoice.hppUrl) return { type: 'redirect', url: invoice.hppUrl };
-  const flow = invoice.flowData;
-  if (!isObject(flow) || typeof flow.action !== 'string' || !flow.action) return { type: 'none' };
+export function nextAction(invoice: Invoice, allowedHosts: readonly string[]): NextAction {
+  const refusedHosts: string[] = [];
+  if (invoice.hppUrl) {
+    if (isAllowedUrl(invoice.hppUrl, allowedHosts)) return { type: 'redirect', url: invoice.hppUrl };
+    refusedHosts.push(hostOf(invoice.hppUrl));
+  }
+  const form = formOf(invoice.flowData);
+  if (form) {
+    if (isAllowedUrl(form.url, allowedHosts)) return form;
+    refusedHosts.push(hostOf(form.url));
+  }
+  if (refusedHosts.length) throw new RedirectHostNotAllowed([...new Set(refusedHosts)]);
+  return { type: 'none' };
+}
+
+type FormAction = Extract<NextAction, { type: 'form' }>;
+
+function formOf(flow: unknown): FormAction | undefined {
+  if (!isObject(flow) || typeof flow.action !== 'string' || !flow.action) return undefined;
   const method = typeof flow.method === 'string' ? flow.method.toUpperCase() : 'GET';
   if (method !== 'GET' && method !== 'POST') throw new ProviderUnavailable('milkypay: answered a payment form with an unknown method');
   return { type: 'form', url: flow.action, method, fields: formFields(flow.params) };
+}
+
+/** The host of a URL MilkyPay answered, for the merchant's log; never the path or query (they carry tokens). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || 'an address without a host';
+  } catch {
+    return 'an address that is not a URL';
+  }
 }
 
 /** `params` is a map of hidden inputs; PHP writes an empty one as `[]`. Only flat text values make hidden inputs. */

@@ -1,12 +1,13 @@
 /**
  * The pure parts of the MilkyPay adapter on hand-made provider answers: the pre-request → methods mapping with
- * untrusted text, logos and patterns; limits in minor units; the next action; refusals; the callback signature.
+ * untrusted text, logos and patterns; limits in minor units; the next step on an allowed host; amounts read back; refusals; the callback signature.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
+import type { NextAction } from '../../core/model.ts';
 import { ProviderRefused, ProviderUnavailable, WebhookRejected } from '../../server/provider.ts';
-import { nextAction, readInvoice, refusalFor } from './invoice.ts';
+import { invoiceAmounts, nextAction, readInvoice, RedirectHostNotAllowed, refusalFor } from './invoice.ts';
 import { localized, methodsFromPrerequest, minorLimit, serviceCodeOf } from './methods.ts';
 import { callbackSubject, checkSignature } from './webhook.ts';
 
@@ -156,26 +157,66 @@ describe('methodsFromPrerequest', () => {
 describe('invoices', () => {
   const resource = (attributes: Record<string, unknown>) => ({ type: 'payment-invoices', id: 'cpi_X', attributes: { status: 'process_pending', ...attributes } });
 
-  test('hpp_url is a GET redirect', () => {
-    assert.deepEqual(nextAction(readInvoice(resource({ hpp_url: 'https://pay.psp.name/redirect/hpp/?cpi=cpi_X', flow_data: { action: 'https://x', method: 'GET', params: [] } }))), {
-      type: 'redirect',
-      url: 'https://pay.psp.name/redirect/hpp/?cpi=cpi_X',
+  const HOSTS = ['api.milkypay.example', 'pay.psp.name', 'cardgate-staging.psp.name'];
+  const HPP = 'https://pay.psp.name/redirect/hpp/?cpi=cpi_X';
+  const GATE = 'https://cardgate-staging.psp.name/hpp/cgi_1';
+  const getForm = (action: string) => ({ action, method: 'GET', params: [] });
+
+  const STEPS: Array<[string, Record<string, unknown>, NextAction | RegExp]> = [
+    // [what, invoice attributes, next step or the error naming the hosts]
+    ['hpp_url is a GET redirect (the seed: both ways, hpp_url first)', { hpp_url: HPP, flow_data: getForm(GATE) }, { type: 'redirect', url: HPP }],
+    ['hpp_url elsewhere: the flow_data form on an allowed host', { hpp_url: 'https://pay.elsewhere.example/x', flow_data: getForm(GATE) }, { type: 'form', url: GATE, method: 'GET', fields: {} }],
+    ['flow_data alone, allowed', { flow_data: getForm(GATE) }, { type: 'form', url: GATE, method: 'GET', fields: {} }],
+    ['both elsewhere: the error names both hosts, never the URLs', { hpp_url: 'https://pay.real.example/r?cpi=secret', flow_data: getForm('https://gate.real.example/hpp/secret') }, /sends the shopper to pay\.real\.example or gate\.real\.example, which is not in providers\.milkypay\.redirectHosts/],
+    ['hpp_url alone elsewhere', { hpp_url: 'https://pay.real.example/r' }, /pay\.real\.example, which is not/],
+    ['plain http off loopback is never allowed', { hpp_url: 'http://pay.psp.name/redirect' }, /pay\.psp\.name, which is not/],
+    ['an hpp_url that is not a URL', { hpp_url: 'javascript:alert(1)' }, /an address without a host/],
+    ['neither: nothing for the browser', {}, { type: 'none' }],
+  ];
+  for (const [what, attributes, expected] of STEPS) {
+    test(`next step: ${what}`, () => {
+      const invoice = readInvoice(resource(attributes));
+      if (expected instanceof RegExp) {
+        assert.throws(() => nextAction(invoice, HOSTS), (error: Error) => {
+          assert.ok(error instanceof RedirectHostNotAllowed);
+          assert.match(error.message, expected);
+          assert.doesNotMatch(error.message, /secret/);
+          return true;
+        });
+      } else {
+        assert.deepEqual(nextAction(invoice, HOSTS), expected);
+      }
     });
-  });
+  }
 
   test('flow_data alone is a form with its params as hidden fields', () => {
     const invoice = readInvoice(resource({ hpp_url: null, flow_data: { action: 'https://gate.example/hpp', method: 'post', params: { sid: 'cgi_1', n: 2, nested: { no: 1 } } } }));
-    assert.deepEqual(nextAction(invoice), { type: 'form', url: 'https://gate.example/hpp', method: 'POST', fields: { sid: 'cgi_1', n: '2' } });
-    const empty = readInvoice(resource({ flow_data: { action: 'https://gate.example/hpp', method: 'GET', params: [] } }));
-    assert.deepEqual(nextAction(empty), { type: 'form', url: 'https://gate.example/hpp', method: 'GET', fields: {} });
+    assert.deepEqual(nextAction(invoice, ['gate.example']), { type: 'form', url: 'https://gate.example/hpp', method: 'POST', fields: { sid: 'cgi_1', n: '2' } });
   });
 
   test('no next step is none; an unknown form method or a broken invoice is the provider’s fault', () => {
-    assert.deepEqual(nextAction(readInvoice(resource({}))), { type: 'none' });
-    assert.throws(() => nextAction(readInvoice(resource({ flow_data: { action: 'https://x', method: 'PUT' } }))), ProviderUnavailable);
+    assert.throws(() => nextAction(readInvoice(resource({ flow_data: { action: 'https://x', method: 'PUT' } })), HOSTS), ProviderUnavailable);
     assert.throws(() => readInvoice({ id: 'cpi_X', attributes: {} }), ProviderUnavailable);
     assert.throws(() => readInvoice({ id: '../x', attributes: { status: 'processed' } }), ProviderUnavailable);
   });
+
+  const AMOUNTS: Array<[string, Record<string, unknown>, ReturnType<typeof invoiceAmounts>]> = [
+    // [what, invoice attributes, amounts in minor units]
+    ['nothing moved yet (the seed: null)', { currency: 'USD', processed_amount: null, refunded_amount: null }, {}],
+    ['processed (the seed: processed_amount 100)', { currency: 'USD', processed_amount: 100, refunded_amount: null }, { capturedAmount: 10000 }],
+    ['partly refunded', { currency: 'EUR', processed_amount: 49.9, refunded_amount: 24.95 }, { capturedAmount: 4990, refundedAmount: 2495 }],
+    ['amounts as strings', { currency: 'EUR', processed_amount: '49.90', refunded_amount: '49.90' }, { capturedAmount: 4990, refundedAmount: 4990 }],
+    ['a zero-decimal currency', { currency: 'JPY', processed_amount: 500 }, { capturedAmount: 500 }],
+    ['a three-decimal currency', { currency: 'KWD', processed_amount: 1.234 }, { capturedAmount: 1234 }],
+    ['more decimals than the currency has: not reported', { currency: 'EUR', processed_amount: '1.234' }, {}],
+    ['a negative amount: not reported', { currency: 'EUR', refunded_amount: -1 }, {}],
+    ['no currency: nothing can be converted', { processed_amount: 10 }, {}],
+  ];
+  for (const [what, attributes, amounts] of AMOUNTS) {
+    test(`amounts: ${what}`, () => {
+      assert.deepEqual(invoiceAmounts(readInvoice(resource(attributes))), amounts);
+    });
+  }
 
   test('422 refusals: the shopper’s inputs and the amount are refusals, the rest is a setup error', () => {
     const field = refusalFor({ errors: { 'service_fields.phone': 'This value is not valid.' } });

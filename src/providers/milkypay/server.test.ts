@@ -1,6 +1,7 @@
 /**
- * The MilkyPay adapter over real HTTP against the sandbox: configuration, the pre-request's methods, invoices through
- * each outcome, signed callbacks as received on the wire, refusals, duplicates and faults.
+ * The MilkyPay adapter over real HTTP against the sandbox: configuration and the hosts the shopper may be sent to,
+ * the pre-request's methods, invoices through each outcome with the amounts read back, signed callbacks as received
+ * on the wire, refusals, duplicates and faults.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,8 @@ import {
   type ResolvedOrder,
   type WebhookRequest,
 } from '../../server/provider.ts';
+import { DOCUMENTED_REDIRECT_HOSTS } from './config.ts';
+import { RedirectHostNotAllowed } from './invoice.ts';
 import { milkypayProvider, type MilkypayConfig } from './server.ts';
 
 const CREDENTIALS = {
@@ -56,6 +59,13 @@ describe('MilkyPay configuration', () => {
     ['a plain-http baseUrl off loopback', { ...STAGING, baseUrl: 'http://api.milkypay.example' }, /^baseUrl: baseUrl must use https/],
     ['a relative privateApiUrl', { ...STAGING, privateApiUrl: '/api' }, /^privateApiUrl: privateApiUrl must be an absolute URL$/],
     ['a URL as a redirect host', { ...STAGING, redirectHosts: ['https://pay.example'] }, /^redirectHosts\.0: redirectHosts entries must be host names/],
+    ['a path as a redirect host', { ...STAGING, redirectHosts: ['pay.example/hpp'] }, /^redirectHosts\.0: redirectHosts entries must be host names/],
+    ['no redirect host at all', { ...STAGING, redirectHosts: [] }, /^redirectHosts: redirectHosts must name at least one host of MilkyPay's hosted pages/],
+    ['a description bound that is not a whole number', { ...SANDBOX_CONFIG, descriptionMaxLength: 12.5 }, /^descriptionMaxLength: descriptionMaxLength must be a whole number/],
+    ['a zero description bound', { ...SANDBOX_CONFIG, descriptionMaxLength: 0 }, /^descriptionMaxLength:/],
+    ['an unknown guest reference', { ...SANDBOX_CONFIG, guestCustomerReference: 'phone' }, /^guestCustomerReference: guestCustomerReference must be 'email' or 'none'/],
+    ['a resolution mapped to success', { ...SANDBOX_CONFIG, resolutionStates: { ok: 'paid' } }, /^resolutionStates\.ok: resolutionStates values must be one of declined, failed, expired, cancelled/],
+    ['a resolution that is not a code', { ...SANDBOX_CONFIG, resolutionStates: { 'two words': 'failed' } }, /^resolutionStates\.two words: resolutionStates keys must be MilkyPay's resolutions/],
     ['a non-boolean testMode', { ...SANDBOX_CONFIG, testMode: 'yes' }, /^testMode:/],
   ];
   for (const [name, config, problem] of refusals) {
@@ -81,20 +91,42 @@ describe('MilkyPay configuration', () => {
     assert.deepEqual(adapter.redirectHosts, ['127.0.0.1:4999']);
   });
 
-  it('outside the sandbox: the API host plus the configured hosted-page hosts', () => {
-    const adapter = milkypayProvider.create({ ...STAGING, redirectHosts: ['Pay.PSP.name', 'cardgate.psp.name', 'pay.psp.name'] }, deps);
-    assert.deepEqual(adapter.redirectHosts, ['api.milkypay.example', 'pay.psp.name', 'cardgate.psp.name']);
-    const split = milkypayProvider.create(
-      { environment: 'production', ...CREDENTIALS, publicApiUrl: 'https://public.example/public-api', privateApiUrl: 'https://private.example/api' },
-      deps,
-    );
-    assert.deepEqual(split.redirectHosts, ['public.example']);
+  const hostsByEnvironment: Array<[string, Partial<MilkypayConfig>, string[]]> = [
+    // [what, config over staging, the allow-list]
+    ["staging: the API host and the seed's hosted page and card gateway hosts", {}, ['api.milkypay.example', 'pay.psp.name', 'cardgate-staging.psp.name']],
+    ["production: the API host and the seed's hosted page host", { environment: 'production' }, ['api.milkypay.example', 'pay.psp.name']],
+    [
+      "the merchant's redirectHosts replace the documented ones, cleaned and once each",
+      { environment: 'production', redirectHosts: [' Pay.MilkyPay.example ', 'cardgate.milkypay.example', 'pay.milkypay.example'] },
+      ['api.milkypay.example', 'pay.milkypay.example', 'cardgate.milkypay.example'],
+    ],
+    ['the API host only once when listed again', { redirectHosts: ['api.milkypay.example'] }, ['api.milkypay.example']],
+    [
+      'split API hosts: the public one (its form post) and the documented hosts',
+      { environment: 'production', baseUrl: undefined, publicApiUrl: 'https://public.example/public-api', privateApiUrl: 'https://private.example/api' },
+      ['public.example', 'pay.psp.name'],
+    ],
+  ];
+  for (const [what, over, hosts] of hostsByEnvironment) {
+    it(`redirect hosts — ${what}`, () => {
+      assert.deepEqual(milkypayProvider.create({ ...STAGING, ...over } as MilkypayConfig, deps).redirectHosts, hosts);
+    });
+  }
+
+  it("the documented hosts are the seed's: hpp_url on pay.psp.name, flow_data.action on cardgate-staging.psp.name", () => {
+    assert.deepEqual(DOCUMENTED_REDIRECT_HOSTS, { staging: ['pay.psp.name', 'cardgate-staging.psp.name'], production: ['pay.psp.name'] });
+    const seedSample = { hpp: 'https://pay.psp.name/redirect/hpp/?cpi=cpi_Y8Puis4vtNjAYZwb', action: 'https://cardgate-staging.psp.name/hpp/cgi_8z1WIRwAtwvyI3G9' };
+    const staging = milkypayProvider.create(STAGING, deps);
+    assert.ok(isAllowedUrl(seedSample.hpp, staging.redirectHosts));
+    assert.ok(isAllowedUrl(seedSample.action, staging.redirectHosts));
   });
 
-  it('offers no cancel and no refund: the MilkyPay documentation Kassa follows describes neither call', () => {
+  it('offers no capture, cancel or refund: the MilkyPay documentation Kassa follows describes none of them', () => {
     const adapter = milkypayProvider.create(SANDBOX_CONFIG, deps);
+    assert.equal(adapter.capturePayment, undefined);
     assert.equal(adapter.cancelPayment, undefined);
     assert.equal(adapter.refundPayment, undefined);
+    assert.equal(adapter.afterSuccess, undefined);
   });
 });
 
@@ -265,9 +297,23 @@ describe('MilkyPay adapter against the sandbox', () => {
         const ref = { reference: payment.reference, providerPaymentId: created.providerPaymentId };
         assert.deepEqual(await mp.readStatus(ref, signal()), { state: 'pending', providerStatus: 'process_pending' });
         await sb.control('POST', `/payments/milkypay/${created.providerPaymentId}/outcome`, { outcome });
-        assert.deepEqual(await mp.readStatus(ref, signal()), { state, providerStatus: raw });
+        const amounts = outcome === 'pay' ? { capturedAmount: 4990 } : {};
+        assert.deepEqual(await mp.readStatus(ref, signal()), { state, providerStatus: raw, ...amounts });
       });
     }
+
+    it("a refund made in MilkyPay's dashboard shows in the read, with the amounts", async () => {
+      const method = await methodFor(EUR_ORDER, 'payment_card_eur_hpp');
+      const mp = adapter();
+      const payment = input(method);
+      const created = await mp.createPayment(payment);
+      const ref = { reference: payment.reference, providerPaymentId: created.providerPaymentId };
+      await sb.control('POST', `/payments/milkypay/${created.providerPaymentId}/outcome`, { outcome: 'pay' });
+      await sb.control('POST', `/payments/milkypay/${created.providerPaymentId}/status`, { status: 'partially_refunded' });
+      assert.deepEqual(await mp.readStatus(ref, signal()), { state: 'partially_refunded', providerStatus: 'partially_refunded', capturedAmount: 4990, refundedAmount: 2495 });
+      await sb.control('POST', `/payments/milkypay/${created.providerPaymentId}/status`, { status: 'refunded' });
+      assert.deepEqual(await mp.readStatus(ref, signal()), { state: 'refunded', providerStatus: 'refunded', capturedAmount: 4990, refundedAmount: 4990 });
+    });
 
     it('sends the invoice as documented: reference, major-unit amount, return URLs, callback, test mode, customer', async () => {
       const method = await methodFor(EUR_ORDER, 'payment_card_eur_hpp');
@@ -286,6 +332,32 @@ describe('MilkyPay adapter against the sandbox', () => {
       assert.ok(invoice.relationships.customer, 'a customer was sent');
       const decided = await sb.control('POST', `/payments/milkypay/${created.providerPaymentId}/outcome`, { outcome: 'pay' });
       assert.equal(decided.redirectUrl, payment.returnUrl, 'return_urls.success is the return page');
+    });
+
+    it('the description bound and the guest reference are the merchant’s to set', async () => {
+      const method = await methodFor(EUR_ORDER, 'payment_card_eur_hpp');
+      const guest: ResolvedOrder = { ...EUR_ORDER, description: 'A very long description', customer: { email: 'guest@example.com' } };
+      const byDefault = await privateInvoice((await adapter().createPayment(input(method, { order: guest }))).providerPaymentId);
+      assert.equal(byDefault.attributes.description, 'A very long description');
+      assert.ok(byDefault.relationships.customer, 'the e-mail stands in for a guest by default');
+      const set = adapter({ descriptionMaxLength: 6, guestCustomerReference: 'none' });
+      const invoice = await privateInvoice((await set.createPayment(input(method, { order: guest }))).providerPaymentId);
+      assert.equal(invoice.attributes.description, 'A very');
+      assert.equal(invoice.relationships.customer, undefined, 'no customer for a guest');
+      const known = await privateInvoice((await set.createPayment(input(method, { order: { ...guest, customer: { reference: 'c-7', email: 'x@example.com' } } }))).providerPaymentId);
+      assert.ok(known.relationships.customer, 'a customer with an id is still sent');
+    });
+
+    it("the merchant's own resolutions decide a failed invoice's state", async () => {
+      const method = await methodFor(EUR_ORDER, 'payment_card_eur_hpp');
+      const mp = adapter({ resolutionStates: { Declined: 'failed' } });
+      const payment = input(method);
+      const created = await mp.createPayment(payment);
+      await sb.control('POST', `/payments/milkypay/${created.providerPaymentId}/outcome`, { outcome: 'decline' });
+      assert.deepEqual(await mp.readStatus({ reference: payment.reference, providerPaymentId: created.providerPaymentId }, signal()), {
+        state: 'failed',
+        providerStatus: 'process_failed/declined',
+      });
     });
 
     it('a form-post service (PayPal) answers a POST form with its hidden params, on the allow-list', async () => {
@@ -356,6 +428,48 @@ describe('MilkyPay adapter against the sandbox', () => {
 
     it('reading an unknown invoice is an error, not a state', async () => {
       await assert.rejects(adapter().readStatus({ reference: 'kp_x', providerPaymentId: 'cpi_doesNotExist' }, signal()), /HTTP 404/);
+    });
+  });
+
+  describe('hosts the shopper may be sent to', () => {
+    // The sandbox writes its hosted pages on the host it listens on (127.0.0.1); reached as localhost, its API is on
+    // another host than its pages, as MilkyPay's is.
+    const apiOnOtherHost = (over: Partial<MilkypayConfig> = {}): ProviderAdapter => {
+      const port = new URL(sb.url).port;
+      return adapter({ environment: 'production', baseUrl: `http://localhost:${port}/milkypay`, ...over });
+    };
+
+    it('production defaults: the pages on another host than the API are refused with the host to allow, and nothing reaches the shopper', async () => {
+      const method = await methodFor(EUR_ORDER, 'payment_card_eur_hpp');
+      const mp = apiOnOtherHost();
+      const pageHost = new URL(sb.url).host;
+      assert.ok(!mp.redirectHosts.includes(pageHost));
+      await assert.rejects(mp.createPayment(input(method)), (error: Error) => {
+        assert.ok(error instanceof RedirectHostNotAllowed);
+        assert.deepEqual(error.hosts, [pageHost]);
+        assert.match(error.message, /providers\.milkypay\.redirectHosts/);
+        assert.doesNotMatch(error.message, /cpi_|token|sandbox-milkypay-key/);
+        return true;
+      });
+    });
+
+    it('with the pages host in redirectHosts the same click goes on, with the invoice already made', async () => {
+      const method = await methodFor(EUR_ORDER, 'payment_card_eur_hpp');
+      const pageHost = new URL(sb.url).host;
+      const payment = input(method);
+      await assert.rejects(apiOnOtherHost().createPayment(payment), RedirectHostNotAllowed);
+      const mp = apiOnOtherHost({ redirectHosts: [pageHost] });
+      const created = await mp.createPayment({ ...payment, signal: signal() });
+      assert.equal(created.action.type, 'redirect');
+      assert.ok(created.action.type === 'redirect' && isAllowedUrl(created.action.url, mp.redirectHosts));
+      assert.equal((await sandboxPayments()).length, 1, 'one click, one invoice');
+    });
+
+    it('a form-post service on another host is refused the same way; allowed, it is the form', async () => {
+      const method = await methodFor(EUR_ORDER, 'paypal_eur_hpp');
+      await assert.rejects(apiOnOtherHost().createPayment(input(method)), RedirectHostNotAllowed);
+      const created = await apiOnOtherHost({ redirectHosts: [new URL(sb.url).host] }).createPayment(input(method));
+      assert.equal(created.action.type, 'form');
     });
   });
 

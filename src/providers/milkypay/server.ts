@@ -7,6 +7,14 @@
  * `reference_id` is unique per account and a second create answers 409, so creating is idempotent by reference:
  * it is retried, and a 409 means "already made" — the invoice is looked up by reference and used. One click never
  * makes two invoices.
+ *
+ * Where an invoice sends the shopper (`hpp_url`, `flow_data.action`) is known only once it exists, and the hosted
+ * pages live on other hosts than the API; so the allow-list is settled at start-up (`config.ts`: the documented
+ * hosts per environment, or `redirectHosts`), and the next step is the first of the two ways on an allowed host.
+ *
+ * After the sale: the MilkyPay documentation Kassa follows describes no capture, cancel or refund call (refunds are
+ * made in MilkyPay's dashboard), so none is offered and the endpoint answers OperationNotSupported. Reads report
+ * `processed_amount` and `refunded_amount`, so a refund made at MilkyPay shows in the payment.
  */
 import type { PaymentMethod } from '../../core/model.ts';
 import { toMajor } from '../../core/money.ts';
@@ -25,7 +33,7 @@ import {
   type WebhookResult,
 } from '../../server/provider.ts';
 import { milkypayConfigSchema, milkypayEndpoints, type MilkypayConfig } from './config.ts';
-import { invoiceFromBody, invoiceFromList, invoiceRequest, isInvoiceId, nextAction, refusalFor, type Invoice } from './invoice.ts';
+import { invoiceAmounts, invoiceFromBody, invoiceFromList, invoiceRequest, isInvoiceId, nextAction, refusalFor, type Invoice } from './invoice.ts';
 import { methodsFromPrerequest, PROVIDER, serviceCodeOf } from './methods.ts';
 import { milkypayStatus } from './status.ts';
 import { callbackSubject, checkSignature } from './webhook.ts';
@@ -81,7 +89,7 @@ function createMilkypayAdapter(config: MilkypayConfig, deps: ProviderDeps): Prov
       const response = await callProvider(
         PROVIDER,
         `${endpoints.privateApi}/payment-invoices`,
-        { method: 'POST', headers: { ...privateHeaders, ...jsonHeaders }, body: JSON.stringify(invoiceRequest(input, service, endpoints.testMode)) },
+        { method: 'POST', headers: { ...privateHeaders, ...jsonHeaders }, body: JSON.stringify(invoiceRequest(input, service, endpoints.invoice)) },
         // Safe to retry: reference_id is unique per account, so a repeat answers 409 instead of making a second invoice.
         { timeoutMs: deps.timeoutMs, attempts: deps.attempts, idempotent: true, signal: input.signal },
       );
@@ -97,10 +105,10 @@ function createMilkypayAdapter(config: MilkypayConfig, deps: ProviderDeps): Prov
         throw await unexpected(response, 'creating an invoice');
       }
       checkSameOrder(invoice, input);
-      const status = milkypayStatus(invoice.status, invoice.resolution);
+      const status = milkypayStatus(invoice.status, invoice.resolution, endpoints.resolutionStates);
       return {
         providerPaymentId: invoice.id,
-        action: nextAction(invoice),
+        action: nextAction(invoice, endpoints.redirectHosts),
         state: status.state,
         providerStatus: status.providerStatus,
       };
@@ -119,7 +127,7 @@ function createMilkypayAdapter(config: MilkypayConfig, deps: ProviderDeps): Prov
       if (invoice.id !== payment.providerPaymentId || (invoice.referenceId && invoice.referenceId !== payment.reference)) {
         throw new Error('milkypay: answered with another invoice than the one asked for');
       }
-      return milkypayStatus(invoice.status, invoice.resolution);
+      return { ...milkypayStatus(invoice.status, invoice.resolution, endpoints.resolutionStates), ...invoiceAmounts(invoice) };
     },
 
     async verifyWebhook(request: WebhookRequest): Promise<WebhookResult> {

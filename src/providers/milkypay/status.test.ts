@@ -51,6 +51,20 @@ describe('milkypayStatus', () => {
     });
   }
 
+  const OWN: Array<[status: string, resolution: string, state: string]> = [
+    // With the merchant's own resolutions: { do_not_honour: 'declined', declined: 'failed' }.
+    ['process_failed', 'do_not_honour', 'declined'],
+    ['process_failed', 'DO_NOT_HONOUR', 'declined'],
+    ['process_failed', 'declined', 'failed'],
+    ['process_failed', 'insufficient_funds', 'declined'],
+    ['processed', 'declined', 'paid'],
+  ];
+  for (const [status, resolution, state] of OWN) {
+    test(`with the merchant's resolutions: ${status} / ${resolution} → ${state}`, () => {
+      assert.equal(milkypayStatus(status, resolution, { do_not_honour: 'declined', declined: 'failed' }).state, state);
+    });
+  }
+
   test('covers every status the sandbox can set', async () => {
     const { INVOICE_STATUSES } = await import('../../../sandbox/milkypay/config.ts');
     const covered = new Set(TABLE.map(([status]) => status));

@@ -37,7 +37,15 @@ const STATE_BY_STATUS: Readonly<Record<string, PaymentState>> = {
   charged_back: 'refunded',
 };
 
-/** `process_failed` resolutions that mean the payer's bank or the provider said no (as opposed to a failure). */
+/** The states a `process_failed` invoice may be in, by its resolution. */
+export const FAILED_STATES = ['declined', 'failed', 'expired', 'cancelled'] as const;
+export type FailedState = (typeof FAILED_STATES)[number];
+
+/**
+ * `process_failed` resolutions that mean the payer's bank or the provider said no (as opposed to a failure).
+ * providers.md names `declined`, `insufficient_funds`, `card_expired`, `invalid_cvv`; the rest are assumed names
+ * (the adapter's `resolutionStates` option maps more, or maps these otherwise).
+ */
 const DECLINE_RESOLUTIONS = new Set([
   'declined',
   'insufficient_funds',
@@ -55,11 +63,15 @@ const DECLINE_RESOLUTIONS = new Set([
   'risk_declined',
 ]);
 
-export function milkypayStatus(status: string, resolution?: string | null): MilkypayStatus {
+/**
+ * `resolutionStates` are the merchant's own `process_failed` resolutions → states (keys lower case), over the
+ * assumed ones.
+ */
+export function milkypayStatus(status: string, resolution?: string | null, resolutionStates: Readonly<Record<string, FailedState>> = {}): MilkypayStatus {
   const raw = status.trim().toLowerCase();
   const why = (resolution ?? '').trim().toLowerCase();
   const providerStatus = why && why !== 'ok' ? `${raw}/${why}` : raw;
-  if (raw === 'process_failed') return { state: failedState(why), providerStatus };
+  if (raw === 'process_failed') return { state: resolutionStates[why] ?? failedState(why), providerStatus };
   // A 3-D Secure step the shopper still has to take.
   if (raw === 'process_pending' && why === 'auth_3ds_required') return { state: 'action_required', providerStatus };
   // A status Kassa does not know: keep waiting (never a guessed success or failure).

@@ -26,6 +26,34 @@ export const DEFAULT_APM_REDIRECT_HOSTS: Record<Exclude<Environment, 'sandbox'>,
   production: ['www.paypal.com', 'pay.klarna.com'],
 };
 
+/**
+ * INVENTED: the query parameters WhenThen's hosted checkout takes (its address and query are not public; the sandbox
+ * takes these). A merchant whose checkout spells them otherwise sets `hostedCheckoutParameters`.
+ */
+export const DEFAULT_HOSTED_CHECKOUT_PARAMETERS = { clientToken: 'clientToken', redirectUrl: 'redirectUrl', orderId: 'orderId', flowId: 'flowId' } as const;
+
+/**
+ * INVENTED (providers.md): how WhenThen signs its webhooks — `X-WhenThen-Signature: hex(HMAC-SHA256(secret, raw
+ * body))` — and the event type that carries a payment. Each part can be set in `webhookSignature` / `webhookEventType`.
+ */
+export const DEFAULT_WEBHOOK_SIGNATURE = { header: 'X-WhenThen-Signature', algorithm: 'sha256', encoding: 'hex', prefix: '' } as const;
+export const DEFAULT_WEBHOOK_EVENT_TYPE = 'payment.updated';
+
+/**
+ * The `extensions.code` values the adapter acts on. The APM one is INVENTED in providers.md after the documented
+ * `error.authorize.requires3DSecure`; the rest are the sandbox's INVENTED `error.<area>.<reason>` spellings (WhenThen
+ * publishes no error list). `errorCodes` sets WhenThen's real ones.
+ */
+export const DEFAULT_ERROR_CODES = {
+  requiresApmAuthorization: 'error.authorize.requiresApmAuthorization',
+  invalidStatus: 'error.payment.invalidStatus',
+  unauthenticated: 'error.auth.unauthenticated',
+  forbidden: 'error.auth.forbidden',
+} as const;
+
+/** INVENTED: how many payments one listPayments page asks for (WhenThen documents no maximum; the sandbox's is 100). */
+export const DEFAULT_LIST_PAGE_SIZE = 100;
+
 export const METHOD_CODES = ['card', 'paypal', 'klarna'] as const;
 export type MethodCode = (typeof METHOD_CODES)[number];
 
@@ -45,12 +73,50 @@ function secureUrl(option: string) {
 
 const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/;
 
+/** A URL query parameter's name. */
+const queryName = (option: string) =>
+  z.string().trim().min(1, `${option} must not be empty`).max(64).regex(/^[A-Za-z0-9_.\-[\]]+$/, `${option} must be a plain query parameter name`);
+
+/** An HTTP header's name (RFC 9110 token). */
+const headerName = z.string().trim().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, 'webhookSignature.header must be an HTTP header name');
+
+const errorCode = (option: string) => z.string().trim().min(1, `errorCodes.${option} must not be empty`).max(128);
+
+const hostedCheckoutParameters = z
+  .strictObject({
+    clientToken: queryName('hostedCheckoutParameters.clientToken').default(DEFAULT_HOSTED_CHECKOUT_PARAMETERS.clientToken),
+    redirectUrl: queryName('hostedCheckoutParameters.redirectUrl').default(DEFAULT_HOSTED_CHECKOUT_PARAMETERS.redirectUrl),
+    orderId: queryName('hostedCheckoutParameters.orderId').default(DEFAULT_HOSTED_CHECKOUT_PARAMETERS.orderId),
+    flowId: queryName('hostedCheckoutParameters.flowId').default(DEFAULT_HOSTED_CHECKOUT_PARAMETERS.flowId),
+  })
+  .refine((names) => new Set(Object.values(names)).size === 4, 'hostedCheckoutParameters must name four different parameters')
+  .prefault({});
+
+const webhookSignature = z
+  .strictObject({
+    header: headerName.default(DEFAULT_WEBHOOK_SIGNATURE.header),
+    algorithm: z.enum(['sha256', 'sha512'], { error: "webhookSignature.algorithm must be 'sha256' or 'sha512'" }).default(DEFAULT_WEBHOOK_SIGNATURE.algorithm),
+    encoding: z.enum(['hex', 'base64'], { error: "webhookSignature.encoding must be 'hex' or 'base64'" }).default(DEFAULT_WEBHOOK_SIGNATURE.encoding),
+    /** Text before the digest in the header, e.g. `sha256=`. */
+    prefix: z.string().max(32).default(DEFAULT_WEBHOOK_SIGNATURE.prefix),
+  })
+  .prefault({});
+
+const errorCodes = z
+  .strictObject({
+    requiresApmAuthorization: errorCode('requiresApmAuthorization').default(DEFAULT_ERROR_CODES.requiresApmAuthorization),
+    invalidStatus: errorCode('invalidStatus').default(DEFAULT_ERROR_CODES.invalidStatus),
+    unauthenticated: errorCode('unauthenticated').default(DEFAULT_ERROR_CODES.unauthenticated),
+    forbidden: errorCode('forbidden').default(DEFAULT_ERROR_CODES.forbidden),
+  })
+  .prefault({});
+
 export const whenthenConfigSchema = z
   .strictObject({
     environment: z.enum(['sandbox', 'staging', 'production'], { error: "environment must be 'sandbox', 'staging' or 'production'" }),
     /** WhenThen's private key, sent as `Authorization: Bearer …`; server side only. */
     apiKey: z.string({ error: 'apiKey is required (WhenThen dashboard → developer settings → private key)' }).trim().min(1, 'apiKey must not be empty'),
-    /** The secret WhenThen signs webhooks with (`X-WhenThen-Signature`, hex HMAC-SHA256 of the body). */
+    /** The secret WhenThen signs webhooks with (see `webhookSignature`). */
     webhookSecret: z.string({ error: 'webhookSecret is required: the secret WhenThen signs webhooks with' }).min(1, 'webhookSecret must not be empty'),
     /** The WhenThen flow payments run through (developer settings); left out, the account's default flow runs. */
     flowId: z.string().trim().min(1, 'flowId must not be empty').max(128).optional(),
@@ -58,6 +124,16 @@ export const whenthenConfigSchema = z
     graphqlUrl: secureUrl('graphqlUrl').optional(),
     /** WhenThen's hosted card checkout; the shopper goes to `{hostedCheckoutUrl}?clientToken=…&redirectUrl=…&orderId=…`. */
     hostedCheckoutUrl: secureUrl('hostedCheckoutUrl').optional(),
+    /** The names of the hosted checkout's query parameters (INVENTED defaults, see DEFAULT_HOSTED_CHECKOUT_PARAMETERS). */
+    hostedCheckoutParameters,
+    /** How WhenThen signs webhooks: header, HMAC algorithm, digest encoding, prefix (INVENTED defaults). */
+    webhookSignature,
+    /** The webhook event type that carries a payment; other types are acknowledged and ignored (INVENTED default). */
+    webhookEventType: z.string().trim().min(1, 'webhookEventType must not be empty').max(128).default(DEFAULT_WEBHOOK_EVENT_TYPE),
+    /** WhenThen's `extensions.code` values for the errors the adapter acts on (INVENTED defaults). */
+    errorCodes,
+    /** How many payments one listPayments page asks for when finding a payment by orderId (INVENTED default). */
+    listPageSize: z.number().int('listPageSize must be a whole number').min(1, 'listPageSize must be at least 1').max(1000, 'listPageSize must be at most 1000').default(DEFAULT_LIST_PAGE_SIZE),
     /** The methods offered, in this order. */
     methods: z
       .array(z.enum(METHOD_CODES, { error: `methods may hold only ${METHOD_CODES.join(', ')}` }))

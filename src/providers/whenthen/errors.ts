@@ -5,17 +5,13 @@
  */
 import type { GraphQLErrorItem } from '../../server/provider-http.ts';
 import { ProviderRefused } from '../../server/provider.ts';
+import { DEFAULT_ERROR_CODES } from './config.ts';
 
-/** Codes WhenThen answers in `extensions.code`: the documented 3-D Secure one, and the INVENTED rest (sandbox README). */
-export const ERROR_CODES = {
-  requires3DSecure: 'error.authorize.requires3DSecure',
-  requiresApmAuthorization: 'error.authorize.requiresApmAuthorization',
-  unauthenticated: 'error.auth.unauthenticated',
-  forbidden: 'error.auth.forbidden',
-  paymentNotFound: 'error.payment.notFound',
-  invalidStatus: 'error.payment.invalidStatus',
-  idempotencyKeyReused: 'error.idempotency.keyReused',
-  // WhenThen's own decline names (seed), used for bad amounts and currencies.
+/** The `extensions.code` values the adapter acts on that WhenThen does not publish: configuration (`errorCodes`). */
+export type ErrorCodes = Record<keyof typeof DEFAULT_ERROR_CODES, string>;
+
+/** WhenThen's own decline names (seed), which it answers for bad amounts and currencies. */
+export const DECLINE_CODES = {
   invalidAmount: 'INVALID_AMOUNT',
   unsupportedCurrency: 'UNSUPPORTED_CURRENCY',
 } as const;
@@ -42,8 +38,8 @@ function describe(errors: readonly GraphQLErrorItem[]): string {
   return `${errorCode(first) ?? 'no code'}: ${message}`;
 }
 
-function authFailure(operation: string, errors: readonly GraphQLErrorItem[]): WhenthenSetupError | undefined {
-  const refusal = findError(errors, ERROR_CODES.unauthenticated) ?? findError(errors, ERROR_CODES.forbidden);
+function authFailure(operation: string, errors: readonly GraphQLErrorItem[], codes: ErrorCodes): WhenthenSetupError | undefined {
+  const refusal = findError(errors, codes.unauthenticated) ?? findError(errors, codes.forbidden);
   if (!refusal) return undefined;
   return new WhenthenSetupError(
     `whenthen: ${operation} was refused (${errorCode(refusal)}); check that providers.whenthen.apiKey is the private key of the configured environment`,
@@ -51,16 +47,16 @@ function authFailure(operation: string, errors: readonly GraphQLErrorItem[]): Wh
 }
 
 /** For reads: a refused key is setup; anything else WhenThen could not answer is reported with its code. */
-export function readFailure(operation: string, errors: readonly GraphQLErrorItem[]): Error {
-  return authFailure(operation, errors) ?? new Error(`whenthen: ${operation} answered an error (${describe(errors)})`);
+export function readFailure(operation: string, errors: readonly GraphQLErrorItem[], codes: ErrorCodes = DEFAULT_ERROR_CODES): Error {
+  return authFailure(operation, errors, codes) ?? new Error(`whenthen: ${operation} answered an error (${describe(errors)})`);
 }
 
 /** For generateClientToken and authorizePayment: the amount and currency are the shopper's order to hear about. */
-export function createFailure(operation: string, errors: readonly GraphQLErrorItem[]): Error {
-  const auth = authFailure(operation, errors);
+export function createFailure(operation: string, errors: readonly GraphQLErrorItem[], codes: ErrorCodes = DEFAULT_ERROR_CODES): Error {
+  const auth = authFailure(operation, errors, codes);
   if (auth) return auth;
-  if (findError(errors, ERROR_CODES.invalidAmount)) return new ProviderRefused('WhenThen does not accept this amount. Please choose another payment method.');
-  if (findError(errors, ERROR_CODES.unsupportedCurrency)) {
+  if (findError(errors, DECLINE_CODES.invalidAmount)) return new ProviderRefused('WhenThen does not accept this amount. Please choose another payment method.');
+  if (findError(errors, DECLINE_CODES.unsupportedCurrency)) {
     return new ProviderRefused('WhenThen does not take payments in this currency. Please choose another payment method.', 'currency');
   }
   return new Error(`whenthen: ${operation} failed (${describe(errors)})`);
@@ -68,20 +64,30 @@ export function createFailure(operation: string, errors: readonly GraphQLErrorIt
 
 /** What the merchant is told when WhenThen refuses an operation on a payment for its status. */
 const OPERATION_REFUSALS = {
-  cancelPayment: 'WhenThen can only cancel a payment that is authorised and not yet captured.',
-  refundPayment: 'WhenThen can only refund a payment that was paid and is not yet refunded in full.',
+  capturePayment: {
+    status: 'WhenThen can only capture a payment that is authorised and not yet captured (an authorisation lapses after about 7 days).',
+    amount: 'WhenThen does not accept this capture amount: it must be positive and at most the amount authorised.',
+  },
+  cancelPayment: {
+    status: 'WhenThen can only cancel a payment that is authorised and not yet captured.',
+    amount: 'WhenThen does not accept this cancellation.',
+  },
+  refundPayment: {
+    status: 'WhenThen can only refund a payment that was paid and is not yet refunded in full.',
+    amount: 'WhenThen does not accept this refund amount: it must be positive and at most what is left to refund.',
+  },
 } as const;
 
+export type PaymentMutation = keyof typeof OPERATION_REFUSALS;
+
 /**
- * For cancelPayment and refundPayment: a status or amount WhenThen refuses is the merchant's to hear about; a refused
- * key is setup; an unknown payment or a reused idempotency key is an error the endpoint logs.
+ * For capturePayment, cancelPayment and refundPayment: a status or amount WhenThen refuses is the merchant's to hear
+ * about; a refused key is setup; an unknown payment or a reused idempotency key is an error the endpoint logs.
  */
-export function operationFailure(operation: keyof typeof OPERATION_REFUSALS, errors: readonly GraphQLErrorItem[]): Error {
-  const auth = authFailure(operation, errors);
+export function operationFailure(operation: PaymentMutation, errors: readonly GraphQLErrorItem[], codes: ErrorCodes = DEFAULT_ERROR_CODES): Error {
+  const auth = authFailure(operation, errors, codes);
   if (auth) return auth;
-  if (findError(errors, ERROR_CODES.invalidStatus)) return new ProviderRefused(OPERATION_REFUSALS[operation]);
-  if (findError(errors, ERROR_CODES.invalidAmount)) {
-    return new ProviderRefused('WhenThen does not accept this refund amount: it must be positive and at most what is left to refund.', 'amount');
-  }
+  if (findError(errors, codes.invalidStatus)) return new ProviderRefused(OPERATION_REFUSALS[operation].status);
+  if (findError(errors, DECLINE_CODES.invalidAmount)) return new ProviderRefused(OPERATION_REFUSALS[operation].amount, 'amount');
   return new Error(`whenthen: ${operation} failed (${describe(errors)})`);
 }

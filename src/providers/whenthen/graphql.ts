@@ -28,6 +28,12 @@ export const GET_PAYMENT = /* GraphQL */ `
     getPayment(id: $id) {
       id
       status
+      amount {
+        rawAmount
+      }
+      refundedAmount {
+        rawAmount
+      }
     }
   }
 `;
@@ -49,8 +55,27 @@ export const LIST_PAYMENTS = /* GraphQL */ `
           orderId
           status
           date
+          amount {
+            rawAmount
+          }
+          refundedAmount {
+            rawAmount
+          }
         }
       }
+    }
+  }
+`;
+
+/**
+ * Captures an AUTHORISED payment: without an amount the amount authorised, with one that much (at most the amount
+ * authorised) (seed).
+ */
+export const CAPTURE_PAYMENT = /* GraphQL */ `
+  mutation KassaWhenThenCapture($id: ID!, $amount: Long) {
+    capturePayment(id: $id, amount: $amount) {
+      id
+      status
     }
   }
 `;
@@ -65,7 +90,10 @@ export const CANCEL_PAYMENT = /* GraphQL */ `
   }
 `;
 
-/** Refunds a SUCCEEDED payment, in minor units; without an amount, the whole payment (seed). */
+/**
+ * Refunds a SUCCEEDED (or PARTIAL_REFUNDED) payment, in minor units; without an amount "the original amount of the
+ * payment" (seed), which is more than is left once part was refunded.
+ */
 export const REFUND_PAYMENT = /* GraphQL */ `
   mutation KassaWhenThenRefund($id: ID!, $amount: Long, $reason: String) {
     refundPayment(id: $id, amount: $amount, reason: $reason) {
@@ -75,7 +103,7 @@ export const REFUND_PAYMENT = /* GraphQL */ `
   }
 `;
 
-export const WHENTHEN_DOCUMENTS = { GENERATE_CLIENT_TOKEN, AUTHORIZE_PAYMENT, GET_PAYMENT, LIST_PAYMENTS, CANCEL_PAYMENT, REFUND_PAYMENT } as const;
+export const WHENTHEN_DOCUMENTS = { GENERATE_CLIENT_TOKEN, AUTHORIZE_PAYMENT, GET_PAYMENT, LIST_PAYMENTS, CAPTURE_PAYMENT, CANCEL_PAYMENT, REFUND_PAYMENT } as const;
 
 export interface ClientTokenData {
   generateClientToken: { token: unknown; ttl: unknown } | null;
@@ -86,12 +114,27 @@ export interface PaymentData {
   status: unknown;
 }
 
+/** `Amount`, as far as Kassa reads it: `rawAmount` is minor units. */
+export interface AmountData {
+  rawAmount: unknown;
+}
+
+/** A payment with the amounts readStatus reports. */
+export interface PaymentWithAmounts extends PaymentData {
+  amount: AmountData | null;
+  refundedAmount: AmountData | null;
+}
+
 export interface AuthorizePaymentData {
   authorizePayment: PaymentData | null;
 }
 
 export interface GetPaymentData {
-  getPayment: PaymentData | null;
+  getPayment: PaymentWithAmounts | null;
+}
+
+export interface CapturePaymentData {
+  capturePayment: PaymentData | null;
 }
 
 export interface CancelPaymentData {
@@ -107,6 +150,8 @@ export interface PaymentNode {
   orderId: unknown;
   status: unknown;
   date: unknown;
+  amount?: AmountData | null;
+  refundedAmount?: AmountData | null;
 }
 
 export interface ListPaymentsData {

@@ -6,7 +6,7 @@
  * through it.
  */
 import { ProviderUnavailable } from '../../server/provider.ts';
-import type { ListPaymentsData, PaymentNode } from './graphql.ts';
+import type { AmountData, ListPaymentsData, PaymentNode } from './graphql.ts';
 
 /** The window a payment for one Kassa reference must have been created in, and its amount. */
 // A type, not an interface: it is stored as the payment's `data` (a plain record).
@@ -24,6 +24,9 @@ export interface FoundPayment {
   orderId: string | null;
   status: string;
   date: string;
+  /** Minor units, when WhenThen answered them. */
+  amount: number | undefined;
+  refundedAmount: number | undefined;
 }
 
 export interface ListPaymentsVariables {
@@ -37,8 +40,7 @@ export interface ListPaymentsVariables {
 
 export type ListPayments = (variables: ListPaymentsVariables) => Promise<ListPaymentsData>;
 
-/** listPayments' page size and how many pages one read may walk (INVENTED bounds; WhenThen pages up to 100). */
-export const PAGE_SIZE = 100;
+/** How many pages one read may walk: Kassa's own bound on a read's cost (the page size is configuration). */
 export const MAX_PAGES = 5;
 
 /** `Amount.rawAmount` and listPayments' amount bounds are GraphQL `Int`s. */
@@ -57,8 +59,8 @@ export interface OrderPayments {
   complete: boolean;
 }
 
-/** Every payment in the lookup's window whose orderId is the lookup's. */
-export async function paymentsForOrder(list: ListPayments, lookup: OrderLookup): Promise<OrderPayments> {
+/** Every payment in the lookup's window whose orderId is the lookup's, `pageSize` payments a page. */
+export async function paymentsForOrder(list: ListPayments, lookup: OrderLookup, pageSize: number): Promise<OrderPayments> {
   const payments: FoundPayment[] = [];
   let after: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -67,7 +69,7 @@ export async function paymentsForOrder(list: ListPayments, lookup: OrderLookup):
         ...(lookup.from ? { startDate: lookup.from } : {}),
         ...(lookup.until ? { endDate: lookup.until } : {}),
         ...(lookup.maxAmount !== undefined && lookup.maxAmount <= GRAPHQL_INT_MAX ? { maxAmount: lookup.maxAmount } : {}),
-        first: PAGE_SIZE,
+        first: pageSize,
         ...(after !== undefined ? { after } : {}),
       }),
     );
@@ -82,7 +84,7 @@ export async function paymentsForOrder(list: ListPayments, lookup: OrderLookup):
  * The orderId of one payment, from the payments created around `date` with exactly `amount` (what a webhook says of
  * its payment); undefined when it is not among them.
  */
-export async function orderIdOf(list: ListPayments, paymentId: string, date: string, amount: number): Promise<string | undefined> {
+export async function orderIdOf(list: ListPayments, paymentId: string, date: string, amount: number, pageSize: number): Promise<string | undefined> {
   const at = Date.parse(date);
   if (Number.isNaN(at) || amount > GRAPHQL_INT_MAX) return undefined;
   const { nodes } = readPage(
@@ -91,7 +93,7 @@ export async function orderIdOf(list: ListPayments, paymentId: string, date: str
       endDate: new Date(at + 60_000).toISOString(),
       minAmount: amount,
       maxAmount: amount,
-      first: PAGE_SIZE,
+      first: pageSize,
     }),
   );
   return nodes.find((n) => bareId(n.id) === bareId(paymentId))?.orderId ?? undefined;
@@ -112,5 +114,11 @@ function readNode(node: PaymentNode): FoundPayment {
   if (typeof id !== 'string' || !id || typeof status !== 'string' || !status || typeof date !== 'string') {
     throw new ProviderUnavailable('whenthen: listPayments answered a payment without id, status or date');
   }
-  return { id: bareId(id), orderId: typeof orderId === 'string' ? orderId : null, status, date };
+  return { id: bareId(id), orderId: typeof orderId === 'string' ? orderId : null, status, date, amount: minorUnits(node.amount), refundedAmount: minorUnits(node.refundedAmount) };
+}
+
+/** An `Amount`'s rawAmount, when it is a whole number of minor units (else unknown). */
+export function minorUnits(amount: AmountData | null | undefined): number | undefined {
+  const raw = amount?.rawAmount;
+  return typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 ? raw : undefined;
 }

@@ -21,13 +21,16 @@ import {
   type ResolvedOrder,
   type WebhookRequest,
 } from '../../server/provider.ts';
-import { whenthenEndpoints, type ResolvedWhenthenConfig } from './config.ts';
-import { createFailure } from './errors.ts';
-import { whenthenProvider, type WhenthenConfig } from './server.ts';
+import { DEFAULT_ERROR_CODES, whenthenEndpoints, type ResolvedWhenthenConfig } from './config.ts';
+import { createFailure, operationFailure } from './errors.ts';
+import { remainderToRefund, whenthenProvider, type WhenthenConfig } from './server.ts';
 
 const API_KEY = 'sandbox-whenthen-key';
 const WEBHOOK_SECRET = 'sandbox-whenthen-webhook-secret';
 const EUR_ORDER: ResolvedOrder = { reference: 'A-1001', amount: 4990, currency: 'EUR', customer: { email: 'ada@example.com', name: 'Ada Shopper' } };
+/** What readStatus reports of a 49.90 EUR order paid in full and not refunded. */
+const CAPTURED_IN_FULL = { capturedAmount: 4990, refundedAmount: 0 };
+const PAID = { state: 'paid', providerStatus: 'SUCCEEDED', ...CAPTURED_IN_FULL };
 const SANDBOX_DEPS = { sandboxUrl: 'http://127.0.0.1:4010', timeoutMs: 2000, attempts: 2 };
 const PRODUCTION = {
   environment: 'production',
@@ -59,6 +62,15 @@ describe('WhenThen configuration', () => {
     ['no methods', { ...PRODUCTION, methods: [] }, /^methods: methods must name at least one method/],
     ['a repeated method', { ...PRODUCTION, methods: ['card', 'card'] }, /^methods: methods must not repeat/],
     ['an apmRedirectHosts entry that is a URL', { ...PRODUCTION, apmRedirectHosts: ['https://www.paypal.com/'] }, /^apmRedirectHosts\.0: apmRedirectHosts must be host names/],
+    ['two checkout parameters of one name', { ...PRODUCTION, hostedCheckoutParameters: { orderId: 'clientToken' } }, /^hostedCheckoutParameters: hostedCheckoutParameters must name four different/],
+    ['a checkout parameter with a space', { ...PRODUCTION, hostedCheckoutParameters: { orderId: 'order id' } }, /^hostedCheckoutParameters\.orderId: .*plain query parameter name/],
+    ['an unknown checkout parameter', { ...PRODUCTION, hostedCheckoutParameters: { amount: 'amount' } }, /^unknown: amount$/],
+    ['a signature header that is no header name', { ...PRODUCTION, webhookSignature: { header: 'X Sig' } }, /^webhookSignature\.header: .*HTTP header name/],
+    ['an unknown signature algorithm', { ...PRODUCTION, webhookSignature: { algorithm: 'md5' } }, /^webhookSignature\.algorithm: .*'sha256' or 'sha512'/],
+    ['an unknown signature encoding', { ...PRODUCTION, webhookSignature: { encoding: 'base32' } }, /^webhookSignature\.encoding: .*'hex' or 'base64'/],
+    ['an empty webhookEventType', { ...PRODUCTION, webhookEventType: ' ' }, /^webhookEventType: webhookEventType must not be empty/],
+    ['an empty error code', { ...PRODUCTION, errorCodes: { invalidStatus: '' } }, /^errorCodes\.invalidStatus: errorCodes\.invalidStatus must not be empty/],
+    ['a listPageSize of 0', { ...PRODUCTION, listPageSize: 0 }, /^listPageSize: listPageSize must be at least 1/],
   ];
   for (const [name, config, problem] of refusals) {
     it(`refuses ${name}, without echoing a secret`, () => {
@@ -71,7 +83,22 @@ describe('WhenThen configuration', () => {
 
   it('offers all three methods by default and needs no checkout address without card', () => {
     const parsed = whenthenProvider.configSchema.parse({ environment: 'sandbox', apiKey: 'k', webhookSecret: 's' });
-    assert.deepEqual(parsed, { environment: 'sandbox', apiKey: 'k', webhookSecret: 's', methods: ['card', 'paypal', 'klarna'] });
+    assert.deepEqual(parsed, {
+      environment: 'sandbox',
+      apiKey: 'k',
+      webhookSecret: 's',
+      methods: ['card', 'paypal', 'klarna'],
+      hostedCheckoutParameters: { clientToken: 'clientToken', redirectUrl: 'redirectUrl', orderId: 'orderId', flowId: 'flowId' },
+      webhookSignature: { header: 'X-WhenThen-Signature', algorithm: 'sha256', encoding: 'hex', prefix: '' },
+      webhookEventType: 'payment.updated',
+      errorCodes: {
+        requiresApmAuthorization: 'error.authorize.requiresApmAuthorization',
+        invalidStatus: 'error.payment.invalidStatus',
+        unauthenticated: 'error.auth.unauthenticated',
+        forbidden: 'error.auth.forbidden',
+      },
+      listPageSize: 100,
+    });
     assert.ok(whenthenProvider.configSchema.safeParse({ ...PRODUCTION, hostedCheckoutUrl: undefined, methods: ['paypal'] }).success);
   });
 
@@ -97,6 +124,20 @@ describe('WhenThen configuration', () => {
   });
 });
 
+describe('remainderToRefund', () => {
+  const rows: Array<[payment: { amount: number; capturedAmount?: number; refundedAmount?: number }, remainder: number | undefined, why: string]> = [
+    [{ amount: 4990 }, undefined, "Kassa knows nothing taken or refunded: WhenThen's default, the whole payment"],
+    [{ amount: 4990, refundedAmount: 0 }, undefined, 'nothing refunded yet'],
+    [{ amount: 4990, capturedAmount: 3000 }, 3000, 'a smaller capture: only that'],
+    [{ amount: 4990, refundedAmount: 990 }, 4000, 'the rest after a partial refund'],
+    [{ amount: 4990, capturedAmount: 3000, refundedAmount: 1000 }, 2000, 'the rest of a smaller capture'],
+    [{ amount: 4990, capturedAmount: 3000, refundedAmount: 3000 }, 0, 'nothing left'],
+  ];
+  for (const [payment, remainder, why] of rows) {
+    it(`${JSON.stringify(payment)} → ${remainder} (${why})`, () => assert.equal(remainderToRefund(payment), remainder));
+  }
+});
+
 describe('WhenThen error mapping', () => {
   const error = (code: string) => [{ message: `WhenThen says ${code} for key live-private-key-123`, extensions: { code } }];
 
@@ -108,6 +149,19 @@ describe('WhenThen error mapping', () => {
     assert.ok(currency instanceof ProviderRefused);
     assert.equal(currency.field, 'currency');
     assert.doesNotMatch(currency.message, /WhenThen says/);
+  });
+
+  it('maps operation refusals by the configured codes', () => {
+    const invalidStatus = operationFailure('capturePayment', error('error.payment.invalidStatus'));
+    assert.ok(invalidStatus instanceof ProviderRefused);
+    assert.match(invalidStatus.message, /only capture a payment that is authorised/);
+    const amount = operationFailure('capturePayment', error('INVALID_AMOUNT'));
+    assert.ok(amount instanceof ProviderRefused && amount.field === 'amount');
+    const codes = { ...DEFAULT_ERROR_CODES, invalidStatus: 'PAYMENT_STATE_INVALID' };
+    assert.ok(operationFailure('refundPayment', error('PAYMENT_STATE_INVALID'), codes) instanceof ProviderRefused);
+    const unknown = operationFailure('refundPayment', error('error.payment.invalidStatus'), codes);
+    assert.ok(!(unknown instanceof ProviderRefused));
+    assert.match(unknown.message, /refundPayment failed \(error\.payment\.invalidStatus/);
   });
 
   it('reports a refused key as setup and anything else as an error naming the code', () => {
@@ -288,7 +342,7 @@ describe('WhenThen adapter against the sandbox', () => {
         const back = await checkout(actionUrl(created), outcome);
         assert.equal(`${back.origin}${back.pathname}`, 'https://shop.example/return');
         assert.equal(back.searchParams.get('kassa_payment'), input.reference, 'the shopper comes back to the merchant with the reference');
-        assert.deepEqual(await readStatus(whenthen, created, input.reference), { state, providerStatus: status });
+        assert.deepEqual(await readStatus(whenthen, created, input.reference), { state, providerStatus: status, ...(state === 'paid' ? CAPTURED_IN_FULL : {}) });
         const [payment] = await sandboxPayments();
         assert.deepEqual([payment!.reference, payment!.amount, payment!.currency], [input.reference, 4990, 'EUR']);
       });
@@ -313,7 +367,7 @@ describe('WhenThen adapter against the sandbox', () => {
       assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'action_required', providerStatus: 'NEEDS_3D_SECURE' });
       const [payment] = await sandboxPayments();
       await decide(payment!.id, 'pay');
-      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), PAID);
     });
 
     it('reads the paid payment when the shopper was declined and tried again', async () => {
@@ -324,7 +378,7 @@ describe('WhenThen adapter against the sandbox', () => {
       assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'declined', providerStatus: 'DECLINED' });
       await checkout(actionUrl(created), 'pay');
       assert.equal((await sandboxPayments()).length, 2);
-      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), PAID);
     });
 
     it("keeps one order's payment apart from another's", async () => {
@@ -333,7 +387,7 @@ describe('WhenThen adapter against the sandbox', () => {
       const second = await paymentInput(whenthen, 'card');
       const [a, b] = [await whenthen.createPayment(first), await whenthen.createPayment(second)];
       await checkout(actionUrl(a), 'pay');
-      assert.deepEqual(await readStatus(whenthen, a, first.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+      assert.deepEqual(await readStatus(whenthen, a, first.reference), PAID);
       assert.deepEqual(await readStatus(whenthen, b, second.reference), { state: 'action_required', providerStatus: 'AWAITING_CHECKOUT' });
     });
 
@@ -345,7 +399,7 @@ describe('WhenThen adapter against the sandbox', () => {
       assert.deepEqual(await readStatus(whenthen, { ...created, data: past }, input.reference), { state: 'expired', providerStatus: 'CHECKOUT_EXPIRED' });
       // A payment made in time still counts, whatever the clock says now.
       await checkout(actionUrl(created), 'pay');
-      assert.deepEqual(await readStatus(whenthen, { ...created, data: past }, input.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+      assert.deepEqual(await readStatus(whenthen, { ...created, data: past }, input.reference), PAID);
     });
 
     it('finds a payment by its reference alone when the record kept no read-back data', async () => {
@@ -353,7 +407,7 @@ describe('WhenThen adapter against the sandbox', () => {
       const input = await paymentInput(whenthen, 'card');
       const created = await whenthen.createPayment(input);
       await checkout(actionUrl(created), 'pay');
-      assert.deepEqual(await readStatus(whenthen, { providerPaymentId: input.reference, data: undefined }, input.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+      assert.deepEqual(await readStatus(whenthen, { providerPaymentId: input.reference, data: undefined }, input.reference), PAID);
     });
 
     it('refuses an amount WhenThen does not accept, and makes nothing', async () => {
@@ -401,7 +455,7 @@ describe('WhenThen adapter against the sandbox', () => {
         const [payment] = await sandboxPayments();
         const decided = await decide(payment!.id, outcome);
         assert.equal(new URL(decided.redirectUrl).searchParams.get('kassa_payment'), input.reference, 'the approval page returns to the merchant');
-        assert.deepEqual(await readStatus(whenthen, created, input.reference), { state, providerStatus: status });
+        assert.deepEqual(await readStatus(whenthen, created, input.reference), { state, providerStatus: status, ...(state === 'paid' ? CAPTURED_IN_FULL : {}) });
       });
     }
 
@@ -444,18 +498,25 @@ describe('WhenThen adapter against the sandbox', () => {
     });
   });
 
-  describe('cancelPayment and refundPayment', () => {
+  describe('capturePayment, cancelPayment and refundPayment', () => {
     let keys = 0;
     const opKey = () => `op-${++keys}-${randomBytes(6).toString('hex')}`;
     /** The payment as the endpoint hands it to an operation. */
-    const operation = (created: CreatedPayment, input: CreatePaymentInput, state: OperationPayment['state']): OperationPayment => ({
+    const operation = (
+      created: CreatedPayment,
+      input: CreatePaymentInput,
+      state: OperationPayment['state'],
+      amounts: Pick<OperationPayment, 'capturedAmount' | 'refundedAmount'> = {},
+    ): OperationPayment => ({
       reference: input.reference,
       providerPaymentId: created.providerPaymentId,
       data: created.data,
+      order: input.order.reference,
       amount: input.order.amount,
       currency: input.order.currency,
       state,
       providerStatus: null,
+      ...amounts,
     });
     /** A WhenThen payment as getPayment answers it: status, refunded amount and the timeline's messages. */
     async function whenthenPayment(id: string): Promise<{ status: string; refunded: number | null; messages: Array<string | null> }> {
@@ -490,6 +551,131 @@ describe('WhenThen adapter against the sandbox', () => {
       return { whenthen, input, created, id: payment!.id };
     }
 
+    const DELAYED_CAPTURE = { flowId: 'sandbox-flow-manual-capture' };
+    const signal = () => AbortSignal.timeout(5000);
+    const statusOf = async (payment: { whenthen: ProviderAdapter; created: CreatedPayment; input: CreatePaymentInput }) =>
+      readStatus(payment.whenthen, payment.created, payment.input.reference);
+
+    it('captures an authorised card payment in full → paid, with WhenThen’s webhook', async () => {
+      await sb.control('POST', '/whenthen/webhook-endpoint', { url: receiver.url });
+      const payment = await cardPayment(DELAYED_CAPTURE);
+      assert.deepEqual(await statusOf(payment), { state: 'authorized', providerStatus: 'AUTHORISED' });
+      await payment.whenthen.capturePayment!(operation(payment.created, payment.input, 'authorized'), { idempotencyKey: opKey(), signal: signal() });
+      assert.deepEqual(await statusOf(payment), PAID);
+      assert.equal(await requestCount('capturePayment'), 1);
+      const sent = (await deliveries()).map((d) => JSON.parse(d.body).data);
+      assert.deepEqual(sent.map((p) => [p.status, p.amount.rawAmount]), [['AUTHORISED', 4990], ['SUCCEEDED', 4990]]);
+      const captureWebhook = (await deliveries()).at(-1)!;
+      assert.deepEqual(await payment.whenthen.verifyWebhook(asWebhook(captureWebhook)), { providerPaymentId: payment.id, reference: payment.input.reference });
+    });
+
+    it('captures part, then refunds in part and the rest: paid → partially_refunded → refunded', async () => {
+      const payment = await cardPayment(DELAYED_CAPTURE);
+      const { whenthen, created, input, id } = payment;
+      await whenthen.capturePayment!(operation(created, input, 'authorized'), { idempotencyKey: opKey(), signal: signal(), amount: 3000 });
+      assert.deepEqual(await statusOf(payment), { state: 'paid', providerStatus: 'SUCCEEDED', capturedAmount: 3000, refundedAmount: 0 });
+      await whenthen.refundPayment!(operation(created, input, 'paid', { capturedAmount: 3000 }), { idempotencyKey: opKey(), signal: signal(), amount: 1000 });
+      assert.deepEqual(await statusOf(payment), { state: 'partially_refunded', providerStatus: 'PARTIAL_REFUNDED', capturedAmount: 3000, refundedAmount: 1000 });
+      // No amount: the 2000 left is named, as WhenThen's own default would ask for the whole payment again.
+      await whenthen.refundPayment!(operation(created, input, 'partially_refunded', { capturedAmount: 3000, refundedAmount: 1000 }), { idempotencyKey: opKey(), signal: signal() });
+      assert.deepEqual(await statusOf(payment), { state: 'refunded', providerStatus: 'REFUNDED', capturedAmount: 3000, refundedAmount: 3000 });
+      assert.equal((await whenthenPayment(id)).refunded, 3000);
+    });
+
+    it('captures a payment whose WhenThen id Kassa knows, without a lookup', async () => {
+      const response = await fetch(`${sb.url}/whenthen/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify({
+          query: 'mutation($p: AuthorisedPaymentInput!) { authorizePayment(authorisePayment: $p) { id status } }',
+          variables: { p: { orderId: 'kp_headless', amount: 4990, currencyCode: 'EUR', headlessMode: true, paymentMethod: { type: 'CARD', card: { number: '4242424242424242', expMonth: 12, expYear: 2040 } } } },
+        }),
+      });
+      const { id, status } = ((await response.json()) as { data: { authorizePayment: { id: string; status: string } } }).data.authorizePayment;
+      assert.equal(status, 'AUTHORISED');
+      const whenthen = adapter();
+      const known = { reference: 'kp_headless', providerPaymentId: id, data: { lookup: 'id' }, order: 'A-1001', amount: 4990, currency: 'EUR', state: 'authorized', providerStatus: 'AUTHORISED' } as const;
+      await whenthen.capturePayment!(known, { idempotencyKey: opKey(), signal: signal(), amount: 4000 });
+      assert.deepEqual(await readStatus(whenthen, { providerPaymentId: id, data: { lookup: 'id' } }, 'kp_headless'), { state: 'paid', providerStatus: 'SUCCEEDED', capturedAmount: 4000, refundedAmount: 0 });
+      assert.equal(await requestCount('listPayments'), 0);
+    });
+
+    it('makes one capture of the same operation sent twice (X-Idempotency-Key derived from its key)', async () => {
+      const payment = await cardPayment(DELAYED_CAPTURE);
+      const key = opKey();
+      const capture = () => payment.whenthen.capturePayment!(operation(payment.created, payment.input, 'authorized'), { idempotencyKey: key, signal: signal(), amount: 2000 });
+      await capture();
+      await capture();
+      assert.equal(await requestCount('capturePayment'), 2);
+      assert.deepEqual(await statusOf(payment), { state: 'paid', providerStatus: 'SUCCEEDED', capturedAmount: 2000, refundedAmount: 0 });
+    });
+
+    it('retries a capture answered 500 with the same X-Idempotency-Key, and captures once', async () => {
+      const payment = await cardPayment(DELAYED_CAPTURE);
+      await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'capturePayment', kind: 'error', status: 500, times: 1 });
+      await payment.whenthen.capturePayment!(operation(payment.created, payment.input, 'authorized'), { idempotencyKey: opKey(), signal: signal() });
+      assert.equal(await requestCount('capturePayment'), 2);
+      assert.deepEqual(await statusOf(payment), PAID);
+    });
+
+    /** Asserts a refusal, then that WhenThen's payment is as it was. */
+    async function refusedWithoutChange(payment: Awaited<ReturnType<typeof cardPayment>>, attempt: () => Promise<void>, message: RegExp, field?: string) {
+      const before = [await statusOf(payment), await whenthenPayment(payment.id)];
+      await assert.rejects(attempt(), (error: Error) => {
+        assert.ok(error instanceof ProviderRefused, `${error.name}: ${error.message}`);
+        assert.match(error.message, message);
+        assert.equal(error.field, field);
+        return true;
+      });
+      assert.deepEqual([await statusOf(payment), await whenthenPayment(payment.id)], before);
+    }
+
+    it('refuses to capture twice, and changes nothing', async () => {
+      const payment = await cardPayment(DELAYED_CAPTURE);
+      const captured = operation(payment.created, payment.input, 'authorized');
+      await payment.whenthen.capturePayment!(captured, { idempotencyKey: opKey(), signal: signal() });
+      await refusedWithoutChange(payment, () => payment.whenthen.capturePayment!(captured, { idempotencyKey: opKey(), signal: signal() }), /only capture a payment that is authorised and not yet captured/);
+      assert.deepEqual(await statusOf(payment), PAID);
+    });
+
+    it('refuses to capture more than was authorised, and changes nothing', async () => {
+      const payment = await cardPayment(DELAYED_CAPTURE);
+      const authorised = operation(payment.created, payment.input, 'authorized');
+      await refusedWithoutChange(payment, () => payment.whenthen.capturePayment!(authorised, { idempotencyKey: opKey(), signal: signal(), amount: 4991 }), /at most the amount authorised/, 'amount');
+      assert.deepEqual(await statusOf(payment), { state: 'authorized', providerStatus: 'AUTHORISED' });
+      await assert.rejects(payment.whenthen.capturePayment!(authorised, { idempotencyKey: opKey(), signal: signal(), amount: 0 }), ProviderRefused);
+      assert.equal(await requestCount('capturePayment'), 1, 'a capture of nothing is refused without asking WhenThen');
+    });
+
+    it('refuses to capture an authorisation that lapsed after 7 days: WhenThen cancelled it', async () => {
+      const payment = await cardPayment(DELAYED_CAPTURE);
+      await sb.control('POST', `/whenthen/payments/${payment.id}/age-authorisation`, { days: 7 });
+      assert.deepEqual(await statusOf(payment), { state: 'cancelled', providerStatus: 'CANCELLED' });
+      await refusedWithoutChange(payment, () => payment.whenthen.capturePayment!(operation(payment.created, payment.input, 'authorized'), { idempotencyKey: opKey(), signal: signal() }), /about 7 days/);
+    });
+
+    it('refuses to capture a paid PayPal payment or a checkout with no payment yet', async () => {
+      const paidPaypal = await paypalPayment('pay');
+      await refusedWithoutChange(paidPaypal, () => paidPaypal.whenthen.capturePayment!(operation(paidPaypal.created, paidPaypal.input, 'paid'), { idempotencyKey: opKey(), signal: signal() }), /only capture/);
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      await assert.rejects(whenthen.capturePayment!(operation(created, input, 'action_required'), { idempotencyKey: opKey(), signal: signal() }), /nothing to capture/);
+      assert.equal(await requestCount('capturePayment'), 1);
+    });
+
+    it('refuses to cancel a captured card payment and to refund above what is left, changing nothing', async () => {
+      const payment = await cardPayment(DELAYED_CAPTURE);
+      const { whenthen, created, input } = payment;
+      await whenthen.capturePayment!(operation(created, input, 'authorized'), { idempotencyKey: opKey(), signal: signal(), amount: 4000 });
+      await refusedWithoutChange(payment, () => whenthen.cancelPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: signal() }), /only cancel a payment that is authorised/);
+      await refusedWithoutChange(payment, () => whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: signal(), amount: 4001 }), /at most what is left/, 'amount');
+      await whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: signal(), amount: 4000 });
+      await refusedWithoutChange(payment, () => whenthen.refundPayment!(operation(created, input, 'refunded'), { idempotencyKey: opKey(), signal: signal(), amount: 1 }), /only refund a payment that was paid/);
+      await assert.rejects(whenthen.refundPayment!(operation(created, input, 'refunded', { capturedAmount: 4000, refundedAmount: 4000 }), { idempotencyKey: opKey(), signal: signal() }), /Nothing is left/);
+      assert.deepEqual(await statusOf(payment), { state: 'refunded', providerStatus: 'REFUNDED', capturedAmount: 4000, refundedAmount: 4000 });
+    });
+
     it('cancels an authorised card payment (found by orderId) → cancelled', async () => {
       const { whenthen, input, created } = await cardPayment({ flowId: 'sandbox-flow-manual-capture' });
       assert.equal((await readStatus(whenthen, created, input.reference)).providerStatus, 'AUTHORISED');
@@ -511,7 +697,7 @@ describe('WhenThen adapter against the sandbox', () => {
     it('refuses to cancel a paid payment, which stays paid', async () => {
       const { whenthen, input, created } = await paypalPayment('pay');
       await assert.rejects(whenthen.cancelPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000) }), ProviderRefused);
-      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'paid', providerStatus: 'SUCCEEDED' });
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), PAID);
     });
 
     it('refuses to cancel or refund a card checkout with no payment yet, without asking WhenThen to', async () => {
@@ -535,7 +721,7 @@ describe('WhenThen adapter against the sandbox', () => {
     it('refunds a paid payment in full without an amount → refunded, with the reason', async () => {
       const { whenthen, input, created, id } = await paypalPayment('pay');
       await whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), reason: 'Returned by the customer' });
-      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'refunded', providerStatus: 'REFUNDED' });
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'refunded', providerStatus: 'REFUNDED', capturedAmount: 4990, refundedAmount: 4990 });
       const payment = await whenthenPayment(id);
       assert.equal(payment.refunded, input.order.amount);
       assert.ok(payment.messages.includes('Returned by the customer'), 'the reason reached WhenThen');
@@ -544,10 +730,10 @@ describe('WhenThen adapter against the sandbox', () => {
     it('refunds a card in parts: partially_refunded, then the rest → refunded', async () => {
       const { whenthen, input, created, id } = await cardPayment();
       await whenthen.refundPayment!(operation(created, input, 'paid'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), amount: 1990 });
-      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'partially_refunded', providerStatus: 'PARTIAL_REFUNDED' });
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'partially_refunded', providerStatus: 'PARTIAL_REFUNDED', capturedAmount: 4990, refundedAmount: 1990 });
       assert.equal((await whenthenPayment(id)).refunded, 1990);
       await whenthen.refundPayment!(operation(created, input, 'partially_refunded'), { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), amount: 3000 });
-      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'refunded', providerStatus: 'REFUNDED' });
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), { state: 'refunded', providerStatus: 'REFUNDED', capturedAmount: 4990, refundedAmount: 4990 });
     });
 
     it('refuses a refund above what is left, and a refund of an unpaid payment', async () => {
@@ -592,7 +778,7 @@ describe('WhenThen adapter against the sandbox', () => {
     it('acts on a payment whose WhenThen id Kassa knows without a lookup', async () => {
       const { whenthen, input, id } = await paypalPayment('pay');
       await whenthen.refundPayment!(
-        { reference: input.reference, providerPaymentId: id, data: { lookup: 'id' }, amount: 4990, currency: 'EUR', state: 'paid', providerStatus: 'SUCCEEDED' },
+        { reference: input.reference, providerPaymentId: id, data: { lookup: 'id' }, order: 'A-1001', amount: 4990, currency: 'EUR', state: 'paid', providerStatus: 'SUCCEEDED' },
         { idempotencyKey: opKey(), signal: AbortSignal.timeout(5000), amount: 990 },
       );
       assert.equal((await whenthenPayment(id)).refunded, 990);
@@ -622,7 +808,7 @@ describe('WhenThen adapter against the sandbox', () => {
       });
       const id = ((await response.json()) as { data: { authorizePayment: { id: string } } }).data.authorizePayment.id;
       const whenthen = adapter();
-      assert.deepEqual(await readStatus(whenthen, { providerPaymentId: id, data: { lookup: 'id' } }, 'kp_x'), { state: 'paid', providerStatus: 'SUCCEEDED' });
+      assert.deepEqual(await readStatus(whenthen, { providerPaymentId: id, data: { lookup: 'id' } }, 'kp_x'), { state: 'paid', providerStatus: 'SUCCEEDED', capturedAmount: 990, refundedAmount: 0 });
       assert.equal(await requestCount('getPayment'), 1);
       await assert.rejects(readStatus(whenthen, { providerPaymentId: 'no-such-payment', data: { lookup: 'id' } }, 'kp_x'), /error\.payment\.notFound/);
     });
@@ -713,6 +899,63 @@ describe('WhenThen adapter against the sandbox', () => {
         await whenthen.verifyWebhook(signed('{"type":"payment.updated","data":{"id":"p1","orderId":"kp_abc","status":"SUCCEEDED"}}')),
         { providerPaymentId: 'p1', reference: 'kp_abc' },
       );
+    });
+  });
+
+  describe("values WhenThen does not publish, as configured", () => {
+    it('names the hosted checkout’s query parameters as configured', async () => {
+      const names = { clientToken: 'token', redirectUrl: 'return_url', orderId: 'order_id', flowId: 'flow' };
+      const whenthen = adapter({ hostedCheckoutParameters: names, flowId: 'flow-1' });
+      const input = await paymentInput(whenthen, 'card');
+      const url = new URL(actionUrl(await whenthen.createPayment(input)));
+      assert.deepEqual([...url.searchParams.keys()].sort(), ['flow', 'order_id', 'return_url', 'token']);
+      assert.deepEqual([url.searchParams.get('order_id'), url.searchParams.get('return_url'), url.searchParams.get('flow')], [input.reference, input.returnUrl, 'flow-1']);
+    });
+
+    it('verifies webhooks by the configured signature scheme and event type', async () => {
+      const whenthen = adapter({ webhookSignature: { header: 'WhenThen-Signature', algorithm: 'sha512', encoding: 'base64', prefix: 'sha512=' }, webhookEventType: 'PAYMENT_UPDATED' });
+      const body = '{"type":"PAYMENT_UPDATED","data":{"id":"p1","orderId":"kp_abc","status":"SUCCEEDED"}}';
+      const sign = (secret: string) => `sha512=${createHmac('sha512', secret).update(body).digest('base64')}`;
+      const request = (signature: string, header = 'WhenThen-Signature') => asWebhook({ headers: { 'content-type': 'application/json', [header]: signature }, body });
+      assert.deepEqual(await whenthen.verifyWebhook(request(sign(WEBHOOK_SECRET))), { providerPaymentId: 'p1', reference: 'kp_abc' });
+      await assert.rejects(whenthen.verifyWebhook(request(sign('another-secret'))), /does not match/);
+      await assert.rejects(whenthen.verifyWebhook(request(sign(WEBHOOK_SECRET).slice('sha512='.length))), /not a base64 HMAC-SHA512/);
+      await assert.rejects(whenthen.verifyWebhook(request(sign(WEBHOOK_SECRET), 'X-WhenThen-Signature')), /WhenThen-Signature header is missing/);
+      const defaultScheme = signed(body);
+      await assert.rejects(whenthen.verifyWebhook(defaultScheme), WebhookRejected);
+      const otherEvent = '{"type":"payment.updated","data":{"id":"p1"}}';
+      const signedOther = asWebhook({ headers: { 'WhenThen-Signature': `sha512=${createHmac('sha512', WEBHOOK_SECRET).update(otherEvent).digest('base64')}` }, body: otherEvent });
+      assert.deepEqual(await whenthen.verifyWebhook(signedOther), {}, 'another event type is acknowledged and ignored');
+    });
+
+    it('takes refusals by the configured error code only', async () => {
+      const whenthen = adapter({ errorCodes: { invalidStatus: 'PAYMENT_STATE_INVALID' } });
+      const response = await fetch(`${sb.url}/whenthen/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify({
+          query: 'mutation($p: AuthorisedPaymentInput!) { authorizePayment(authorisePayment: $p) { id } }',
+          variables: { p: { amount: 990, currencyCode: 'EUR', paymentMethod: { type: 'CARD', card: { number: '4242424242424242', expMonth: 12, expYear: 2040 } } } },
+        }),
+      });
+      const id = ((await response.json()) as { data: { authorizePayment: { id: string } } }).data.authorizePayment.id;
+      const known = { reference: 'kp_x', providerPaymentId: id, data: { lookup: 'id' }, order: 'A-1', amount: 990, currency: 'EUR', state: 'paid', providerStatus: 'SUCCEEDED' } as const;
+      // The sandbox answers its own code, which this configuration does not know as a refusal.
+      await assert.rejects(whenthen.capturePayment!(known, { idempotencyKey: 'k1', signal: AbortSignal.timeout(5000) }), (error: Error) => {
+        assert.ok(!(error instanceof ProviderRefused));
+        assert.match(error.message, /capturePayment failed \(error\.payment\.invalidStatus/);
+        return true;
+      });
+    });
+
+    it('pages through listPayments as many at a time as configured', async () => {
+      const whenthen = adapter({ listPageSize: 1 });
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      await checkout(actionUrl(created), 'pay', '4000 0000 0000 0002');
+      await checkout(actionUrl(created), 'pay');
+      assert.deepEqual(await readStatus(whenthen, created, input.reference), PAID);
+      assert.equal(await requestCount('listPayments'), 2, 'two payments, one a page');
     });
   });
 

@@ -10,8 +10,13 @@
  * Both are found again by `orderId` (lookup.ts): Kassa keeps its reference as `providerPaymentId` and the window the
  * payment was created in as `data`, so nothing depends on the `?id=` WhenThen appends to the shopper's return URL.
  *
- * Cancel (`cancelPayment`, AUTHORISED payments only) and refund (`refundPayment`, SUCCEEDED ones) act on the payment
- * readStatus reads for the order, and carry `X-Idempotency-Key` derived from the operation's key.
+ * Capture (`capturePayment`, in full or in part, AUTHORISED payments only), cancel (`cancelPayment`, AUTHORISED only)
+ * and refund (`refundPayment`, SUCCEEDED or PARTIAL_REFUNDED, in full or in part) act on the payment readStatus reads
+ * for the order, and carry `X-Idempotency-Key` derived from the operation's key. readStatus reports what was captured
+ * and refunded from the payment's `amount` and `refundedAmount`.
+ *
+ * What WhenThen does not publish (the hosted checkout's query, the webhook scheme, error codes, listPayments' page
+ * size) is configuration with the values Kassa assumed as defaults (config.ts).
  */
 import { createHash } from 'node:crypto';
 import type { PaymentMethod } from '../../core/model.ts';
@@ -19,6 +24,7 @@ import { callGraphQL, type CallOptions, type GraphQLAnswer } from '../../server/
 import {
   ProviderRefused,
   ProviderUnavailable,
+  type CaptureInput,
   type CreatedPayment,
   type CreatePaymentInput,
   type OperationInput,
@@ -34,10 +40,11 @@ import {
   type WebhookResult,
 } from '../../server/provider.ts';
 import { whenthenConfigSchema, whenthenEndpoints, type ResolvedWhenthenConfig, type WhenthenConfig, type WhenthenEndpoints } from './config.ts';
-import { createFailure, ERROR_CODES, findError, operationFailure, readFailure } from './errors.ts';
+import { createFailure, findError, operationFailure, readFailure, type PaymentMutation } from './errors.ts';
 import {
   AUTHORIZE_PAYMENT,
   CANCEL_PAYMENT,
+  CAPTURE_PAYMENT,
   GENERATE_CLIENT_TOKEN,
   GET_PAYMENT,
   LIST_PAYMENTS,
@@ -45,14 +52,15 @@ import {
   type AuthorisedPaymentInput,
   type AuthorizePaymentData,
   type CancelPaymentData,
+  type CapturePaymentData,
   type ClientTokenData,
   type GetPaymentData,
   type ListPaymentsData,
   type RefundPaymentData,
 } from './graphql.ts';
-import { orderIdOf, paymentsForOrder, type ListPayments, type OrderLookup } from './lookup.ts';
+import { minorUnits, orderIdOf, paymentsForOrder, type ListPayments, type OrderLookup } from './lookup.ts';
 import { acceptsCurrency, METHOD_SPECS, methodCodeOf, methodsFor } from './methods.ts';
-import { AWAITING_CHECKOUT, CHECKOUT_EXPIRED, decisivePayment, whenthenStatus } from './status.ts';
+import { AWAITING_CHECKOUT, CHECKOUT_EXPIRED, decisivePayment, whenthenStatus, whenthenStatusRead } from './status.ts';
 import { checkSignature, parseWebhook } from './webhook.ts';
 
 export type { WhenthenConfig } from './config.ts';
@@ -110,13 +118,33 @@ class WhenthenAdapter implements ProviderAdapter {
   async readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead> {
     const readBack = readBackOf(payment);
     if (readBack.lookup === 'id') return this.readById(payment.providerPaymentId, signal);
-    const { payments, complete } = await paymentsForOrder(this.listPayments(signal), readBack);
+    const { payments, complete } = await paymentsForOrder(this.listPayments(signal), readBack, this.config.listPageSize);
     const found = decisivePayment(payments);
-    if (found) return whenthenStatus(found.status);
+    if (found) return whenthenStatusRead(found.status, found);
     const expiresAt = readBack.checkoutExpiresAt ? Date.parse(readBack.checkoutExpiresAt) : Number.NaN;
     // Only a complete search may conclude there is no payment: the checkout closed without one.
     const over = complete && Date.now() > expiresAt + CLOCK_SKEW_MS;
     return whenthenStatus(over ? CHECKOUT_EXPIRED : AWAITING_CHECKOUT);
+  }
+
+  /**
+   * Captures an authorised payment: the amount authorised without `amount` (WhenThen's own default), else that much.
+   * WhenThen captures only AUTHORISED payments, once, and refuses more than was authorised or an authorisation that
+   * lapsed (about 7 days, per PSP). Retried within the call: a repeat carries the same key, and WhenThen could not
+   * capture twice anyway.
+   */
+  async capturePayment(payment: OperationPayment, input: CaptureInput): Promise<void> {
+    const { amount } = input;
+    if (amount !== undefined && (!Number.isSafeInteger(amount) || amount < 1)) {
+      throw new ProviderRefused('The capture amount must be a positive whole number of minor units.', 'amount');
+    }
+    const id = await this.whenthenIdOf(payment, 'capture', input.signal);
+    const answer = await this.graphql<CapturePaymentData>(CAPTURE_PAYMENT, { id, ...(amount !== undefined ? { amount } : {}) }, {
+      idempotent: true,
+      signal: input.signal,
+      idempotencyKey: operationKey('capture', input.idempotencyKey),
+    });
+    this.checkOperation('capturePayment', answer);
   }
 
   /**
@@ -131,17 +159,19 @@ class WhenthenAdapter implements ProviderAdapter {
       signal: input.signal,
       idempotencyKey: operationKey('cancel', input.idempotencyKey),
     });
-    if (answer.errors.length) throw operationFailure('cancelPayment', answer.errors);
-    if (!answer.data?.cancelPayment) throw new ProviderUnavailable('whenthen: cancelPayment answered no payment');
+    this.checkOperation('cancelPayment', answer);
   }
 
   /**
-   * Refunds `amount` minor units, or without one the whole payment (WhenThen's own default). The key goes with it, so
-   * the endpoint repeating the same refund makes one; the call itself is sent once, as the seed documents the key for
-   * creating payments only: a transport retry WhenThen did not de-duplicate would refund twice.
+   * Refunds `amount` minor units, or without one all that is left. WhenThen's own default is "the original amount of
+   * the payment", more than is left once part was refunded, so the rest is named whenever Kassa knows part went. The
+   * key goes with it, so the endpoint repeating the same refund makes one; the call itself is sent once, as the seed
+   * documents the key for creating payments only: a transport retry WhenThen did not de-duplicate would refund twice.
    */
   async refundPayment(payment: OperationPayment, input: RefundInput): Promise<void> {
-    const { amount } = input;
+    const remainder = remainderToRefund(payment);
+    if (input.amount === undefined && remainder !== undefined && remainder < 1) throw new ProviderRefused('Nothing is left to refund on this payment.');
+    const amount = input.amount ?? remainder;
     if (amount !== undefined && (!Number.isSafeInteger(amount) || amount < 1)) {
       throw new ProviderRefused('The refund amount must be a positive whole number of minor units.', 'amount');
     }
@@ -153,13 +183,12 @@ class WhenthenAdapter implements ProviderAdapter {
       signal: input.signal,
       idempotencyKey: operationKey('refund', input.idempotencyKey),
     });
-    if (answer.errors.length) throw operationFailure('refundPayment', answer.errors);
-    if (!answer.data?.refundPayment) throw new ProviderUnavailable('whenthen: refundPayment answered no payment');
+    this.checkOperation('refundPayment', answer);
   }
 
   async verifyWebhook(request: WebhookRequest): Promise<WebhookResult> {
-    checkSignature(request.headers, request.body, this.config.webhookSecret);
-    const payment = parseWebhook(request.body);
+    checkSignature(request.headers, request.body, this.config.webhookSecret, this.config.webhookSignature);
+    const payment = parseWebhook(request.body, this.config.webhookEventType);
     if (!payment) return {};
     if (payment.reference) return { providerPaymentId: payment.id, reference: payment.reference };
     // A card payment's webhook carries neither orderId nor Kassa's metadata (WhenThen's `Payment` has no orderId):
@@ -178,17 +207,18 @@ class WhenthenAdapter implements ProviderAdapter {
     // Minting a token twice makes no payment, so a retry is safe. No idempotency key on purpose: a key would make
     // WhenThen replay the first token to a retry hours later, after it expired.
     const answer = await this.graphql<ClientTokenData>(GENERATE_CLIENT_TOKEN, { amount, currency }, { idempotent: true, signal: input.signal });
-    if (answer.errors.length) throw createFailure('generateClientToken', answer.errors);
+    if (answer.errors.length) throw createFailure('generateClientToken', answer.errors, this.config.errorCodes);
     const { token, ttl } = answer.data?.generateClientToken ?? {};
     if (typeof token !== 'string' || !token || token.length > MAX_TOKEN_LENGTH) throw new ProviderUnavailable('whenthen: generateClientToken answered no token');
     if (typeof ttl !== 'number' || !(ttl > 0) || ttl > MAX_TOKEN_TTL_SECONDS) throw new ProviderUnavailable('whenthen: generateClientToken answered no usable ttl');
     const expiresAt = issuedAt + ttl * 1000;
 
     const url = new URL(checkoutUrl);
-    url.searchParams.set('clientToken', token);
-    url.searchParams.set('redirectUrl', input.returnUrl);
-    url.searchParams.set('orderId', input.reference);
-    if (this.config.flowId) url.searchParams.set('flowId', this.config.flowId);
+    const names = this.config.hostedCheckoutParameters;
+    url.searchParams.set(names.clientToken, token);
+    url.searchParams.set(names.redirectUrl, input.returnUrl);
+    url.searchParams.set(names.orderId, input.reference);
+    if (this.config.flowId) url.searchParams.set(names.flowId, this.config.flowId);
     const readBack: ReadBack = {
       lookup: 'orderId',
       orderId: input.reference,
@@ -224,7 +254,7 @@ class WhenthenAdapter implements ProviderAdapter {
       signal: input.signal,
       idempotencyKey: idempotencyUuid(input.reference),
     });
-    const approval = findError(answer.errors, ERROR_CODES.requiresApmAuthorization);
+    const approval = findError(answer.errors, this.config.errorCodes.requiresApmAuthorization);
     if (approval) {
       const url = approval.extensions?.url;
       if (!isWebUrl(url)) throw new ProviderUnavailable('whenthen: authorizePayment asked for approval without a page URL');
@@ -237,7 +267,7 @@ class WhenthenAdapter implements ProviderAdapter {
       };
       return { providerPaymentId: input.reference, action: { type: 'redirect', url }, ...whenthenStatus('NEEDS_APM_AUTHORIZATION'), data: readBack };
     }
-    if (answer.errors.length) throw createFailure('authorizePayment', answer.errors);
+    if (answer.errors.length) throw createFailure('authorizePayment', answer.errors, this.config.errorCodes);
     // Not expected for an APM, but WhenThen may decide at once: then its id is known and nothing is left to do.
     const { id, status } = answer.data?.authorizePayment ?? {};
     if (typeof id !== 'string' || !id || typeof status !== 'string') throw new ProviderUnavailable('whenthen: authorizePayment answered no payment');
@@ -249,28 +279,35 @@ class WhenthenAdapter implements ProviderAdapter {
    * WhenThen's id of the payment an operation acts on: the known id, or the payment readStatus reads for the order
    * (the paid or authorised one when the shopper tried more than once). None yet: nothing to act on.
    */
-  private async whenthenIdOf(payment: StoredPaymentRef, doing: 'cancel' | 'refund', signal: AbortSignal): Promise<string> {
+  private async whenthenIdOf(payment: StoredPaymentRef, doing: 'capture' | 'cancel' | 'refund', signal: AbortSignal): Promise<string> {
     const readBack = readBackOf(payment);
     if (readBack.lookup === 'id') return payment.providerPaymentId;
-    const { payments, complete } = await paymentsForOrder(this.listPayments(signal), readBack);
+    const { payments, complete } = await paymentsForOrder(this.listPayments(signal), readBack, this.config.listPageSize);
     const found = decisivePayment(payments);
     if (found) return found.id;
     if (!complete) throw new Error(`whenthen: the payment to ${doing} is not among the payments listed for its window`);
     throw new ProviderRefused(`WhenThen holds no payment for this order yet, so there is nothing to ${doing}.`);
   }
 
+  /** A capture, cancel or refund WhenThen answered: its refusal as Kassa's error, or nothing when it was done. */
+  private checkOperation(operation: PaymentMutation, answer: GraphQLAnswer<Partial<Record<PaymentMutation, unknown>>>): void {
+    if (answer.errors.length) throw operationFailure(operation, answer.errors, this.config.errorCodes);
+    if (!answer.data?.[operation]) throw new ProviderUnavailable(`whenthen: ${operation} answered no payment`);
+  }
+
   private async readById(id: string, signal: AbortSignal): Promise<StatusRead> {
     const answer = await this.graphql<GetPaymentData>(GET_PAYMENT, { id }, { idempotent: true, signal });
-    if (answer.errors.length) throw readFailure('getPayment', answer.errors);
-    const status = answer.data?.getPayment?.status;
+    if (answer.errors.length) throw readFailure('getPayment', answer.errors, this.config.errorCodes);
+    const payment = answer.data?.getPayment;
+    const status = payment?.status;
     if (typeof status !== 'string' || !status) throw new ProviderUnavailable('whenthen: getPayment answered no status');
-    return whenthenStatus(status);
+    return whenthenStatusRead(status, { amount: minorUnits(payment?.amount), refundedAmount: minorUnits(payment?.refundedAmount) });
   }
 
   private listPayments(signal?: AbortSignal): ListPayments {
     return async (variables) => {
       const answer = await this.graphql<ListPaymentsData>(LIST_PAYMENTS, { ...variables }, { idempotent: true, ...(signal ? { signal } : {}) });
-      if (answer.errors.length) throw readFailure('listPayments', answer.errors);
+      if (answer.errors.length) throw readFailure('listPayments', answer.errors, this.config.errorCodes);
       if (!answer.data) throw new ProviderUnavailable('whenthen: listPayments answered no data');
       return answer.data;
     };
@@ -279,7 +316,8 @@ class WhenthenAdapter implements ProviderAdapter {
   /** The orderId of a webhook's payment, or undefined when WhenThen cannot say now (the webhook is still genuine). */
   private async orderIdOf(paymentId: string, date: string, amount: number): Promise<string | undefined> {
     try {
-      return await orderIdOf(this.listPayments(AbortSignal.timeout(this.deps.timeoutMs * this.deps.attempts)), paymentId, date, amount);
+      const signal = AbortSignal.timeout(this.deps.timeoutMs * this.deps.attempts);
+      return await orderIdOf(this.listPayments(signal), paymentId, date, amount, this.config.listPageSize);
     } catch {
       return undefined;
     }
@@ -328,8 +366,17 @@ function isWebUrl(value: unknown): value is string {
   }
 }
 
+/**
+ * What is left to refund, when Kassa knows what was captured or that part was refunded already; undefined when it
+ * knows neither, so WhenThen's own default (the whole payment) applies.
+ */
+export function remainderToRefund(payment: Pick<OperationPayment, 'amount' | 'capturedAmount' | 'refundedAmount'>): number | undefined {
+  if (!payment.refundedAmount && payment.capturedAmount === undefined) return undefined;
+  return (payment.capturedAmount ?? payment.amount) - (payment.refundedAmount ?? 0);
+}
+
 /** The X-Idempotency-Key of an operation on a payment: a UUID per operation and key, apart from the create's keys. */
-function operationKey(operation: 'cancel' | 'refund', key: string): string {
+function operationKey(operation: 'capture' | 'cancel' | 'refund', key: string): string {
   return idempotencyUuid(`${operation}:${key}`);
 }
 

@@ -1,12 +1,13 @@
 /**
  * Every WhenThen status Kassa knows of → Kassa's state: the seed's list (003), the real schema's PaymentStatus enum,
  * the newer schema's values providers.md names, Kassa's two markers for a checkout without a payment, and what an
- * unknown value falls back to. Then which of several payments for one order decides the checkout.
+ * unknown value falls back to. Then what a read reports of captured and refunded amounts, and which of several payments
+ * for one order decides the checkout.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { AWAITING_CHECKOUT, CHECKOUT_EXPIRED, decisivePayment, whenthenStatus } from './status.ts';
+import { AWAITING_CHECKOUT, CHECKOUT_EXPIRED, decisivePayment, whenthenStatus, whenthenStatusRead, type PaymentAmounts } from './status.ts';
 
 const TABLE: Array<[status: string, state: string, why: string]> = [
   // Seed 003 "Status".
@@ -54,6 +55,35 @@ describe('whenthenStatus', () => {
     const covered = new Set(TABLE.map(([status]) => status));
     assert.deepEqual(values.filter((v) => !covered.has(v)), []);
   });
+});
+
+describe('whenthenStatusRead', () => {
+  type Expected = { state: string; capturedAmount?: number; refundedAmount?: number };
+  const rows: Array<[status: string, amounts: PaymentAmounts, expected: Expected, why: string]> = [
+    ['AUTHORISED', { amount: 4990 }, { state: 'authorized' }, 'nothing captured yet: no amounts'],
+    ['NEEDS_3D_SECURE', { amount: 4990 }, { state: 'action_required' }, 'nothing captured yet'],
+    ['CANCELLED', { amount: 4990 }, { state: 'cancelled' }, 'voided: nothing captured'],
+    ['SUCCEEDED', { amount: 4990 }, { state: 'paid', capturedAmount: 4990, refundedAmount: 0 }, 'refundedAmount null before any refund'],
+    ['SUCCEEDED', { amount: 3000, refundedAmount: 0 }, { state: 'paid', capturedAmount: 3000, refundedAmount: 0 }, 'a smaller capture: amount is what was captured'],
+    ['PARTIAL_REFUNDED', { amount: 4990, refundedAmount: 1990 }, { state: 'partially_refunded', capturedAmount: 4990, refundedAmount: 1990 }, 'WhenThen says it'],
+    ['PARTIAL_REFUNDED', { amount: 4990 }, { state: 'partially_refunded', capturedAmount: 4990 }, 'refunded part unknown'],
+    ['REFUNDED', { amount: 4990, refundedAmount: 4990 }, { state: 'refunded', capturedAmount: 4990, refundedAmount: 4990 }, 'WhenThen says it'],
+    ['REFUNDED', { amount: 4990 }, { state: 'refunded', capturedAmount: 4990, refundedAmount: 4990 }, 'REFUNDED without refundedAmount: all of it'],
+    ['SUCCEEDED', { amount: 4990, refundedAmount: 990 }, { state: 'partially_refunded', capturedAmount: 4990, refundedAmount: 990 }, 'status behind its refunds'],
+    ['SUCCEEDED', { amount: 4990, refundedAmount: 4990 }, { state: 'refunded', capturedAmount: 4990, refundedAmount: 4990 }, 'refunds reached the capture'],
+    ['REFUND_PENDING', { amount: 4990, refundedAmount: 1000 }, { state: 'partially_refunded', capturedAmount: 4990, refundedAmount: 1000 }, 'a refund being made counts'],
+    ['REFUND_PENDING', { amount: 4990 }, { state: 'paid', capturedAmount: 4990, refundedAmount: 0 }, 'pending with no amount yet'],
+    ['REFUND_FAILED', { amount: 4990, refundedAmount: 0 }, { state: 'paid', capturedAmount: 4990, refundedAmount: 0 }, 'the refund failed: still paid'],
+    ['DISPUTED', { amount: 4990, refundedAmount: 2000 }, { state: 'partially_refunded', capturedAmount: 4990, refundedAmount: 2000 }, 'disputed after a partial refund'],
+    ['SUCCEEDED', {}, { state: 'paid', refundedAmount: 0 }, 'amount unknown'],
+    ['SUCCEEDED', { refundedAmount: 10 }, { state: 'partially_refunded', refundedAmount: 10 }, 'refunds against an unknown capture: in part'],
+    ['succeeded', { amount: 100 }, { state: 'paid', capturedAmount: 100, refundedAmount: 0 }, 'case does not matter'],
+  ];
+  for (const [status, amounts, expected, why] of rows) {
+    test(`${status} ${JSON.stringify(amounts)} → ${JSON.stringify(expected)} (${why})`, () => {
+      assert.deepEqual(whenthenStatusRead(status, amounts), { providerStatus: status, ...expected });
+    });
+  }
 });
 
 describe('decisivePayment', () => {

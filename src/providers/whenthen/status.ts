@@ -7,6 +7,7 @@
  * payment there never will be (`CHECKOUT_EXPIRED`).
  */
 import type { PaymentState } from '../../core/model.ts';
+import type { StatusRead } from '../../server/provider.ts';
 
 export const AWAITING_CHECKOUT = 'AWAITING_CHECKOUT';
 export const CHECKOUT_EXPIRED = 'CHECKOUT_EXPIRED';
@@ -52,6 +53,41 @@ export interface WhenthenStatus {
 export function whenthenStatus(status: string): WhenthenStatus {
   const raw = status.trim();
   return { state: STATE_BY_STATUS[raw.toUpperCase()] ?? 'pending', providerStatus: raw };
+}
+
+/** The statuses of a payment whose money was taken: its `amount` is then what was captured. */
+const CAPTURED: ReadonlySet<string> = new Set(['SUCCEEDED', 'PARTIAL_REFUNDED', 'REFUNDED', 'REFUND_PENDING', 'REFUND_FAILED', 'DISPUTED']);
+
+export interface PaymentAmounts {
+  /** `amount.rawAmount`, minor units: authorised, or captured once captured (after a smaller capture, the smaller). */
+  amount?: number | undefined;
+  /** `refundedAmount.rawAmount`, minor units; WhenThen answers null before any refund. */
+  refundedAmount?: number | undefined;
+}
+
+/**
+ * What a read of a WhenThen payment tells Kassa: the state, and once the money was taken what was captured and
+ * refunded. WhenThen's REFUNDED and PARTIAL_REFUNDED say it themselves; a payment still SUCCEEDED (or with a refund
+ * pending or failed, or disputed) whose `refundedAmount` shows refunds is refunded in part, or in full once they reach
+ * what was captured.
+ */
+export function whenthenStatusRead(status: string, amounts: PaymentAmounts = {}): StatusRead {
+  const read = whenthenStatus(status);
+  const value = read.providerStatus.toUpperCase();
+  if (!CAPTURED.has(value)) return read;
+  const captured = amounts.amount;
+  // No refundedAmount: REFUNDED means all of it, PARTIAL_REFUNDED an unknown part, anything else nothing yet.
+  const refunded = amounts.refundedAmount ?? (value === 'REFUNDED' ? captured : value === 'PARTIAL_REFUNDED' ? undefined : 0);
+  let state = read.state;
+  if (state === 'paid' && refunded !== undefined && refunded > 0) {
+    state = captured !== undefined && refunded >= captured ? 'refunded' : 'partially_refunded';
+  }
+  return {
+    state,
+    providerStatus: read.providerStatus,
+    ...(captured !== undefined ? { capturedAmount: captured } : {}),
+    ...(refunded !== undefined ? { refundedAmount: refunded } : {}),
+  };
 }
 
 /** How much a state says about a checkout: money moved, then still going, then over without payment. */

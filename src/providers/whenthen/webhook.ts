@@ -1,28 +1,45 @@
 /**
  * WhenThen webhooks (INVENTED in providers.md): POST `{"type":"payment.updated","data":<Payment>}` with
- * `X-WhenThen-Signature: hex(HMAC-SHA256(webhookSecret, rawBody))`. The signature is checked over the exact bytes
+ * `X-WhenThen-Signature: hex(HMAC-SHA256(webhookSecret, rawBody))`. Every part of that scheme is configuration
+ * (`webhookSignature`, `webhookEventType`), these being the defaults. The signature is checked over the exact bytes
  * first; only then is the body read, and only to learn which payment it is about.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WebhookRejected } from '../../server/provider.ts';
 
-export const SIGNATURE_HEADER = 'x-whenthen-signature';
-export const PAYMENT_UPDATED = 'payment.updated';
-
-const HEX_SHA256 = /^[0-9a-f]{64}$/i;
-const MAX_ID_LENGTH = 128;
-
-/** Throws `WebhookRejected` unless the header is the hex HMAC-SHA256 of exactly `body` under `secret`. */
-export function checkSignature(headers: Headers, body: Uint8Array, secret: string): void {
-  const signature = headers.get(SIGNATURE_HEADER)?.trim();
-  if (!signature) throw new WebhookRejected('whenthen: the X-WhenThen-Signature header is missing');
-  if (!HEX_SHA256.test(signature)) throw new WebhookRejected('whenthen: the signature is not a hex HMAC-SHA256');
-  const expected = createHmac('sha256', secret).update(body).digest();
-  // Both are 32 bytes here (checked above), as timingSafeEqual needs.
-  if (!timingSafeEqual(Buffer.from(signature, 'hex'), expected)) throw new WebhookRejected('whenthen: the signature does not match the body');
+export interface SignatureScheme {
+  header: string;
+  algorithm: 'sha256' | 'sha512';
+  encoding: 'hex' | 'base64';
+  /** Text before the digest in the header (e.g. `sha256=`); empty for none. */
+  prefix: string;
 }
 
-/** What a verified `payment.updated` says about its payment; `undefined` for an event about something else. */
+const DIGEST_BYTES = { sha256: 32, sha512: 64 } as const;
+const MAX_ID_LENGTH = 128;
+
+/** The digest a signature header carries, or undefined when it is not one in the scheme's encoding and length. */
+export function decodeSignature(value: string, scheme: SignatureScheme): Buffer | undefined {
+  if (!value.startsWith(scheme.prefix)) return undefined;
+  const text = value.slice(scheme.prefix.length).trim();
+  const well = scheme.encoding === 'hex' ? /^[0-9a-f]+$/i.test(text) : /^[A-Za-z0-9+/]+={0,2}$/.test(text);
+  if (!well) return undefined;
+  const digest = Buffer.from(text, scheme.encoding);
+  return digest.length === DIGEST_BYTES[scheme.algorithm] ? digest : undefined;
+}
+
+/** Throws `WebhookRejected` unless the scheme's header carries the HMAC of exactly `body` under `secret`. */
+export function checkSignature(headers: Headers, body: Uint8Array, secret: string, scheme: SignatureScheme): void {
+  const signature = headers.get(scheme.header)?.trim();
+  if (!signature) throw new WebhookRejected(`whenthen: the ${scheme.header} header is missing`);
+  const given = decodeSignature(signature, scheme);
+  if (!given) throw new WebhookRejected(`whenthen: the signature is not a ${scheme.encoding} HMAC-${scheme.algorithm.toUpperCase()}`);
+  const expected = createHmac(scheme.algorithm, secret).update(body).digest();
+  // Both are the algorithm's digest length here (checked above), as timingSafeEqual needs.
+  if (!timingSafeEqual(given, expected)) throw new WebhookRejected('whenthen: the signature does not match the body');
+}
+
+/** What a verified payment event says about its payment; `undefined` for an event about something else. */
 export interface WebhookPayment {
   id: string;
   /** Kassa's reference when the payment carries it (`orderId`, or the `kassaReference` metadata Kassa sets). */
@@ -37,7 +54,7 @@ export interface WebhookPayment {
  * Reads a verified body. A body Kassa cannot read is refused (a genuine signature over an unreadable body is still
  * doubt); an event of another type is answered `undefined`, to be acknowledged and ignored.
  */
-export function parseWebhook(body: Uint8Array): WebhookPayment | undefined {
+export function parseWebhook(body: Uint8Array, paymentEventType: string): WebhookPayment | undefined {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
@@ -45,7 +62,7 @@ export function parseWebhook(body: Uint8Array): WebhookPayment | undefined {
     throw new WebhookRejected('whenthen: the webhook body is not JSON');
   }
   if (!isRecord(json) || typeof json.type !== 'string') throw new WebhookRejected('whenthen: the webhook body has no event type');
-  if (json.type !== PAYMENT_UPDATED) return undefined;
+  if (json.type !== paymentEventType) return undefined;
   const data = json.data;
   if (!isRecord(data) || typeof data.id !== 'string' || !data.id || data.id.length > MAX_ID_LENGTH) {
     throw new WebhookRejected('whenthen: the webhook names no payment');

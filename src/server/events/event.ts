@@ -30,13 +30,31 @@ export interface MerchantPayment {
    * Kassa cancels or refunds a duplicate where the provider allows it; never fulfil an order twice.
    */
   duplicateOf?: string;
+  /** Minor units captured, once known (a capture of an authorised payment may take less than `amount`). */
+  capturedAmount?: number;
+  /** Minor units refunded or being refunded, once any is. */
+  refundedAmount?: number;
+}
+
+/** An after-sale operation the merchant's server asked for and the provider accepted (`payment.operation`). */
+export interface PaymentOperationRecord {
+  kind: 'capture' | 'cancel' | 'refund' | 'document';
+  /** Minor units (capture and refund). */
+  amount?: number;
+  reason?: string;
+  /** A document's type (hi.health: `INVOICE`, `PRESCRIPTION`, …). */
+  documentType?: string;
+  /** The operation's idempotency key: the same key never makes a second operation. */
+  idempotencyKey: string;
 }
 
 /**
- * `payment.created` for a new attempt; `payment.updated` for each change of state or provider status;
- * `payment.duplicate` when the payment is found to be a second success for its order (`payment.duplicateOf`).
+ * `payment.created` for a new attempt; `payment.updated` for each change of state, provider status or amounts;
+ * `payment.duplicate` when the payment is found to be a second success for its order (`payment.duplicateOf`);
+ * `payment.operation` when the provider accepted a capture, cancel, refund or document the merchant asked for (the
+ * outcome follows as `payment.updated` once the provider's read shows it).
  */
-export type PaymentEventType = 'payment.created' | 'payment.updated' | 'payment.duplicate';
+export type PaymentEventType = 'payment.created' | 'payment.updated' | 'payment.duplicate' | 'payment.operation';
 
 /** One change of one payment. Delivered at least once: dedupe by `id`. */
 export interface PaymentEvent {
@@ -51,6 +69,8 @@ export interface PaymentEvent {
   previousState: PaymentState | null;
   /** The payment after this change. */
   payment: MerchantPayment;
+  /** What was asked, on `payment.operation` only. */
+  operation?: PaymentOperationRecord;
 }
 
 export function merchantPayment(record: PaymentRecord): MerchantPayment {
@@ -67,12 +87,20 @@ export function merchantPayment(record: PaymentRecord): MerchantPayment {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     ...(record.duplicateOf ? { duplicateOf: record.duplicateOf } : {}),
+    ...(record.capturedAmount !== undefined ? { capturedAmount: record.capturedAmount } : {}),
+    ...(record.refundedAmount ? { refundedAmount: record.refundedAmount } : {}),
   };
 }
 
 /** The event for `record` as just saved (its `sequence` already counts this event), after `previous`. */
-export function eventFor(record: PaymentRecord, previous: PaymentRecord | undefined): PaymentEvent {
-  const type = !previous ? 'payment.created' : record.duplicateOf && !previous.duplicateOf ? 'payment.duplicate' : 'payment.updated';
+export function eventFor(record: PaymentRecord, previous: PaymentRecord | undefined, operation?: PaymentOperationRecord): PaymentEvent {
+  const type = operation
+    ? 'payment.operation'
+    : !previous
+      ? 'payment.created'
+      : record.duplicateOf && !previous.duplicateOf
+        ? 'payment.duplicate'
+        : 'payment.updated';
   return {
     id: `${record.reference}.${record.sequence}`,
     type,
@@ -80,5 +108,6 @@ export function eventFor(record: PaymentRecord, previous: PaymentRecord | undefi
     occurredAt: record.updatedAt,
     previousState: previous?.state ?? null,
     payment: merchantPayment(record),
+    ...(operation ? { operation } : {}),
   };
 }

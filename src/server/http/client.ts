@@ -3,7 +3,7 @@
  * from the runtime (the Node listener reads the socket; other runtimes pass it) or the `clientAddress` option.
  */
 import type { KassaStore } from '../stores/store.ts';
-import { clientKey } from './client-address.ts';
+import { clientKey, normalizeAddress } from './client-address.ts';
 import { HttpProblem } from './problems.ts';
 
 export class Client {
@@ -14,6 +14,16 @@ export class Client {
     private readonly address: () => string | undefined,
     private readonly onMissing: () => void,
   ) {}
+
+  /** The client's address as the runtime or `clientAddress` gave it, when known (providers that want the shopper's IP). */
+  knownAddress(): string | undefined {
+    try {
+      const address = this.address();
+      return address ? normalizeAddress(address) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 
   /** The client's rate-limit key; without an address the merchant's setup is incomplete: 500 `client-address-unknown`. */
   key(): string {

@@ -25,6 +25,8 @@ const paymentBody = z.strictObject({
   fields: z.record(z.string().max(64), z.string().max(256)).optional(),
   /** Optional: when sent it must be the token's order (a token cannot be replayed for another order). */
   order: z.string().min(1).max(128).optional(),
+  /** The checkout page's URL (`location.href`), for a provider's "back to the choice of method" link. */
+  checkoutUrl: z.string().max(2048).optional(),
 });
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
@@ -49,12 +51,14 @@ export interface PaymentsDeps {
   returnUrl: string;
   /** The endpoint's public base URL for this request (webhooks and returns). */
   publicBase: (url: URL) => string;
+  /** Origins allowed to call the endpoint from a browser: a checkout page sent by the browser must be on one. */
+  allowedOrigins: string[];
 }
 
 export class Payments {
   constructor(private readonly deps: PaymentsDeps) {}
 
-  async create(request: Request, url: URL): Promise<Response> {
+  async create(request: Request, url: URL, client?: { knownAddress(): string | undefined }): Promise<Response> {
     const { store, providerTimeoutMs } = this.deps;
     const idempotencyKey = request.headers.get('idempotency-key');
     if (!idempotencyKey) throw new HttpProblem('idempotency-key-required');
@@ -98,6 +102,8 @@ export class Payments {
         endpointReturnUrl: `${base}/return/${reference}`,
         webhookUrl: `${base}/webhooks/${adapter.name}`,
         idempotencyKey: reference,
+        ...optional('checkoutUrl', checkoutPage(body.checkoutUrl, this.deps.allowedOrigins, this.deps.returnUrl)),
+        ...optional('shopperIp', client?.knownAddress()),
         signal: createSignal,
       });
       stage = 'created';
@@ -143,6 +149,23 @@ export class Payments {
       throw problem;
     }
   }
+}
+
+/**
+ * The checkout page the browser named, kept only when it is an http(s) page on an origin the merchant allowed (or
+ * the return page's): a provider's "back" link must not become a way to send shoppers elsewhere.
+ */
+export function checkoutPage(value: string | undefined, allowedOrigins: readonly string[], returnUrl: string): string | undefined {
+  if (!value || !URL.canParse(value)) return undefined;
+  const page = new URL(value);
+  if (page.protocol !== 'https:' && page.protocol !== 'http:') return undefined;
+  if (page.username || page.password) return undefined;
+  const trusted = page.origin === new URL(returnUrl).origin || allowedOrigins.includes(page.origin);
+  return trusted ? page.href : undefined;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** The shopper's inputs checked against the method's own fields (patterns run in linear time). */

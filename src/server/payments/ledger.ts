@@ -2,7 +2,7 @@
  * Every change of a payment goes through here: checked against the state machine, saved with its event in one
  * store step (the merchant's outbox), then told to the browser's status streams and to the event delivery.
  */
-import { eventFor, type PaymentEvent } from '../events/event.ts';
+import { eventFor, type PaymentEvent, type PaymentOperationRecord } from '../events/event.ts';
 import type { StatusRead } from '../provider.ts';
 import type { KassaStore, PaymentRecord } from '../stores/store.ts';
 import { view } from './records.ts';
@@ -38,10 +38,12 @@ export class Ledger {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.deps.store.getPayment(reference);
       if (!current) return undefined;
-      if (current.state === status.state && current.providerStatus === status.providerStatus) return current;
       if (!mayFollow(current.state, status.state)) return current;
+      const amounts = amountsAfter(current, status);
+      if (current.state === status.state && current.providerStatus === status.providerStatus && sameAmounts(current, amounts)) return current;
       const next: PaymentRecord = {
         ...current,
+        ...amounts,
         state: status.state,
         providerStatus: status.providerStatus,
         sequence: current.sequence + 1,
@@ -75,6 +77,26 @@ export class Ledger {
     throw new Error(`payment ${reference}: other writers kept saving first (${MAX_WRITE_ATTEMPTS} attempts)`);
   }
 
+  /**
+   * Records an operation the provider accepted (`payment.operation`), with what Kassa now knows of the amounts: a
+   * capture's amount, a refund added to what was refunded. The state is not assumed: a read afterwards moves it.
+   */
+  async recordOperation(reference: string, operation: PaymentOperationRecord): Promise<PaymentRecord | undefined> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.deps.store.getPayment(reference);
+      if (!current) return undefined;
+      const next: PaymentRecord = { ...current, sequence: current.sequence + 1, updatedAt: new Date().toISOString() };
+      if (operation.kind === 'capture') next.capturedAmount = operation.amount;
+      if (operation.kind === 'refund') next.refundedAmount = (current.refundedAmount ?? 0) + (operation.amount ?? 0);
+      const event = eventFor(next, current, operation);
+      if (await this.deps.store.commitPayment(next, event)) {
+        await this.told(next, event);
+        return next;
+      }
+    }
+    throw new Error(`payment ${reference}: other writers kept saving first (${MAX_WRITE_ATTEMPTS} attempts)`);
+  }
+
   /** Saved before it is told: a listener that fails (the store reports it) cannot undo a saved change. */
   private async told(record: PaymentRecord, event: PaymentEvent): Promise<void> {
     try {
@@ -84,4 +106,23 @@ export class Ledger {
     }
     await this.deps.store.publish(view(record)).catch((error: unknown) => this.deps.onError(error, `publishing payment ${record.reference}`));
   }
+}
+
+type Amounts = Pick<PaymentRecord, 'capturedAmount' | 'refundedAmount'>;
+
+/**
+ * The amounts after a read: the provider's where it says them. What was refunded never shrinks: a refund Kassa made
+ * that the provider's read does not show yet (Hero's settle, a read in flight) still counts.
+ */
+export function amountsAfter(current: Amounts, status: StatusRead): Amounts {
+  const capturedAmount = status.capturedAmount ?? current.capturedAmount;
+  const refundedAmount = status.refundedAmount === undefined ? current.refundedAmount : Math.max(status.refundedAmount, current.refundedAmount ?? 0);
+  return {
+    ...(capturedAmount !== undefined ? { capturedAmount } : {}),
+    ...(refundedAmount !== undefined ? { refundedAmount } : {}),
+  };
+}
+
+function sameAmounts(current: Amounts, next: Amounts): boolean {
+  return current.capturedAmount === next.capturedAmount && current.refundedAmount === next.refundedAmount;
 }

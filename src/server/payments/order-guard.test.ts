@@ -7,21 +7,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PaymentResponse } from '../../core/model.ts';
 import { problemCode } from '../../core/problems.ts';
-import { exampleFields, freshOrder, json, PROVIDER_FLOWS, startAtProvider, useEndpoint } from '../../../test/support/endpoint.ts';
+import { exampleFields, freshOrder, json, PROVIDER_FLOWS, startAtProvider, until, useEndpoint } from '../../../test/support/endpoint.ts';
 import type { PaymentEvent } from '../events/event.ts';
 
 const heard: PaymentEvent[] = [];
 const errors: string[] = [];
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('one successful payment per order', () => {
   const h = useEndpoint({

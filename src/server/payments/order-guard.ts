@@ -11,11 +11,11 @@
  */
 import { isFinalState } from '../../core/model.ts';
 import { HttpProblem } from '../http/problems.ts';
-import { ProviderRefused, type OperationPayment } from '../provider.ts';
-import type { Adapters } from '../providers.ts';
+import { OperationNotSupported } from '../provider.ts';
 import type { KassaStore, PaymentRecord } from '../stores/store.ts';
 import type { PaymentEvent } from '../events/event.ts';
 import type { Ledger } from './ledger.ts';
+import { PaymentOperationError, type PaymentOperations } from './operations.ts';
 import { holdsMoney } from './state-machine.ts';
 
 /** What Kassa does with a second successful payment of one order. */
@@ -23,12 +23,10 @@ export type DuplicatePolicy = 'refund' | 'report';
 
 export interface OrderGuardDeps {
   store: KassaStore;
-  adapters: Adapters;
   ledger: Ledger;
-  /** Reads a payment again from its provider at once (after an operation: the outcome is read, never assumed). */
-  reread: (record: PaymentRecord) => Promise<PaymentRecord>;
+  /** Cancels and refunds go through the after-sale operations: checked, idempotent, recorded, read back. */
+  operations: Pick<PaymentOperations, 'cancel' | 'refund'>;
   onError: (error: unknown, context: string) => void;
-  providerTimeoutMs: number;
   duplicatePayments: DuplicatePolicy;
 }
 
@@ -71,39 +69,36 @@ export class OrderGuard {
     }
   }
 
-  /** Voids (authorised) or refunds (paid) a duplicate where its provider allows it and the policy says so; else reports it. */
+  /**
+   * Voids (authorised) or refunds (paid) a duplicate through the after-sale operations (checked, idempotent, recorded
+   * as its events) where its provider allows it and the policy says so; else reports it.
+   */
   private async remedy(duplicate: PaymentRecord): Promise<void> {
     if (!duplicate.duplicateOf || !holdsMoney(duplicate.state)) return;
     const kept = { reference: duplicate.duplicateOf, provider: (await this.deps.store.getPayment(duplicate.duplicateOf))?.provider ?? 'unknown' };
-    const adapter = this.deps.adapters.get(duplicate.provider);
-    const operation = duplicate.state === 'authorized' ? adapter?.cancelPayment : adapter?.refundPayment;
     const what = `order ${duplicate.order} was paid twice: ${kept.reference} (${kept.provider}) is kept, ${duplicate.reference} (${duplicate.provider}) is a duplicate`;
-    if (this.deps.duplicatePayments === 'report' || !adapter || !operation) {
-      const why = this.deps.duplicatePayments === 'report' ? 'duplicatePayments is "report"' : `${duplicate.provider} offers no ${duplicate.state === 'authorized' ? 'cancel' : 'refund'} Kassa can call`;
-      this.deps.onError(new Error(`Kassa: ${what}; it was not refunded automatically (${why}): refund it at the provider`), `duplicate payment ${duplicate.reference}`);
+    if (this.deps.duplicatePayments === 'report') {
+      this.deps.onError(new Error(`Kassa: ${what}; it was not refunded automatically (duplicatePayments is "report"): refund it at the provider`), `duplicate payment ${duplicate.reference}`);
       return;
     }
+    const options = { idempotencyKey: `duplicate-${duplicate.reference}`, reason: `a second payment of order ${duplicate.order}` };
     try {
-      await operation.call(adapter, operationPayment(duplicate), {
-        idempotencyKey: `duplicate-${duplicate.reference}`,
-        signal: AbortSignal.timeout(this.deps.providerTimeoutMs),
-      });
+      if (duplicate.state === 'authorized') await this.deps.operations.cancel(duplicate.reference, options);
+      else await this.deps.operations.refund(duplicate.reference, options);
     } catch (error) {
-      this.deps.onError(new Error(`Kassa: ${what}; refunding it failed: refund it at the provider`, { cause: error }), `duplicate payment ${duplicate.reference}`);
+      const why = error instanceof OperationNotSupported ? `${duplicate.provider} offers no ${error.operation} Kassa can call` : 'refunding it failed';
+      this.deps.onError(new Error(`Kassa: ${what}; it was not refunded automatically (${why}): refund it at the provider`, { cause: error }), `duplicate payment ${duplicate.reference}`);
     }
-    await this.deps.reread(duplicate);
   }
 
   /** Cancels one open attempt where its provider can; a refusal means it had moved on (its state is read again). */
   private async cancel(attempt: PaymentRecord, why: string): Promise<void> {
-    const adapter = this.deps.adapters.get(attempt.provider);
-    if (!adapter?.cancelPayment) return;
     try {
-      await adapter.cancelPayment(operationPayment(attempt), { idempotencyKey: `cancel-${attempt.reference}`, signal: AbortSignal.timeout(this.deps.providerTimeoutMs) });
+      await this.deps.operations.cancel(attempt.reference, { idempotencyKey: `cancel-${attempt.reference}`, reason: why });
     } catch (error) {
-      if (!(error instanceof ProviderRefused)) this.deps.onError(error, `cancelling payment ${attempt.reference} (${why})`);
+      const expected = error instanceof OperationNotSupported || (error instanceof PaymentOperationError && (error.code === 'operation-not-allowed' || error.code === 'provider-refused'));
+      if (!expected) this.deps.onError(error, `cancelling payment ${attempt.reference} (${why})`);
     }
-    await this.deps.reread(attempt);
   }
 }
 
@@ -118,7 +113,3 @@ function isFinalOrHeld(payment: PaymentRecord): boolean {
   return holdsMoney(payment.state) || isFinalState(payment.state);
 }
 
-function operationPayment(record: PaymentRecord): OperationPayment {
-  const { reference, providerPaymentId, data, amount, currency, state, providerStatus } = record;
-  return { reference, providerPaymentId, data, amount, currency, state, providerStatus };
-}

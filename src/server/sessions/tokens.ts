@@ -38,6 +38,16 @@ export class Tokens {
     return { order: str(p.ord), amount: int(p.amt), currency: str(p.cur), session: str(p.sid) };
   }
 
+  /** Whether `token` is a shopper's session token this endpoint issued (valid or lately expired): never a merchant's credential. */
+  async isShopperToken(token: string): Promise<boolean> {
+    try {
+      await jwtVerify(token, await this.key, { issuer: ISSUER, algorithms: ['HS256'], clockTolerance: 86_400 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private async sign(type: string, claims: Record<string, unknown>, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({ ...claims, typ: type })

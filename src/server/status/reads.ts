@@ -7,7 +7,7 @@ import { isFinalState, type PaymentView } from '../../core/model.ts';
 import type { StatusRead } from '../provider.ts';
 import type { Adapters } from '../providers.ts';
 import { findRecord, returnPageFor, view } from '../payments/records.ts';
-import type { Ledger } from '../payments/ledger.ts';
+import { amountsAfter, type Ledger } from '../payments/ledger.ts';
 import type { KassaStore, PaymentRecord } from '../stores/store.ts';
 
 export class ProviderReads {
@@ -84,7 +84,14 @@ export class StatusReads {
       onError(error, `reading ${record.provider} payment ${record.reference}`);
       return record;
     }
-    if (status.state === record.state && status.providerStatus === record.providerStatus) return record;
+    if (!changes(record, status)) return record;
     return (await this.deps.ledger.apply(record.reference, status)) ?? record;
   }
+}
+
+/** Whether a read says anything new about the payment: its state, the provider's status or the amounts. */
+function changes(record: PaymentRecord, status: StatusRead): boolean {
+  if (status.state !== record.state || status.providerStatus !== record.providerStatus) return true;
+  const amounts = amountsAfter(record, status);
+  return amounts.capturedAmount !== record.capturedAmount || amounts.refundedAmount !== record.refundedAmount;
 }

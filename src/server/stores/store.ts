@@ -40,6 +40,13 @@ export interface PaymentRecord {
   sequence: number;
   /** Set when this payment succeeded after another payment of its order had: the reference of the one kept. */
   duplicateOf?: string;
+  /** Minor units captured, once known: the provider's read, or a capture Kassa made that the provider accepted. */
+  capturedAmount?: number;
+  /**
+   * Minor units refunded or being refunded, once known: the larger of the provider's read and the refunds Kassa made
+   * that the provider accepted (a refund still settling counts, so nothing is refunded twice).
+   */
+  refundedAmount?: number;
   createdAt: string;
   updatedAt: string;
 }
