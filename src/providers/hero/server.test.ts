@@ -439,24 +439,24 @@ describe('createPayment → hosted page → readStatus', () => {
   });
 });
 
+/** The payment as the endpoint hands it to an operation or to `afterSuccess`. */
+function operation(created: CreatedPayment, state: OperationPayment['state'] = 'paid'): OperationPayment {
+  return {
+    reference: 'kp_abcdefghijklmnopqrstuvwx',
+    providerPaymentId: created.providerPaymentId,
+    data: created.data,
+    order: 'ORDER-1001',
+    amount: 15000,
+    currency: 'EUR',
+    state,
+    providerStatus: 'SUCCESS',
+  };
+}
+
 describe('refundPayment', () => {
   const pay1x: PaymentMethod = { id: 'hero:Pay1X', provider: 'hero', kind: 'invoice', name: { en: 'Pay in full' } };
   let keys = 0;
   const refundInput = (amount?: number) => ({ idempotencyKey: `refund-${++keys}`, signal: signal(), ...(amount === undefined ? {} : { amount }) });
-
-  /** The payment as the endpoint hands it to an operation. */
-  function operation(created: CreatedPayment, state: OperationPayment['state'] = 'paid'): OperationPayment {
-    return {
-      reference: 'kp_abcdefghijklmnopqrstuvwx',
-      providerPaymentId: created.providerPaymentId,
-      data: created.data,
-      order: 'ORDER-1001',
-      amount: 15000,
-      currency: 'EUR',
-      state,
-      providerStatus: 'SUCCESS',
-    };
-  }
 
   async function payment(outcome?: 'pay' | 'decline'): Promise<CreatedPayment> {
     const created = await hero().createPayment(paymentInput(companyOrder(15000), pay1x));
@@ -657,18 +657,6 @@ describe('faults', () => {
     assert.equal((await heroPayments()).length, 1);
   });
 
-  /** The payment as the endpoint hands it to `afterSuccess` once it is paid. */
-  const succeeded = (created: CreatedPayment): OperationPayment => ({
-    reference: 'kp_abcdefghijklmnopqrstuvwx',
-    providerPaymentId: created.providerPaymentId,
-    data: created.data,
-    order: 'ORDER-1001',
-    amount: 15000,
-    currency: 'EUR',
-    state: 'paid',
-    providerStatus: 'SUCCESS',
-  });
-
   test('afterSuccess links the order that creating the payment could not, and may be repeated', async () => {
     await sb.control('POST', '/faults', { provider: 'hero', operation: 'setOrderId', kind: 'error', status: 500, times: 0 });
     const created = await hero().createPayment(paymentInput(companyOrder(15000), pay1x));
@@ -676,12 +664,12 @@ describe('faults', () => {
     assert.equal((await heroPayments())[0]!.reference, null);
 
     // Hero still failing: the error says so, so the work is tried again later.
-    await assert.rejects(hero().afterSuccess!(succeeded(created), signal()), ProviderUnavailable);
+    await assert.rejects(hero().afterSuccess!(operation(created), signal()), ProviderUnavailable);
     await sb.control('DELETE', '/faults');
-    await hero().afterSuccess!(succeeded(created), signal());
+    await hero().afterSuccess!(operation(created), signal());
     assert.equal((await heroPayments())[0]!.reference, 'ORDER-1001');
     // Events come at least once: a repeat sets the same order id again and changes nothing else.
-    await hero().afterSuccess!(succeeded(created), signal());
+    await hero().afterSuccess!(operation(created), signal());
     assert.equal((await heroPayments())[0]!.reference, 'ORDER-1001');
     assert.equal(await count('setOrderId'), 2 + 2 + 1 + 1);
   });
@@ -689,19 +677,19 @@ describe('faults', () => {
   test('afterSuccess does nothing when creating the payment linked the order', async () => {
     const created = await hero().createPayment(paymentInput(companyOrder(15000), pay1x));
     assert.equal(created.data?.orderIdLinked, true);
-    await hero().afterSuccess!(succeeded(created), signal());
+    await hero().afterSuccess!(operation(created), signal());
     assert.equal(await count('setOrderId'), 1);
   });
 
   test('afterSuccess links a payment whose data does not say (stored before the flag existed)', async () => {
     const created = await hero().createPayment(paymentInput(companyOrder(15000), pay1x));
-    await hero().afterSuccess!({ ...succeeded(created), data: undefined, order: 'ORDER-1001-B' }, signal());
+    await hero().afterSuccess!({ ...operation(created), data: undefined, order: 'ORDER-1001-B' }, signal());
     assert.equal((await heroPayments())[0]!.reference, 'ORDER-1001-B');
   });
 
   test("afterSuccess with a refused key is the merchant's setup", async () => {
     const created = await hero().createPayment(paymentInput(companyOrder(15000), pay1x));
-    await assert.rejects(hero({ apiKey: 'wrong-hero-key-123' }).afterSuccess!({ ...succeeded(created), data: { orderIdLinked: false } }, signal()), HeroSetupError);
+    await assert.rejects(hero({ apiKey: 'wrong-hero-key-123' }).afterSuccess!({ ...operation(created), data: { orderIdLinked: false } }, signal()), HeroSetupError);
   });
 
   async function onePayment(): Promise<{ reference: string; providerPaymentId: string }> {

@@ -47,6 +47,19 @@ function firstProblem(config: unknown): string {
   return issue.code === 'unrecognized_keys' ? `unknown: ${issue.keys.join(',')}` : `${issue.path.join('.')}: ${issue.message}`;
 }
 
+/** A 9.90 EUR card payment made straight at WhenThen's API (as a headless integration would), answering its id. */
+async function cardPaidAtWhenThen(sandboxUrl: string): Promise<string> {
+  const response = await fetch(`${sandboxUrl}/whenthen/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+    body: JSON.stringify({
+      query: 'mutation($p: AuthorisedPaymentInput!) { authorizePayment(authorisePayment: $p) { id } }',
+      variables: { p: { amount: 990, currencyCode: 'EUR', paymentMethod: { type: 'CARD', card: { number: '4242424242424242', expMonth: 12, expYear: 2040 } } } },
+    }),
+  });
+  return ((await response.json()) as { data: { authorizePayment: { id: string } } }).data.authorizePayment.id;
+}
+
 describe('WhenThen configuration', () => {
   const refusals: Array<[name: string, config: Record<string, unknown>, problem: RegExp]> = [
     ['a missing apiKey', { environment: 'sandbox', webhookSecret: 's' }, /^apiKey: apiKey is required/],
@@ -798,15 +811,7 @@ describe('WhenThen adapter against the sandbox', () => {
 
   describe('readStatus by id', () => {
     it('reads a payment whose WhenThen id Kassa knows with getPayment', async () => {
-      const response = await fetch(`${sb.url}/whenthen/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-        body: JSON.stringify({
-          query: 'mutation($p: AuthorisedPaymentInput!) { authorizePayment(authorisePayment: $p) { id } }',
-          variables: { p: { amount: 990, currencyCode: 'EUR', paymentMethod: { type: 'CARD', card: { number: '4242424242424242', expMonth: 12, expYear: 2040 } } } },
-        }),
-      });
-      const id = ((await response.json()) as { data: { authorizePayment: { id: string } } }).data.authorizePayment.id;
+      const id = await cardPaidAtWhenThen(sb.url);
       const whenthen = adapter();
       assert.deepEqual(await readStatus(whenthen, { providerPaymentId: id, data: { lookup: 'id' } }, 'kp_x'), { state: 'paid', providerStatus: 'SUCCEEDED', capturedAmount: 990, refundedAmount: 0 });
       assert.equal(await requestCount('getPayment'), 1);
@@ -930,15 +935,7 @@ describe('WhenThen adapter against the sandbox', () => {
 
     it('takes refusals by the configured error code only', async () => {
       const whenthen = adapter({ errorCodes: { invalidStatus: 'PAYMENT_STATE_INVALID' } });
-      const response = await fetch(`${sb.url}/whenthen/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-        body: JSON.stringify({
-          query: 'mutation($p: AuthorisedPaymentInput!) { authorizePayment(authorisePayment: $p) { id } }',
-          variables: { p: { amount: 990, currencyCode: 'EUR', paymentMethod: { type: 'CARD', card: { number: '4242424242424242', expMonth: 12, expYear: 2040 } } } },
-        }),
-      });
-      const id = ((await response.json()) as { data: { authorizePayment: { id: string } } }).data.authorizePayment.id;
+      const id = await cardPaidAtWhenThen(sb.url);
       const known = { reference: 'kp_x', providerPaymentId: id, data: { lookup: 'id' }, order: 'A-1', amount: 990, currency: 'EUR', state: 'paid', providerStatus: 'SUCCEEDED' } as const;
       // The sandbox answers its own code, which this configuration does not know as a refusal.
       await assert.rejects(whenthen.capturePayment!(known, { idempotencyKey: 'k1', signal: AbortSignal.timeout(5000) }), (error: Error) => {
