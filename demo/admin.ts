@@ -8,7 +8,7 @@
  * another site from refunding through a visitor's browser.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PaymentState } from '../src/core/model.ts';
+import { isSettledForShopper, type PaymentState } from '../src/core/model.ts';
 import { PROBLEMS, problemType, type ProblemCode } from '../src/core/problems.ts';
 import type { KassaPayments } from '../src/server/handler.ts';
 
@@ -74,9 +74,6 @@ export function parseOperationRequest(operation: AdminOperation, body: unknown):
   return { ok: true, request };
 }
 
-/** States in which a payment is still open: not decided yet, so it can still be cancelled. */
-const OPEN_STATES: ReadonlySet<PaymentState> = new Set(['created', 'action_required', 'pending', 'processing']);
-
 /**
  * The operations the back office offers for a payment in `state`: capture an authorisation, cancel an authorisation
  * or an open payment, refund what was paid. Only what makes sense to show: the endpoint checks again, and the
@@ -84,7 +81,8 @@ const OPEN_STATES: ReadonlySet<PaymentState> = new Set(['created', 'action_requi
  */
 export function operationsFor(state: PaymentState): AdminOperation[] {
   if (state === 'authorized') return ['capture', 'cancel'];
-  if (OPEN_STATES.has(state)) return ['cancel'];
+  // Still open (not decided, not authorised): it can still be cancelled.
+  if (!isSettledForShopper(state)) return ['cancel'];
   if (state === 'paid' || state === 'partially_refunded') return ['refund'];
   return [];
 }

@@ -12,7 +12,7 @@
  * A refusal (Kassa's or the provider's) changes nothing and releases the key, so the same request may be tried again.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { PaymentState } from '../../core/model.ts';
+import { isSettledForShopper, SUCCESS_STATES } from '../../core/model.ts';
 import type { ProblemCode } from '../../core/problem-codes.ts';
 import { merchantPayment, type MerchantPayment, type PaymentEvent, type PaymentOperationRecord } from '../events/event.ts';
 import {
@@ -61,7 +61,6 @@ export const DOCUMENT_TYPES: readonly DocumentType[] = ['OTHER', 'INVOICE', 'PRE
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 const MAX_REASON_LENGTH = 500;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
-const OPEN_STATES: ReadonlySet<PaymentState> = new Set(['created', 'action_required', 'pending', 'processing']);
 
 /**
  * An operation Kassa refused or the provider did: `code` says which (`operation-not-allowed`, `payment-not-found`,
@@ -135,7 +134,7 @@ export class PaymentOperations {
    */
   async afterEvent(event: PaymentEvent): Promise<void> {
     const { payment, previousState } = event;
-    if (event.type !== 'payment.updated' || !succeeded(payment.state) || (previousState && succeeded(previousState))) return;
+    if (event.type !== 'payment.updated' || !SUCCESS_STATES.has(payment.state) || (previousState && SUCCESS_STATES.has(previousState))) return;
     const adapter = this.deps.adapters.get(payment.provider);
     if (!adapter?.afterSuccess) return;
     const record = await this.deps.store.getPayment(payment.reference);
@@ -223,10 +222,6 @@ function operationOf(adapter: ProviderAdapter, kind: Kind): unknown {
   }
 }
 
-function succeeded(state: PaymentState): boolean {
-  return state === 'authorized' || state === 'paid' || state === 'partially_refunded' || state === 'refunded';
-}
-
 /** The request's own shape: amounts are positive whole minor units, reasons short, keys plain, documents PDFs. */
 export function checkRequest(request: Request): void {
   const invalid = (message: string) => new PaymentOperationError('invalid-body', message);
@@ -263,7 +258,8 @@ export function checkAllowed(payment: Pick<PaymentRecord, 'state' | 'amount' | '
       return amount;
     }
     case 'cancel':
-      if (!OPEN_STATES.has(state) && state !== 'authorized') throw refuse(`only an open or authorized payment can be cancelled; this one is ${state}`);
+      // Open (the shopper has not finished) or authorised: everything not settled, plus the authorisation itself.
+      if (isSettledForShopper(state) && state !== 'authorized') throw refuse(`only an open or authorized payment can be cancelled; this one is ${state}`);
       return undefined;
     case 'refund': {
       if (state !== 'paid' && state !== 'partially_refunded') throw refuse(`only a paid payment can be refunded; this one is ${state}`);
