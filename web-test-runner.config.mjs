@@ -25,7 +25,9 @@ function kassaServices() {
       const { startDemo } = await tsImport('./demo/server.ts', import.meta.url);
       sandbox = await startSandbox();
       const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
-      demo = await startDemo({ sandboxUrl: sandbox.url, allowedOrigins: origins, overrides: { rateLimitPerMinute: 10_000 } });
+      // Cards in SEK go to Kronor first (the tests pay a Kronor card in the checkout); elsewhere as the demo routes them.
+      const routing = { methods: { card: [{ provider: 'kronor', currencies: ['SEK'] }, 'whenthen', 'kronor', 'milkypay'] } };
+      demo = await startDemo({ sandboxUrl: sandbox.url, allowedOrigins: origins, overrides: { rateLimitPerMinute: 10_000, routing } });
     },
     async serverStop() {
       await demo?.close();

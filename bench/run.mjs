@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BENCHES = ['size', 'endpoint', 'status-reads', 'streams', 'events', 'reconciliation', 'time-to-methods', 'status-latency', 'picker-render', 'leaks'];
+const BENCHES = ['size', 'endpoint', 'routing', 'status-reads', 'streams', 'events', 'reconciliation', 'time-to-methods', 'status-latency', 'picker-render', 'leaks'];
 /** Each benchmark is stopped after 3 minutes; reconciliation waits out 60 s windows on two stores (about 2.5 minutes). */
 const TIMEOUT_MS = { reconciliation: 300_000 };
 const rows = [];

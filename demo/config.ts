@@ -17,6 +17,9 @@ export function demoKassaConfig(options: { sandboxUrl: string; shopUrl: string; 
     publicUrl: `${options.shopUrl}/kassa`,
     sandboxUrl: options.sandboxUrl,
     allowedOrigins: options.allowedOrigins ?? [],
+    // Cards go to WhenThen first, then Kronor, then MilkyPay; every other method to the providers that offer it, in
+    // the order below. The session lists one entry per method.
+    routing: { methods: { card: ['whenthen', 'kronor', 'milkypay'] } },
     providers: {
       hero: { environment: 'sandbox', apiKey: 'sandbox-hero-key' },
       milkypay: {

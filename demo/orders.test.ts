@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import type { PaymentResponse, PaymentState } from '../src/core/model.ts';
 import type { PaymentEvent } from '../src/server/events/event.ts';
 import { callControl } from '../sandbox/testing.ts';
-import { startAtProvider, until, useEndpoint, type Harness } from '../test/support/endpoint.ts';
+import { methodById, startAtProvider, until, useEndpoint, type Harness } from '../test/support/endpoint.ts';
 import { operationRoute, operationsFor, parseOperationRequest, problemOf, type AdminOperation } from './admin.ts';
 import { applyPaymentEvent, OrderBook, orderAttempt, type BackOfficeOrder, type OrderAttempt } from './orders.ts';
 import { ordersPage } from './pages.ts';
@@ -407,7 +407,7 @@ describe('demo back office: capture, cancel and refund over HTTP', () => {
   /** A payment for a new `order` paid with `methodId`, decided `pay` at the sandbox; answers once Kassa has `state`. */
   async function paid(order: string, methodId: string, state: PaymentState): Promise<string> {
     const session = await h.session(order);
-    const method = session.methods.find((m) => m.id === methodId);
+    const method = methodById(session.methods, methodId);
     assert.ok(method, `${methodId} is offered for ${order}`);
     const answer = await h.pay(session.token, method.id);
     assert.equal(answer.status, 201, answer.text);

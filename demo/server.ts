@@ -153,8 +153,8 @@ function checkoutCart(res: ServerResponse, query: URLSearchParams, context: Page
     res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(context.sandboxUrl) });
     return void res.end(messagePage(context, 'Nothing to check out', 'The cart is empty, or holds a quantity the shop does not sell (1 to 20 of each product).'));
   }
-  // Grouped by provider: the demo is about telling the five apart.
-  res.writeHead(303, { location: `/checkout.html?order=${encodeURIComponent(reference)}&group=provider` });
+  // Grouped by kind, as a shop would: the shopper chooses what to pay with, Kassa routes it to a provider.
+  res.writeHead(303, { location: `/checkout.html?order=${encodeURIComponent(reference)}` });
   res.end();
 }
 

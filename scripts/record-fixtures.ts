@@ -172,7 +172,8 @@ try {
   const logos: Record<string, string> = {};
   for (const session of Object.values(sessions)) {
     for (const method of session.methods) {
-      if (!method.logo || method.logo in logos) continue;
+      // Kassa's own marks (`kassa:card`) are drawn by the elements; only provider images are fetched.
+      if (!method.logo || !/^https?:/.test(method.logo) || method.logo in logos) continue;
       const response = await fetch(method.logo);
       if (response.ok) logos[method.logo] = await response.text();
     }

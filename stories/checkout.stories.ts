@@ -4,7 +4,7 @@ import '../src/components/checkout/define.ts';
 import type { KassaErrorEvent } from '../src/components/shared/events.ts';
 import type { NextAction } from '../src/core/model.ts';
 import { callArgument, checkout, settled, checkoutArgs, checkoutArgTypes, picker, qr, fields, redirect, renderCheckout, status, type CheckoutArgs } from './support/checkout.ts';
-import { KRONOR, methodName, PAYMENTS, SESSIONS, STATES, type KronorFlow, type Order } from './support/fixtures.ts';
+import { KRONOR, methodNamesEn, PAYMENTS, SESSIONS, STATES, type KronorFlow, type Order } from './support/fixtures.ts';
 import { MockKassa, MockKronor } from './support/network.ts';
 
 const meta = {
@@ -84,7 +84,10 @@ function methodsStory(order: Order, total: RegExp, groupBy?: 'provider'): Story 
       await list.findByRole('radiogroup', { name: 'Payment method' });
       await expect(view.getByText('Total').parentElement).toHaveTextContent(total);
       const radios = list.getAllByRole('radio');
-      await expect(radios.map((r) => r.textContent?.trim()).sort()).toEqual(methods.map(methodName).sort());
+      // The name part: a radio's text also holds its logo's wordmark.
+      const shown = (r: HTMLElement) => r.querySelector('[part~="name"]')?.textContent?.trim();
+      const names = methodNamesEn(methods);
+      await expect(radios.map(shown).sort()).toEqual([...names].sort());
 
       // Nothing chosen: the pay button says why it does nothing.
       const pay = view.getByRole('button', { name: /^Pay / });
@@ -95,7 +98,7 @@ function methodsStory(order: Order, total: RegExp, groupBy?: 'provider'): Story 
       await expect(kassa.paymentRequests).toHaveLength(0);
 
       // A method without fields makes it ready.
-      const plain = radios.find((r) => methods.find((m) => methodName(m) === r.textContent?.trim())?.fields === undefined)!;
+      const plain = radios.find((r) => methods[names.indexOf(shown(r)!)]?.fields === undefined)!;
       await userEvent.click(plain);
       await waitFor(() => expect(pay).toHaveAttribute('aria-disabled', 'false'));
       await expect(args.onMethodChange).toHaveBeenCalledTimes(1);
@@ -113,7 +116,7 @@ export const MethodsPLN = methodsStory('DEMO-PLN', /PLN\s215\.00/);
 
 // ——— fields ———
 
-const mbway = new MockKassa({ payment: (method) => (method === 'milkypay:mbway_eur_hpp' ? { problem: 'invalid-fields' } : undefined) });
+const mbway = new MockKassa({ payment: (method) => (method === 'mbway' ? { problem: 'invalid-fields' } : undefined) });
 
 /**
  * MilkyPay's MB WAY needs a phone number: paying with it empty shows the field's error and sends nothing; a number
@@ -137,7 +140,7 @@ export const MilkyPayFieldsWithErrors: Story = {
     await userEvent.click(view.getByRole('button', { name: /^Pay / }));
     await expect(await view.findByRole('alert')).toHaveTextContent('Please check the details you entered.');
     await expect(await form.findByText('Phone number does not look right.')).toBeVisible();
-    await expect(mbway.paymentRequests).toEqual([{ method: 'milkypay:mbway_eur_hpp', fields: { phone: '+351912345678' }, idempotencyKey: expect.any(String) }]);
+    await expect(mbway.paymentRequests).toEqual([{ method: 'mbway', fields: { phone: '+351912345678' }, idempotencyKey: expect.any(String) }]);
     await settled(view.getByRole('button', { name: /^Pay / }));
   },
 };
@@ -152,14 +155,14 @@ export const RedirectGet: Story = {
   beforeEach: ({ msw }) => card.install(msw),
   play: async ({ canvasElement, args }) => {
     const view = await checkout(canvasElement);
-    await userEvent.click(await (await picker(canvasElement)).findByRole('radio', { name: 'Payment card' }));
+    await userEvent.click(await (await picker(canvasElement)).findByRole('radio', { name: 'Card' }));
     await userEvent.click(view.getByRole('button', { name: /^Pay / }));
-    await expect(await (await redirect(canvasElement)).findByRole('status')).toHaveTextContent('Taking you to MilkyPay to pay…');
-    const url = (PAYMENTS['DEMO-EUR']['milkypay:payment_card_eur_hpp']!.action as { url: string }).url;
+    await expect(await (await redirect(canvasElement)).findByRole('status')).toHaveTextContent('Taking you to WhenThen to pay…');
+    const url = (PAYMENTS['DEMO-EUR']['card']!.action as { url: string }).url;
     await waitFor(() => expect(args.navigate).toHaveBeenCalledWith(url));
     await expect(args.navigate).toHaveBeenCalledTimes(1);
     await expect(args.onPaymentStart).toHaveBeenCalledTimes(1);
-    await expect(card.paymentRequests.map((r) => r.method)).toEqual(['milkypay:payment_card_eur_hpp']);
+    await expect(card.paymentRequests.map((r) => r.method)).toEqual(['card']);
     await expect(view.getByRole('button', { name: 'Cancel' })).toBeVisible();
   },
 };
@@ -173,18 +176,18 @@ export const FormPost: Story = {
   play: async ({ canvasElement, args }) => {
     const view = await checkout(canvasElement);
     const list = await picker(canvasElement);
-    // Two providers offer PayPal: this one is MilkyPay's.
+    // PayPal goes to MilkyPay first: its group when grouped by provider.
     await userEvent.click(within(await list.findByRole('group', { name: 'MilkyPay' })).getByRole('radio', { name: 'PayPal' }));
     await expect(args.onMethodChange).toHaveBeenCalledTimes(1);
     await userEvent.click(view.getByRole('button', { name: /^Pay / }));
     await waitFor(() => expect(args.submitForm).toHaveBeenCalledTimes(1));
-    const action = PAYMENTS['DEMO-EUR']['milkypay:paypal_eur_hpp']!.action as Extract<NextAction, { type: 'form' }>;
+    const action = PAYMENTS['DEMO-EUR']['paypal']!.action as Extract<NextAction, { type: 'form' }>;
     const form = callArgument<HTMLFormElement>(args.submitForm);
     await expect(form.method).toBe('post');
     await expect(form.action).toBe(action.url);
     await expect(Object.fromEntries(new FormData(form))).toEqual(action.fields);
     await expect(args.navigate).not.toHaveBeenCalled();
-    await expect(paypal.paymentRequests.map((r) => r.method)).toEqual(['milkypay:paypal_eur_hpp']);
+    await expect(paypal.paymentRequests.map((r) => r.method)).toEqual(['paypal']);
   },
 };
 
@@ -210,7 +213,7 @@ async function payWithSwish(canvasElement: HTMLElement, kassa: MockKassa, kronor
 
 function swishStory(outcome: keyof typeof KRONOR, check?: (canvasElement: HTMLElement, args: CheckoutArgs) => Promise<void>): Story {
   const flow: KronorFlow = KRONOR[outcome];
-  const kassa = new MockKassa({ order: 'DEMO-SEK', payment: (method) => (method === 'kronor:swish' ? { body: flow.payment } : undefined) });
+  const kassa = new MockKassa({ order: 'DEMO-SEK', payment: (method) => (method === 'swish' ? { body: flow.payment } : undefined) });
   const kronor = new MockKronor(flow, kassa);
   return {
     args: { order: 'DEMO-SEK' },
@@ -253,7 +256,7 @@ export const Cancelled = swishStory('cancelled', async (canvasElement, args) => 
   await expect(await (await picker(canvasElement)).findByRole('radiogroup')).toBeVisible();
 });
 
-const stopped = new MockKassa({ order: 'DEMO-SEK', payment: (method) => (method === 'kronor:swish' ? { body: KRONOR.paid.payment } : undefined) });
+const stopped = new MockKassa({ order: 'DEMO-SEK', payment: (method) => (method === 'swish' ? { body: KRONOR.paid.payment } : undefined) });
 const stoppedKronor = new MockKronor(KRONOR.paid, stopped);
 
 /** The shopper stops waiting: back to the methods, and the Swish request is cancelled at Kronor. */

@@ -16,10 +16,10 @@ interface Args {
   onChange: (event: Event) => void;
 }
 
-const MBWAY = method('DEMO-EUR', 'milkypay:mbway_eur_hpp');
-const BLIK = method('DEMO-PLN', 'milkypay:blik_pln_hpp');
+const MBWAY = method('DEMO-EUR', 'mbway');
+const BLIK = method('DEMO-PLN', 'blik');
 /** Hero for a shopper whose order has no company: all six company details are asked. */
-const HERO = method('DEMO-EUR-PERSON', 'hero:Pay1X');
+const HERO = method('DEMO-EUR-PERSON', 'b2b-pay-later.Pay1X');
 
 const meta = {
   title: 'Elements/kassa-method-fields',
@@ -75,11 +75,31 @@ export const MilkyPayBlikCode: Story = {
     const fields = await inShadow(canvasElement, 'kassa-method-fields');
     const code = await fields.findByRole('textbox', { name: /^BLIK code/ });
     await expect(code).toHaveAccessibleDescription('Enter the 6-digit code from your banking app');
+    await expect(code).toHaveAttribute('inputmode', 'numeric');
+    await expect(code).toHaveAttribute('autocomplete', 'one-time-code');
     await userEvent.type(code, '77712');
     await userEvent.tab();
-    await expect(await fields.findByText('BLIK code does not look right.')).toBeVisible();
+    await expect(await fields.findByText('Enter the 6-digit BLIK code from your banking app.')).toBeVisible();
     await userEvent.type(code, '3');
     await waitFor(() => expect(element(canvasElement).valid).toBe(true));
+  },
+};
+
+/**
+ * The same field for a German shopper: MilkyPay gives its label and hint in English, Russian and Ukrainian only, so
+ * Kassa's own German label and hint for a BLIK code stand in (never English inside a German form).
+ */
+export const BlikCodeInGerman: Story = {
+  args: { method: BLIK, locale: 'de' },
+  play: async ({ canvasElement }) => {
+    const fields = await inShadow(canvasElement, 'kassa-method-fields');
+    await expect(await fields.findByRole('group', { name: 'Angaben für BLIK' })).toBeVisible();
+    const code = await fields.findByRole('textbox', { name: /^BLIK-Code/ });
+    await expect(code).toHaveAccessibleDescription('6 Ziffern aus Ihrer Banking-App');
+    await expect(code).toHaveAttribute('inputmode', 'numeric');
+    await userEvent.type(code, '123');
+    await userEvent.tab();
+    await expect(await fields.findByText('Bitte den 6-stelligen BLIK-Code aus Ihrer Banking-App eingeben.')).toBeVisible();
   },
 };
 

@@ -24,8 +24,8 @@ interface Args {
 }
 
 /** MilkyPay's card payment answers a plain redirect to its hosted page; its PayPal answers a form to POST there. */
-const CARD = PAYMENTS['DEMO-EUR']['milkypay:payment_card_eur_hpp']!;
-const PAYPAL = PAYMENTS['DEMO-EUR']['milkypay:paypal_eur_hpp']!;
+const CARD = PAYMENTS['DEMO-EUR']['card']!;
+const PAYPAL = PAYMENTS['DEMO-EUR']['paypal']!;
 const pendingOf = (payment: typeof CARD) => ({ reference: payment.payment.reference, endpoint: ENDPOINT, provider: payment.payment.provider });
 
 const meta = {

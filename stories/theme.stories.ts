@@ -51,7 +51,7 @@ type Story = StoryObj<CheckoutArgs>;
 export const DarkCustomProperties: Story = {
   beforeEach: ({ msw }) => paid.install(msw),
   play: async ({ canvasElement }) => {
-    await userEvent.click(await (await picker(canvasElement)).findByRole('radio', { name: 'Payment card' }));
+    await userEvent.click(await (await picker(canvasElement)).findByRole('radio', { name: 'Card' }));
     const view = await checkout(canvasElement);
     const pay = view.getByRole('button', { name: /^Pay / });
     await waitFor(() => expect(pay).toHaveAttribute('aria-disabled', 'false'));

@@ -3,6 +3,7 @@
  * English ships with every element; each other catalogue is its own chunk, loaded only when a page uses it.
  */
 import en, { type MessageKey, type Messages } from './locales/en.ts';
+import type { PaymentMethod } from './model.ts';
 import { retryableImport } from './retryable-import.ts';
 
 export type { MessageKey, Messages };
@@ -89,4 +90,42 @@ export function pickLocalized(texts: Record<string, string> | undefined, locale:
   if (!texts) return '';
   const language = locale.toLowerCase().split('-')[0]!;
   return texts[language] ?? (language === 'nb' ? (texts.no ?? texts.nn) : undefined) ?? texts.en ?? Object.values(texts)[0] ?? '';
+}
+
+/** A catalogue lookup, as an element's `LocaleController.t` does it. */
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/**
+ * The name a shopper reads for a payment method: Kassa's own for a type (and variant) it has a message for, in the
+ * shopper's language (`method.card`, `method.swish.phone`; Hero's terms Pay1X, PayNX, PayND), since provider names
+ * are often English only; otherwise (`other`, a variant Kassa does not know) the provider's name, else the id.
+ */
+export function methodName(method: PaymentMethod, t: Translate, locale: string): string {
+  const { type, variant } = method;
+  const term = type === 'b2b-pay-later' ? /^Pay([1-9]\d{0,2})([XD])$/.exec(variant ?? '') : null;
+  const key = !term
+    ? `method.${type}${variant ? `.${variant}` : ''}`
+    : term[2] === 'D'
+      ? 'method.b2b-pay-later.days'
+      : term[1] === '1'
+        ? 'method.b2b-pay-later.full'
+        : 'method.b2b-pay-later.instalments';
+  if (Object.hasOwn(en, key)) return t(key as MessageKey, { count: Number(term?.[1]), days: Number(term?.[1]) });
+  return pickLocalized(method.name, locale).trim() || method.id;
+}
+
+/**
+ * The names of a list, no two alike so no two radios sound the same: methods that would share a name (the endpoint
+ * lists every provider's own card, say) add their provider's name ("Card · WhenThen"), and any still alike a number.
+ */
+export function methodNames(methods: readonly PaymentMethod[], t: Translate, locale: string): string[] {
+  const names = methods.map((method) => methodName(method, t, locale));
+  const shared = (name: string) => names.indexOf(name) !== names.lastIndexOf(name);
+  const seen = new Map<string, number>();
+  return names.map((name, i) => {
+    const full = shared(name) ? `${name} · ${t(`picker.provider.${methods[i]!.provider}` as MessageKey)}` : name;
+    const n = (seen.get(full) ?? 0) + 1;
+    seen.set(full, n);
+    return n > 1 ? `${full} (${n})` : full;
+  });
 }

@@ -56,10 +56,57 @@ export function isSettledForShopper(state: PaymentState): boolean {
 /** What kind of method it is, for grouping in the picker. */
 export type MethodKind = 'card' | 'wallet' | 'bank' | 'invoice' | 'installments' | 'mobile' | 'health' | 'other';
 
+/**
+ * What the shopper pays with, whoever processes it: the session lists one entry per type (and `variant`), routed over
+ * the providers that offer it. `other` is a provider method Kassa has no type for: it is listed as the provider names it.
+ */
+export const METHOD_TYPES = [
+  'card',
+  'paypal',
+  'klarna',
+  'swish',
+  'mobilepay',
+  'vipps',
+  'blik',
+  'mbway',
+  'p24',
+  'bank-transfer',
+  'b2b-pay-later',
+  'hi-health',
+  'other',
+] as const;
+export type MethodType = (typeof METHOD_TYPES)[number];
+
+export function isMethodType(value: unknown): value is MethodType {
+  return typeof value === 'string' && (METHOD_TYPES as readonly string[]).includes(value);
+}
+
+/** Card brands Kassa has a logo for (`kassa:<brand>`). */
+export const CARD_BRANDS = ['visa', 'mastercard', 'amex', 'maestro'] as const;
+export type CardBrand = (typeof CARD_BRANDS)[number];
+
+/**
+ * What a field asks for, whoever asks: the elements label, hint, check and autocomplete a known kind in the
+ * shopper's language, and a fallback provider can be given the same answer under its own key.
+ */
+export const FIELD_KINDS = [
+  'phone',
+  'swish-number',
+  'email',
+  'blik-code',
+  'company-name',
+  'address-line1',
+  'postal-code',
+  'city',
+] as const;
+export type FieldKind = (typeof FIELD_KINDS)[number];
+
 /** One input a method needs from the shopper (MilkyPay service fields, a Swish number, Hero company details). */
 export interface MethodField {
   key: string;
   type: 'text' | 'tel' | 'email' | 'number';
+  /** What the field asks for, when Kassa knows: the elements then use their own localized label and hint. */
+  kind?: FieldKind;
   /** Localized labels by language code, e.g. `{en: 'Phone', uk: 'Телефон'}`; provider text, shown as text only. */
   label: Record<string, string>;
   hint?: Record<string, string>;
@@ -71,13 +118,26 @@ export interface MethodField {
 
 /** A payment method as the endpoint lists it to the browser. */
 export interface PaymentMethod {
-  /** Kassa's id for the method, `<provider>:<provider's own code>`, e.g. `kronor:swish`. */
+  /**
+   * Kassa's id for the method. A provider's own method is `<provider>:<provider's code>`, e.g. `kronor:swish`; a
+   * session entry routed over providers is its type (and variant), e.g. `card`, `swish.phone`.
+   */
   id: string;
+  /** Who processes it: for a routed entry, the provider a payment goes to first. */
   provider: ProviderName;
+  /** For a routed entry: every provider a payment may go to, in the order they are tried. */
+  providers?: ProviderName[];
   kind: MethodKind;
+  /** What the shopper pays with: the elements name a known type in the shopper's language. */
+  type?: MethodType;
+  /** Which one of its type, when a provider offers several (Hero's terms `Pay30D`, Swish by number `phone`). */
+  variant?: string;
   /** Localized names by language code; `en` is always present. Provider text, shown as text only. */
   name: Record<string, string>;
+  /** An image URL (checked), or a Kassa logo id `kassa:<type or card brand>` the elements draw themselves. */
   logo?: string;
+  /** For cards: the brands accepted, shown as logos. */
+  brands?: CardBrand[];
   fields?: MethodField[];
   /** Amount limits in minor units, when the provider has them. */
   min?: number;
@@ -113,8 +173,17 @@ export interface PaymentView {
   state: PaymentState;
   /** The provider's own status value, kept for the merchant. */
   providerStatus: string | null;
+  /** How the payment reached its provider: the first choice for its method, or a fallback after others failed. */
+  route?: PaymentRoute;
   updatedAt: string;
 }
+
+/**
+ * `first-choice`: the method's first healthy provider took it. `fallback`: providers before it failed to start the
+ * payment. `direct`: the shopper chose this provider's own entry (the endpoint lists every provider's entry).
+ * `orphan`: a payment a failed start left at a provider, found afterwards and cancelled by Kassa.
+ */
+export type PaymentRoute = 'first-choice' | 'fallback' | 'orphan' | 'direct';
 
 /** `POST {endpoint}/session` answer. */
 export interface SessionResponse {

@@ -25,6 +25,7 @@ export const PROBLEM_CODES = [
   'rate-limited',
   'provider-refused',
   'provider-unavailable',
+  'method-unavailable',
   'unsafe-redirect',
   'internal',
   'bad-request',

@@ -27,6 +27,7 @@ export const PROBLEMS = {
   'rate-limited': { status: 429, title: 'Too many requests; try again shortly' },
   'provider-refused': { status: 422, title: 'The payment provider refused the payment' },
   'provider-unavailable': { status: 503, title: 'The payment provider is not reachable right now' },
+  'method-unavailable': { status: 503, title: 'No payment provider can take this payment method right now' },
   'unsafe-redirect': { status: 502, title: 'The payment provider answered with an address Kassa does not trust' },
   internal: { status: 500, title: 'Something went wrong in the endpoint' },
   'bad-request': { status: 400, title: 'The request is not valid HTTP Kassa can answer' },

@@ -8,6 +8,8 @@ import type { ProviderName } from '../core/model.ts';
 import type { PaymentEventHook } from './events/delivery.ts';
 import type { DuplicatePolicy } from './payments/order-guard.ts';
 import type { ResolvedOrder } from './provider.ts';
+import type { HealthConfig } from './routing/health.ts';
+import { routingSchema, type RoutingConfig } from './routing/rules.ts';
 import { PROVIDER_MODULES, type ProviderConfigs } from './providers.ts';
 import { MemoryStore, type KassaStore } from './stores/store.ts';
 
@@ -94,6 +96,14 @@ export interface KassaConfig {
    * token is refused before it is asked. Without this option those routes do not exist: call `kassa.payments.*`.
    */
   merchantApi?: MerchantApiConfig;
+  /**
+   * How methods are listed and payments routed over providers (README: "Routing over providers"): per method type,
+   * the providers to try in order, with conditions; by default one entry per type, over every provider that offers
+   * it in the order `providers` names them; `list: 'provider'` lists every provider's own entry instead.
+   */
+  routing?: RoutingConfig;
+  /** When a provider counts as down and for how long it is left out (a circuit breaker per provider, shared through the store). */
+  health?: HealthConfig;
   /** Where the endpoint reports its own errors (never the shopper's page); console.error by default. */
   onError?: (error: unknown, context: string) => void;
 }
@@ -103,7 +113,8 @@ export interface MerchantApiConfig {
   authorize: (request: Request) => boolean | Promise<boolean>;
 }
 
-export interface ResolvedConfig extends Required<Omit<KassaConfig, 'publicUrl' | 'providers' | 'clientAddress' | 'onPaymentEvent' | 'merchantApi'>> {
+export interface ResolvedConfig extends Required<Omit<KassaConfig, 'publicUrl' | 'providers' | 'clientAddress' | 'onPaymentEvent' | 'merchantApi' | 'health'>> {
+  health: HealthConfig | undefined;
   publicUrl: string | undefined;
   merchantApi: MerchantApiConfig | undefined;
   clientAddress: KassaConfig['clientAddress'];
@@ -141,6 +152,14 @@ const baseSchema = z.strictObject({
   duplicatePayments: z.enum(['refund', 'report']).optional(),
   merchantApi: z
     .strictObject({ authorize: z.custom<MerchantApiConfig['authorize']>((v) => typeof v === 'function', 'merchantApi.authorize must be a function') })
+    .optional(),
+  routing: routingSchema.optional(),
+  health: z
+    .strictObject({
+      failureThreshold: z.number().int().min(1).max(1_000).optional(),
+      windowSeconds: z.number().int().min(1).max(3_600).optional(),
+      openSeconds: z.number().min(0.1).max(3_600).optional(),
+    })
     .optional(),
   onError: z.custom<NonNullable<KassaConfig['onError']>>((v) => typeof v === 'function', 'onError must be a function').optional(),
 });
@@ -200,6 +219,8 @@ export function resolveConfig(config: KassaConfig): ResolvedConfig {
     paymentEventTimeoutMs: parsed.data.paymentEventTimeoutMs ?? 10_000,
     duplicatePayments: parsed.data.duplicatePayments ?? 'refund',
     merchantApi: config.merchantApi,
+    routing: (parsed.data.routing ?? {}) as RoutingConfig,
+    health: parsed.data.health,
     onError: config.onError ?? ((error, context) => console.error(`kassa: ${context}:`, error)),
   };
 }

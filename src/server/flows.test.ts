@@ -19,10 +19,10 @@ interface FlowCase {
 
 const CASES: FlowCase[] = [
   { provider: 'hero', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'hero') },
-  { provider: 'milkypay', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'milkypay' && !m.fields?.length) },
+  { provider: 'milkypay', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.id === 'mbway') },
   { provider: 'hidirect', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'hidirect') },
   { provider: 'whenthen', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'whenthen' && m.kind !== 'card') },
-  { provider: 'kronor', order: 'DEMO-SEK', method: (ms) => ms.find((m) => m.id === 'kronor:swish') },
+  { provider: 'kronor', order: 'DEMO-SEK', method: (ms) => ms.find((m) => m.id === 'swish') },
 ];
 
 /** The expected Kassa state for each hosted-page outcome. */
@@ -96,7 +96,8 @@ describe('payment flows, every provider, over HTTP', () => {
           assert.equal(told[0]!.previousState, null);
           for (let i = 1; i < told.length; i++) assert.equal(told[i]!.previousState, told[i - 1]!.payment.state);
           const last = told.at(-1)!.payment;
-          assert.deepEqual([last.order, last.provider, last.method, last.amount, last.currency], [session.order, flow.provider, method.id, session.amount, session.currency]);
+          assert.deepEqual([last.order, last.provider, last.amount, last.currency, last.route], [session.order, flow.provider, session.amount, session.currency, 'first-choice']);
+          assert.match(last.method, new RegExp(`^${flow.provider}:`), 'the event names the method its provider was given');
           assert.deepEqual(await h.demo.kassa.payments.get(payment.reference), last);
           assert.ok((await h.demo.kassa.payments.forOrder(session.order)).some((p) => p.reference === payment.reference && p.state === state));
           assert.deepEqual(await h.demo.kassa.payments.events(payment.reference), told);

@@ -21,6 +21,9 @@ import { MerchantApi } from './payments/merchant-api.ts';
 import { PaymentOperations, type CancelOptions, type CaptureOptions, type DocumentOptions, type RefundOptions } from './payments/operations.ts';
 import { OrderGuard } from './payments/order-guard.ts';
 import { createAdapters } from './providers.ts';
+import { ProviderHealth } from './routing/health.ts';
+import { Orphans } from './routing/orphans.ts';
+import { MethodRouter } from './routing/router.ts';
 import { MethodLists } from './sessions/methods.ts';
 import { orderResolver } from './sessions/orders.ts';
 import { Sessions } from './sessions/sessions.ts';
@@ -71,11 +74,12 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   const adapters = createAdapters(config.enabled, config.providers, { sandboxUrl: config.sandboxUrl, timeoutMs: config.providerTimeoutMs, attempts: 3 });
   const tokens = new Tokens(config.secret, config.sessionTtlSeconds);
   const resolveOrder = orderResolver(config.resolveOrder);
-  const methods = new MethodLists(adapters, { cacheSeconds: config.methodsCacheSeconds, timeoutMs: config.providerTimeoutMs, onError });
   const publicBase = (url: URL) => config.publicUrl ?? `${url.origin}${config.basePath}`;
-
-  /** This instance's name in the store's leases (event delivery, reconciliation reads). */
+  /** This instance's name in the store's leases (event delivery, reconciliation reads, provider health probes). */
   const owner = randomUUID();
+  const health = new ProviderHealth({ store, owner, config: config.health, onError });
+  const methods = new MethodLists(adapters, { cacheSeconds: config.methodsCacheSeconds, timeoutMs: config.providerTimeoutMs, health, onError });
+  const router = new MethodRouter({ methods, health, routing: config.routing, configured: config.enabled });
   // Each event goes through the order guard (a second charge of an order is found and refunded), then to the merchant.
   const onPaymentEvent: PaymentEventHook = async (event, context) => {
     await guard.onEvent(event).catch((error: unknown) => onError(error, `checking order ${event.payment.order} for a second payment`));
@@ -103,8 +107,9 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     onError,
   });
   const guard = new OrderGuard({ ...config, store, ledger, operations });
-  const sessions = new Sessions({ tokens, resolveOrder, methods, guard, maxBodyBytes: config.maxBodyBytes });
-  const payments = new Payments({ ...config, store, ledger, guard, adapters, tokens, resolveOrder, methods, publicBase });
+  const orphans = new Orphans({ store, ledger, operations, adapters, providerTimeoutMs: config.providerTimeoutMs, onError });
+  const sessions = new Sessions({ tokens, resolveOrder, router, guard, maxBodyBytes: config.maxBodyBytes });
+  const payments = new Payments({ ...config, store, ledger, guard, adapters, tokens, resolveOrder, router, health, orphans, publicBase });
   const watcher = new StatusWatcher(store, (record) => status.refresh(record), onError);
   const reconciler = new Reconciler({ store, read: (record) => status.refresh(record), onError, owner, readTimeoutMs: config.providerTimeoutMs });
   const streams = new StatusStreams({ ...config, store, watcher });
@@ -200,6 +205,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     payments: merchantView,
     close: async () => {
       watcher.close();
+      orphans.close();
       await reconciler.close();
       await delivery.close();
     },

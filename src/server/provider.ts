@@ -89,6 +89,14 @@ export interface CreatedPayment {
   data?: Record<string, unknown>;
 }
 
+/** A payment found at its provider by Kassa's reference (a create that went unanswered may have made it). */
+export interface FoundPayment {
+  providerPaymentId: string;
+  state: PaymentState;
+  providerStatus: string | null;
+  data?: Record<string, unknown>;
+}
+
 export interface StoredPaymentRef {
   reference: string;
   providerPaymentId: string;
@@ -184,6 +192,12 @@ export interface ProviderAdapter {
    */
   createPayment(input: CreatePaymentInput): Promise<CreatedPayment>;
   readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead>;
+  /**
+   * Finds the payment a create for `reference` made, when the create went unanswered: undefined when the provider
+   * holds none. Only where the provider can be asked by Kassa's reference; it lets the endpoint go on to another
+   * provider after an unanswered create and still find, record and cancel what the first one made.
+   */
+  findPayment?(reference: string, order: ResolvedOrder, signal: AbortSignal): Promise<FoundPayment | undefined>;
   /**
    * Cancels a payment so it can no longer be paid: an open one (the shopper has not paid yet) or an authorised one (the
    * authorisation is voided). Only where the provider documents it; absent otherwise. The outcome is not assumed: the

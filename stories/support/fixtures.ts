@@ -9,6 +9,7 @@ import paymentsJson from '../fixtures/payments.json';
 import problemsJson from '../fixtures/problems.json';
 import sessionsJson from '../fixtures/sessions.json';
 import statesJson from '../fixtures/states.json';
+import { englishMessages, methodNames, translate } from '../../src/core/i18n.ts';
 
 export const ORDERS = ['DEMO-EUR', 'DEMO-SEK', 'DEMO-DKK', 'DEMO-NOK', 'DEMO-PLN'] as const;
 export type Order = (typeof ORDERS)[number];
@@ -44,7 +45,7 @@ export function method(order: RecordedOrder, id: string): PaymentMethod {
   return found;
 }
 
-/** The English name a method is shown with. */
-export function methodName(m: PaymentMethod): string {
-  return m.name.en ?? Object.values(m.name)[0] ?? m.id;
+/** The English names a list of methods is shown with, in its order (as the picker names them). */
+export function methodNamesEn(methods: readonly PaymentMethod[]): string[] {
+  return methodNames(methods, (key, params) => translate(englishMessages, key, params), 'en');
 }

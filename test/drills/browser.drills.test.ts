@@ -126,9 +126,9 @@ describe('fault drills in Chromium', () => {
   // (7) One per provider: the method a shopper would double-click, in DEMO-EUR (each goes to the provider's page).
   const DOUBLE_CLICKS = [
     { provider: 'hero', group: 'Hero', method: 'Pay in full' },
-    { provider: 'milkypay', group: 'MilkyPay', method: 'Payment card' },
+    { provider: 'milkypay', group: 'MilkyPay', method: 'PayPal' },
     { provider: 'hidirect', group: 'hi.health', method: /^hi\.health/ },
-    { provider: 'whenthen', group: 'WhenThen', method: 'PayPal' },
+    { provider: 'whenthen', group: 'WhenThen', method: 'Klarna' },
     { provider: 'kronor', group: 'Kronor', method: 'Bank transfer' },
   ] as const;
   for (const { provider, group, method } of DOUBLE_CLICKS) {

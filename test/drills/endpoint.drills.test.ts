@@ -23,9 +23,10 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { provider: 'kronor', order: 'DEMO-SEK', method: (ms) => ms.find((m) => m.id === 'kronor:swish'), dedupes: true },
-  { provider: 'milkypay', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'milkypay' && !m.fields?.length), dedupes: true },
-  { provider: 'whenthen', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'whenthen' && m.kind !== 'card'), dedupes: true },
+  { provider: 'kronor', order: 'DEMO-SEK', method: (ms) => ms.find((m) => m.id === 'swish'), dedupes: true },
+  // Methods only one provider offers: these drills are about that provider's faults, not about going on to another.
+  { provider: 'milkypay', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.id === 'mbway'), dedupes: true },
+  { provider: 'whenthen', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.id === 'klarna'), dedupes: true },
   { provider: 'hero', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'hero'), dedupes: false },
   { provider: 'hidirect', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'hidirect'), dedupes: false },
 ];

@@ -70,7 +70,7 @@ before(async () => {
   assert.equal(session.status, 201, session.text);
   real.token = session.body.token;
   real.methods = session.body.methods.map((m: { id: string }) => m.id);
-  const method = real.methods.find((id) => id.startsWith('hidirect:'));
+  const method = real.methods.find((id) => id === 'hi-health');
   assert.ok(method, 'a hi.health method for DEMO-EUR');
   const payment = await postJson('/kassa/payments', { token: real.token, method }, { 'idempotency-key': `fuzz-${randomUUID()}` });
   assert.equal(payment.status, 201, payment.text);

@@ -30,7 +30,7 @@ interface Flow {
 
 const FLOWS: Flow[] = [
   { provider: 'hero', order: 'DEMO-EUR', group: 'Hero', method: /Pay in full/, outcomes: ['pay', 'decline', 'cancel', 'expire'] },
-  { provider: 'milkypay', order: 'DEMO-EUR', group: 'MilkyPay', method: /^Payment card/, outcomes: ['pay', 'decline', 'cancel', 'expire'] },
+  { provider: 'milkypay', order: 'DEMO-EUR', group: 'MilkyPay', method: /^PayPal/, outcomes: ['pay', 'decline', 'cancel', 'expire'] },
   { provider: 'hidirect', order: 'DEMO-EUR', group: 'hi.health', method: /hi\.health/, outcomes: ['pay', 'decline', 'cancel'] },
   { provider: 'whenthen', order: 'DEMO-EUR', group: 'WhenThen', method: /^Card/, outcomes: ['pay', 'decline', 'cancel'] },
   { provider: 'kronor', order: 'DEMO-DKK', group: 'Kronor', method: /MobilePay/, outcomes: ['pay', 'decline', 'cancel'] },

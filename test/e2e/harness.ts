@@ -5,6 +5,7 @@
 import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../../demo/server.ts';
+import type { KassaConfig } from '../../src/server/config.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 
 /** As root on a machine with no display: what Chromium needs to run headless here (TOOLCHAIN.md). */
@@ -23,7 +24,7 @@ export interface ShopInBrowser {
   open(path: string): Promise<Page>;
 }
 
-export function useShopInBrowser(options: { prepare?: () => Promise<unknown>; consoleErrors?: boolean } = {}): ShopInBrowser {
+export function useShopInBrowser(options: { prepare?: () => Promise<unknown>; consoleErrors?: boolean; overrides?: Partial<KassaConfig> } = {}): ShopInBrowser {
   let sandbox: RunningSandbox | undefined;
   let demo: RunningDemo | undefined;
   let browser: Browser | undefined;
@@ -32,7 +33,7 @@ export function useShopInBrowser(options: { prepare?: () => Promise<unknown>; co
   before(async () => {
     await options.prepare?.();
     sandbox = await startSandbox();
-    demo = await startDemo({ sandboxUrl: sandbox.url });
+    demo = await startDemo({ sandboxUrl: sandbox.url, ...(options.overrides ? { overrides: options.overrides } : {}) });
     browser = await launchChromium();
   });
 

@@ -42,7 +42,8 @@ export function useEndpoint(overrides: Partial<KassaConfig> = {}): Harness {
 
   before(async () => {
     sandbox = await startSandbox();
-    demo = await startDemo({ sandboxUrl: sandbox.url, allowedOrigins: ['https://shop.example'], overrides });
+    // Tests inject provider faults back to back: provider health is left closed unless a test is about it.
+    demo = await startDemo({ sandboxUrl: sandbox.url, allowedOrigins: ['https://shop.example'], overrides: { health: { failureThreshold: 1_000 }, ...overrides } });
   });
   beforeEach(async () => {
     await harness.control('POST', '/reset');
@@ -93,14 +94,29 @@ export function useEndpoint(overrides: Partial<KassaConfig> = {}): Harness {
   return harness;
 }
 
-/** A method each provider pays with on the demo orders (needing no fields, or only required ones with examples). */
+/**
+ * A method each provider pays with on the demo orders (needing no fields, or only required ones with examples): an
+ * entry the demo's routing sends to that provider first.
+ */
 export const PROVIDER_FLOWS: ReadonlyArray<{ provider: ProviderName; order: string; method: (methods: PaymentMethod[]) => PaymentMethod | undefined }> = [
   { provider: 'hero', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'hero') },
-  { provider: 'milkypay', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'milkypay' && !m.fields?.length) },
+  { provider: 'milkypay', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.id === 'paypal' && m.provider === 'milkypay') },
   { provider: 'hidirect', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'hidirect') },
-  { provider: 'whenthen', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.provider === 'whenthen' && m.kind !== 'card') },
-  { provider: 'kronor', order: 'DEMO-SEK', method: (ms) => ms.find((m) => m.id === 'kronor:swish') },
+  { provider: 'whenthen', order: 'DEMO-EUR', method: (ms) => ms.find((m) => m.id === 'klarna') },
+  { provider: 'kronor', order: 'DEMO-SEK', method: (ms) => ms.find((m) => m.id === 'swish') },
 ];
+
+/**
+ * A method the session offers by id: an entry (`card`, `swish`), or a provider's own method (`whenthen:card`) that one
+ * of the entries routes to. The endpoint takes a provider's own id for a click that must go to that provider.
+ */
+export function methodById(methods: readonly PaymentMethod[], id: string): PaymentMethod | undefined {
+  const entry = methods.find((m) => m.id === id);
+  if (entry) return entry;
+  const [provider] = id.split(':');
+  const routed = methods.find((m) => m.providers?.includes(provider as ProviderName) && (!m.fields?.length || m.provider === provider));
+  return routed && { ...routed, id, provider: provider as ProviderName };
+}
 
 /** The required fields of a method, filled with its examples. */
 export function exampleFields(method: PaymentMethod): Record<string, string> {

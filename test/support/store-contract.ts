@@ -178,6 +178,20 @@ export function storeContract(name: string, makeStore: (options?: StoreOptions) 
       assert.deepEqual(seen, ['paid']);
     });
 
+    it('keeps a shared value until it expires, is replaced or deleted', async () => {
+      const store = makeStore();
+      assert.equal(await store.getValue('health:whenthen:create'), undefined);
+      await store.setValue('health:whenthen:create', 'open', 150);
+      await store.setValue('health:kronor:create', 'a', 60_000);
+      await store.setValue('health:kronor:create', 'b', 60_000);
+      assert.equal(await store.getValue('health:whenthen:create'), 'open');
+      assert.equal(await store.getValue('health:kronor:create'), 'b', 'replaced');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(await store.getValue('health:whenthen:create'), undefined, 'expired');
+      await store.deleteValue('health:kronor:create');
+      assert.equal(await store.getValue('health:kronor:create'), undefined, 'deleted');
+    });
+
     it('counts requests per key within a window', async () => {
       const store = makeStore();
       const hits = [];

@@ -46,7 +46,7 @@ describe('checkout flow: parts loaded on demand', () => {
     const { flow, errors } = mountFlow(() => (failing ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : loadCheckoutParts()));
     flow.configure(endpointUrl, 'DEMO-EUR', 'en');
     await waitUntil(() => flow.view.name === 'choose', 'the methods should be shown', { timeout: 5_000 });
-    flow.choose('hidirect:hi-health');
+    flow.choose('hi-health');
 
     await flow.pay();
     expect(flow.payError).to.equal('network');

@@ -2,7 +2,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property, query } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { formatAmount } from '../../core/format.ts';
-import { pickLocalized } from '../../core/i18n.ts';
+import { methodNames } from '../../core/i18n.ts';
 import type { PaymentState, SessionResponse } from '../../core/model.ts';
 import type { KassaCompleteEvent, KassaErrorEvent, KassaFailEvent } from '../shared/events.ts';
 import { LocaleController } from '../shared/locale-controller.ts';
@@ -15,7 +15,7 @@ import { styles } from './checkout.styles.ts';
  * The children's parts, exported so a page styles them through `kassa-checkout::part(…)`: under their own names,
  * except where a name would be ambiguous next to the checkout's own parts (`error`, `amount`, `retry`) or too generic (`message`, `button`).
  */
-const PICKER_PARTS = 'radiogroup, group, group-label, method, method-checked, logo, name, empty';
+const PICKER_PARTS = 'radiogroup, group, group-label, method, method-checked, logo, name, brands, empty';
 const FIELDS_PARTS = 'fieldset, legend, field, label, input, input-invalid, hint, error: field-error';
 const REDIRECT_PARTS = 'message: redirect-message, button: redirect-button';
 const QR_PARTS = 'code, instructions, open-app, countdown';
@@ -61,6 +61,7 @@ const STATUS_PARTS = 'status, icon: status-icon, message: status-message, amount
  * @csspart method-checked - From `kassa-method-picker`: also on the checked method.
  * @csspart logo - From `kassa-method-picker`: a method's logo.
  * @csspart name - From `kassa-method-picker`: a method's name.
+ * @csspart brands - From `kassa-method-picker`: a card's brand marks.
  * @csspart empty - From `kassa-method-picker`: the message when no method is available.
  * @csspart fieldset - From `kassa-method-fields`: the fieldset around the inputs.
  * @csspart legend - From `kassa-method-fields`: its legend.
@@ -335,8 +336,10 @@ export class KassaCheckout extends LitElement {
   }
 
   private methodName(methodId: string): string {
-    const method = this.session?.methods.find((m) => m.id === methodId);
-    return method ? pickLocalized(method.name, this.i18n.locale) : '';
+    const methods = this.session?.methods ?? [];
+    const index = methods.findIndex((m) => m.id === methodId);
+    // Named as the picker names it: two entries that read alike carry their provider's name.
+    return index < 0 ? '' : methodNames(methods, (key, params) => this.i18n.t(key, params), this.i18n.locale)[index]!;
   }
 }
 

@@ -1,12 +1,12 @@
 /// <reference types="mocha" />
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { loadMessages, translate } from '../../core/i18n.ts';
-import type { MethodField, PaymentMethod } from '../../core/model.ts';
+import { LOCALES, loadMessages, translate } from '../../core/i18n.ts';
+import type { FieldKind, MethodField, PaymentMethod } from '../../core/model.ts';
 import { ISSUER_FIELD_KEYS, issuerFields } from '../../providers/hero/issuer.ts';
 import { KRONOR_METHODS } from '../../providers/kronor/methods.ts';
 import './define.ts';
-import { KassaMethodFields, isEmailAddress, isSwedishMobile } from './method-fields.ts';
+import { KNOWN_FIELDS, KassaMethodFields, fieldKindOf, isBlikCode, isEmailAddress, isSwedishMobile } from './method-fields.ts';
 
 const CATASTROPHIC = '^(a+)+$';
 
@@ -308,9 +308,138 @@ describe('kassa-method-fields', () => {
     it('gives Hero\u2019s company details autofill tokens, and Kassa labels when the provider has no text', async () => {
       const bare = { ...HERO, fields: HERO.fields!.map((f) => ({ ...f, label: {} })) };
       const el = await fields(bare);
-      expect(inputs(el).map((i) => i.getAttribute('autocomplete'))).to.deep.equal(['organization', 'street-address', 'postal-code', 'address-level2', 'email', 'tel']);
+      expect(inputs(el).map((i) => i.getAttribute('autocomplete'))).to.deep.equal(['organization', 'address-line1', 'postal-code', 'address-level2', 'email', 'tel']);
       expect(inputs(el).map((_, i) => labelText(el, i))).to.deep.equal(['Company name', 'Street address', 'Postal code', 'City', 'Email', 'Phone number']);
       expect(input(el, 4).type).to.equal('email');
+    });
+  });
+
+  describe('field kinds', () => {
+    /** MilkyPay's BLIK, as the session lists it: a code field with English text only. */
+    const BLIK: PaymentMethod = {
+      id: 'blik',
+      type: 'blik',
+      provider: 'milkypay',
+      kind: 'mobile',
+      name: { en: 'BLIK' },
+      fields: [{ key: 'blik_code', kind: 'blik-code', type: 'text', label: { en: 'BLIK code' }, hint: { en: 'Open your banking app' }, required: true }],
+    };
+    const MBWAY: PaymentMethod = {
+      id: 'mbway',
+      type: 'mbway',
+      provider: 'milkypay',
+      kind: 'mobile',
+      name: { en: 'MB WAY' },
+      fields: [{ key: 'phone_number', kind: 'phone', type: 'tel', label: { en: 'Phone number' }, hint: { en: 'International format' }, required: true }],
+    };
+    const SWISH_NUMBER: PaymentMethod = {
+      id: 'swish.phone',
+      type: 'swish',
+      variant: 'phone',
+      provider: 'kronor',
+      kind: 'mobile',
+      name: { en: 'Swish with mobile number', sv: 'Swish med mobilnummer' },
+      fields: [{ ...SWISH_FIELD, key: 'swish_number', kind: 'swish-number' }],
+    };
+
+    const kinds: Array<[field: Pick<MethodField, 'key' | 'kind'>, provider: PaymentMethod['provider'], kind: FieldKind | undefined]> = [
+      [{ key: 'blik_code', kind: 'blik-code' }, 'milkypay', 'blik-code'],
+      [{ key: 'whatever', kind: 'company-name' }, 'hero', 'company-name'],
+      [{ key: 'phone', kind: 'phone' }, 'kronor', 'phone'], // the kind wins over the key
+      [{ key: 'phone' }, 'kronor', 'swish-number'],
+      [{ key: 'phone' }, 'hero', 'phone'],
+      [{ key: 'blik_code' }, 'milkypay', 'blik-code'],
+      [{ key: 'postalCode' }, 'hero', 'postal-code'],
+      [{ key: 'account_name' }, 'milkypay', undefined],
+      [{ key: 'x', kind: 'iban' as FieldKind }, 'milkypay', undefined],
+      [{ key: 'toString' }, 'milkypay', undefined],
+      [{ key: 'x', kind: 'toString' as FieldKind }, 'milkypay', undefined],
+    ];
+    for (const [field, provider, kind] of kinds) {
+      it(`fieldKindOf ${JSON.stringify(field)} at ${provider} → ${String(kind)}`, () => expect(fieldKindOf(field, { provider })).to.equal(kind));
+    }
+
+    it('checks a BLIK code: 6 digits', () => {
+      for (const good of ['123456', '000000']) expect(isBlikCode(good), good).to.equal(true);
+      for (const bad of ['12345', '1234567', '12 3456', 'abcdef', '']) expect(isBlikCode(bad), bad).to.equal(false);
+    });
+
+    it('a BLIK code in German: "BLIK-Code", Kassa\u2019s German hint, a numeric keyboard, one-time-code autofill, a 6-digit check', async () => {
+      const de = await loadMessages('de');
+      const el = await fields(BLIK, 'de', { blik_code: '12345' });
+      await waitUntil(() => labelText(el) === 'BLIK-Code', `label: ${labelText(el)}`);
+      expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal('Angaben für BLIK');
+      expect(hintOf(el)).to.equal(de['fields.blikCode.hint']); // not the provider's English hint
+      const code = input(el);
+      expect(code.inputMode).to.equal('numeric');
+      expect(code.autocomplete).to.equal('one-time-code');
+      expect(code.type).to.equal('text');
+      expect(el.validate()).to.equal(false);
+      await el.updateComplete;
+      expect(errorOf(el)).to.equal(de['fields.blikCode.error']);
+      el.values = { blik_code: '123456' };
+      await el.updateComplete;
+      expect(el.valid).to.equal(true);
+    });
+
+    it('shows a provider\u2019s hint only in a language it gave it in: never its English inside a German form', async () => {
+      const unknownKind: PaymentMethod = { ...MBWAY, fields: [{ key: 'account_name', type: 'text', label: { en: 'Account name', de: 'Kontoname' }, hint: { en: 'As on your bank statement' }, required: true }] };
+      const el = await fields(unknownKind, 'de');
+      await waitUntil(() => labelText(el) === 'Kontoname', 'no German label');
+      expect(hintOf(el)).to.equal(undefined);
+      expect(root(el).querySelector('[part="hint"]')).to.equal(null);
+      el.locale = 'en';
+      await waitUntil(() => hintOf(el) === 'As on your bank statement', 'no English hint in English');
+    });
+
+    it('a phone number from MilkyPay: Kassa\u2019s label in the shopper\u2019s language, a tel input, no Swedish check', async () => {
+      const pl = await loadMessages('pl');
+      const el = await fields(MBWAY, 'pl', { phone_number: '+351912345678' });
+      await waitUntil(() => labelText(el) === pl['fields.phoneNumber'], `label: ${labelText(el)}`);
+      expect(input(el).type).to.equal('tel');
+      expect(input(el).autocomplete).to.equal('tel');
+      expect(hintOf(el)).to.equal(undefined); // the provider's hint is English only, and Kassa has none for a phone
+      expect(el.validate()).to.equal(true);
+    });
+
+    it('Swish by number: Kassa\u2019s Swedish-mobile check and hint by kind, whatever the key', async () => {
+      const el = await fields({ ...SWISH_NUMBER, fields: [{ key: 'swish_number', kind: 'swish-number', type: 'text', label: {}, required: true }] }, 'en', { swish_number: '0812345678' });
+      expect(labelText(el)).to.equal('Mobile number');
+      expect(hintOf(el)).to.equal('The number your Swish app uses, e.g. 0701234567');
+      expect(input(el).type).to.equal('tel');
+      expect(el.validate()).to.equal(false);
+      await el.updateComplete;
+      expect(errorOf(el)).to.equal('Enter a Swedish mobile number, e.g. 0701234567.');
+    });
+
+    it('in each of the nine languages: Kassa\u2019s label for every known kind, the legend names the method as the picker does, no provider English', async () => {
+      const english = await loadMessages('en');
+      for (const locale of LOCALES) {
+        const messages = await loadMessages(locale);
+        for (const method of [BLIK, MBWAY, SWISH_NUMBER]) {
+          const bare = { ...method, fields: method.fields!.map((f) => ({ ...f, label: { en: f.label.en! } })) };
+          const el = await fields(bare, locale);
+          const field = bare.fields[0]!;
+          // The provider's English label stands in English; every other language gets Kassa's.
+          const expected = locale === 'en' ? field.label.en : messages[KNOWN_FIELDS[field.kind!].label];
+          await waitUntil(() => labelText(el) === expected, `${locale} ${method.id}: ${labelText(el)}`);
+          if (locale !== 'en' && expected !== english[KNOWN_FIELDS[field.kind!].label]) expect(labelText(el), `${locale} ${method.id}`).to.not.equal(field.label.en);
+          const legend = root(el).querySelector('[part="legend"]')!.textContent!;
+          if (locale !== 'en' && method === SWISH_NUMBER) expect(legend, locale).to.not.contain('Swish with mobile number');
+          if (locale !== 'en') expect(hintOf(el) ?? '', `${locale} ${method.id}`).to.not.equal(method.fields![0]!.hint?.en);
+          el.remove();
+        }
+      }
+    });
+
+    it('every kind has a label, and its check (if any) an error, in every catalogue', async () => {
+      for (const locale of LOCALES) {
+        const messages = await loadMessages(locale);
+        for (const known of Object.values(KNOWN_FIELDS)) {
+          expect(messages[known.label], `${locale} ${known.label}`).to.be.a('string').and.not.equal('');
+          if (known.check) expect(known.error, known.label).to.be.a('string');
+        }
+      }
     });
   });
 

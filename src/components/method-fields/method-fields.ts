@@ -1,8 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { englishMessages, pickLocalized, type MessageKey } from '../../core/i18n.ts';
-import type { MethodField, PaymentMethod } from '../../core/model.ts';
+import { englishMessages, methodName, pickLocalized, type MessageKey } from '../../core/i18n.ts';
+import type { FieldKind, MethodField, PaymentMethod } from '../../core/model.ts';
 import { retryableImport } from '../../core/retryable-import.ts';
 import { LocaleController } from '../shared/locale-controller.ts';
 import { styles } from './method-fields.styles.ts';
@@ -10,13 +10,16 @@ import { styles } from './method-fields.styles.ts';
 /** Longest value an input takes (`maxlength`); a longer value set by code is reported as too long. */
 export const MAX_FIELD_LENGTH = 256;
 
-/** What Kassa itself knows about a field key: its own label, hint, check and autofill token. */
-interface KnownField {
+/** What Kassa itself knows about a kind of field: its own label, hint, check, autofill token and keyboard. */
+export interface KnownField {
   label: MessageKey;
   hint?: MessageKey;
   check?: (value: string) => boolean;
   error?: MessageKey;
-  autocomplete?: string;
+  autocomplete: string;
+  /** The input's type when Kassa knows better than the provider (a phone number is `tel`). */
+  type?: 'tel' | 'email';
+  inputMode?: 'numeric';
 }
 
 /** A Swedish mobile number as Swish takes it: 07XXXXXXXX, 467XXXXXXXX, +467… or 00467…, spaces and dashes allowed. */
@@ -38,29 +41,55 @@ const isNumber = (value: string): boolean => /^[0-9]+(?:[.,][0-9]+)?$/.test(valu
 const loadPatternMatcher = retryableImport(() => import('../../core/safe-pattern.ts'));
 let matchesPattern: ((pattern: string, value: string) => boolean) | undefined;
 
+/** A BLIK code: the 6 digits a Polish banking app shows for two minutes. */
+export function isBlikCode(value: string): boolean {
+  return /^[0-9]{6}$/.test(value);
+}
+
+export const KNOWN_FIELDS: Readonly<Record<FieldKind, KnownField>> = {
+  phone: { label: 'fields.phoneNumber', autocomplete: 'tel', type: 'tel' },
+  'swish-number': {
+    label: 'fields.phone',
+    hint: 'fields.phone.hint',
+    check: isSwedishMobile,
+    error: 'fields.phone.error',
+    autocomplete: 'tel',
+    type: 'tel',
+  },
+  email: { label: 'fields.email', check: isEmailAddress, error: 'fields.email.error', autocomplete: 'email', type: 'email' },
+  'blik-code': {
+    label: 'fields.blikCode',
+    hint: 'fields.blikCode.hint',
+    check: isBlikCode,
+    error: 'fields.blikCode.error',
+    autocomplete: 'one-time-code',
+    inputMode: 'numeric',
+  },
+  'company-name': { label: 'fields.companyName', autocomplete: 'organization' },
+  'address-line1': { label: 'fields.addressLine1', autocomplete: 'address-line1' },
+  'postal-code': { label: 'fields.postalCode', autocomplete: 'postal-code' },
+  city: { label: 'fields.city', autocomplete: 'address-level2' },
+};
+
+/** Field keys Kassa recognizes when a provider names no `kind`: Hero's company details, MilkyPay's BLIK code. */
+const KIND_BY_KEY: Readonly<Record<string, FieldKind>> = {
+  phone: 'phone',
+  email: 'email',
+  companyName: 'company-name',
+  addressLine1: 'address-line1',
+  postalCode: 'postal-code',
+  city: 'city',
+  blik_code: 'blik-code',
+};
+
 /**
- * Kassa's own knowledge of field keys: Kronor's Swish number (`phone` on a Kronor method) and Hero's company details
- * (`companyName`, `addressLine1`, `postalCode`, `city`, `email`, `phone`).
+ * What a field asks for: its `kind` when Kassa knows it; otherwise what its key means to Kassa (Kronor's `phone` is
+ * the Swish number); otherwise undefined, and the provider's own label and hint stand.
  */
-function knownField(key: string, method: PaymentMethod): KnownField | undefined {
-  switch (key) {
-    case 'phone':
-      return method.provider === 'kronor'
-        ? { label: 'fields.phone', hint: 'fields.phone.hint', check: isSwedishMobile, error: 'fields.phone.error', autocomplete: 'tel' }
-        : { label: 'fields.phoneNumber', autocomplete: 'tel' };
-    case 'email':
-      return { label: 'fields.email', autocomplete: 'email' };
-    case 'companyName':
-      return { label: 'fields.companyName', autocomplete: 'organization' };
-    case 'addressLine1':
-      return { label: 'fields.addressLine1', autocomplete: 'street-address' };
-    case 'postalCode':
-      return { label: 'fields.postalCode', autocomplete: 'postal-code' };
-    case 'city':
-      return { label: 'fields.city', autocomplete: 'address-level2' };
-    default:
-      return undefined;
-  }
+export function fieldKindOf(field: Pick<MethodField, 'key' | 'kind'>, method: Pick<PaymentMethod, 'provider'>): FieldKind | undefined {
+  if (typeof field.kind === 'string' && Object.hasOwn(KNOWN_FIELDS, field.kind)) return field.kind;
+  const kind = Object.hasOwn(KIND_BY_KEY, field.key) ? KIND_BY_KEY[field.key] : undefined;
+  return kind === 'phone' && method.provider === 'kronor' ? 'swish-number' : kind;
 }
 
 /** The provider's text in exactly this language (Norwegian under any of its codes), or undefined. */
@@ -80,17 +109,24 @@ interface FieldView {
  * company details. One labelled input per `method.fields` entry, with hint, placeholder (the provider's example),
  * autofill tokens and inline validation.
  *
- * Labels and hints: the provider's text in the shopper's language when it has one; for keys Kassa knows (`phone` on a
- * Kronor method = Swish number; `companyName`, `addressLine1`, `postalCode`, `city`, `email`, `phone`) Kassa's own
- * localized label and hint when the provider has no text in that language; otherwise the provider's text by
- * `pickLocalized` (its English, then any), and the field key as a last resort. The language is the element's Kassa
- * locale, so a `locale` Kassa has no catalogue for (`uk`, `ru`) gives English throughout, provider labels included.
+ * What a field asks for: its `kind` (`phone`, `swish-number`, `email`, `blik-code`, `company-name`, `address-line1`,
+ * `postal-code`, `city`), else what Kassa knows its key to mean (`phone` on a Kronor method = Swish number; Hero's
+ * `companyName`, `addressLine1`, `postalCode`, `city`, `email`, `phone`; MilkyPay's `blik_code`). A known kind brings
+ * Kassa's check, autofill token and keyboard (a BLIK code: 6 digits, `inputmode="numeric"`,
+ * `autocomplete="one-time-code"`).
  *
- * Validation, in order: required (blank = empty); at most 256 characters; Kassa's own check for a known key (Swish:
- * a Swedish mobile number, 07XXXXXXXX or 467XXXXXXXX); an e-mail shape for `email` inputs; the provider's `pattern`
- * on a linear-time engine (re2js, loaded with the first method that has a pattern: until then such a value is not
- * yet `valid`, and `updateComplete` waits for it; a pattern it cannot run, e.g. with a backreference, is not applied
- * and the provider checks again); digits for `number` inputs without a pattern. Values are tested trimmed, and
+ * Labels: the provider's text in the shopper's language when it has one; else Kassa's own localized label for the
+ * kind; else the provider's text by `pickLocalized` (its English, then any), and the field key as a last resort.
+ * Hints: the provider's hint only in the shopper's language (never its English inside a German form); else Kassa's
+ * hint for the kind, or none. The language is the element's Kassa locale, so a `locale` Kassa has no catalogue for
+ * (`uk`, `ru`) gives English throughout, provider labels included. The legend names the method as the picker does.
+ *
+ * Validation, in order: required (blank = empty); at most 256 characters; Kassa's own check for a known kind (Swish:
+ * a Swedish mobile number, 07XXXXXXXX or 467XXXXXXXX; BLIK: 6 digits; e-mail: an address); an e-mail shape for
+ * `email` inputs; the provider's `pattern` on a linear-time engine (re2js, loaded with the first method that has a
+ * pattern: until then such a value is not yet `valid`, and `updateComplete` waits for it; a pattern it cannot run,
+ * e.g. with a backreference, is not applied and the provider checks again); digits for `number` inputs without a
+ * pattern. Values are tested trimmed, and
  * trimmed in `values` when the shopper leaves a field or `validate()` runs. Errors appear when the shopper leaves a
  * field they edited, or on `validate()`, and from then on follow the typing.
  *
@@ -240,10 +276,10 @@ export class KassaMethodFields extends LitElement {
   protected override render(): TemplateResult | typeof nothing {
     const views = this.views();
     if (!this.method || !views.length) return nothing;
-    const methodName = pickLocalized(this.method.name, this.i18n.locale);
+    const name = methodName(this.method, (key, params) => this.i18n.t(key, params), this.i18n.locale);
     return html`
       <fieldset part="fieldset" class="fieldset" ?disabled=${this.disabled} @input=${this.onInput} @change=${this.onChange} @focusout=${this.onFocusout}>
-        <legend part="legend" class="legend">${this.i18n.t('fields.legend', { method: methodName })}</legend>
+        <legend part="legend" class="legend">${this.i18n.t('fields.legend', { method: name })}</legend>
         ${views.map((view, index) => this.renderField(view, index))}
       </fieldset>
     `;
@@ -257,6 +293,8 @@ export class KassaMethodFields extends LitElement {
     const error = this.shown.has(field.key) ? this.errorFor(view) : undefined;
     const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
     const autocomplete = known?.autocomplete ?? (field.type === 'tel' ? 'tel' : field.type === 'email' ? 'email' : undefined);
+    const type = known?.type ?? (field.type === 'tel' || field.type === 'email' ? field.type : 'text');
+    const inputMode = known?.inputMode ?? (field.type === 'number' ? 'decimal' : undefined);
     return html`
       <div part="field" class="field">
         <label part="label" class="label" for=${id}>
@@ -268,8 +306,8 @@ export class KassaMethodFields extends LitElement {
           id=${id}
           name=${field.key}
           data-index=${index}
-          type=${field.type === 'tel' || field.type === 'email' ? field.type : 'text'}
-          inputmode=${field.type === 'number' ? 'decimal' : nothing}
+          type=${type}
+          inputmode=${inputMode ?? nothing}
           maxlength=${MAX_FIELD_LENGTH}
           placeholder=${field.example ?? nothing}
           autocomplete=${autocomplete ?? nothing}
@@ -293,7 +331,8 @@ export class KassaMethodFields extends LitElement {
     for (const field of fields) {
       if (!field || typeof field.key !== 'string' || !field.key || seen.has(field.key)) continue;
       seen.add(field.key);
-      views.push({ field, known: knownField(field.key, method!) });
+      const kind = fieldKindOf(field, method!);
+      views.push({ field, known: kind ? KNOWN_FIELDS[kind] : undefined });
     }
     return views;
   }
@@ -305,9 +344,9 @@ export class KassaMethodFields extends LitElement {
   }
 
   private hintFor({ field, known }: FieldView): string {
-    const locale = this.i18n.locale;
-    if (known?.hint && !textIn(field.hint, locale)) return this.i18n.t(known.hint);
-    return pickLocalized(field.hint, locale).trim();
+    const own = textIn(field.hint, this.i18n.locale);
+    if (own) return own;
+    return known?.hint ? this.i18n.t(known.hint) : '';
   }
 
   /** The message key of a field's current problem, or undefined when its value is acceptable. */

@@ -1,6 +1,9 @@
 import { css } from 'lit';
 import { theme } from '../shared/theme.ts';
 
+// Logos are sized in em, so they grow with zoom and the shop's font size. A provider's image sits on the same light
+// chip as Kassa's marks (logos-marks.ts), so both read on a dark page.
+
 export const styles = [
   theme,
   css`
@@ -52,11 +55,30 @@ export const styles = [
       border-color: var(--_k-accent);
       background: radial-gradient(circle, var(--_k-accent) 0 45%, transparent 50%);
     }
-    .logo {
+    .logo,
+    .brand {
       flex: none;
-      width: 40px;
-      height: 26px;
+      display: flex;
+      box-sizing: border-box;
+      width: 2.5em;
+      height: 1.6em;
+    }
+    img.logo {
+      padding: 0.125em;
+      border: 1px solid #767676;
+      border-radius: 0.25em;
+      background: #fff;
       object-fit: contain;
+    }
+    .brands {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25em;
+      max-width: 40%;
+    }
+    .brand {
+      width: 1.875em;
+      height: 1.2em;
     }
     .name {
       flex: 1;

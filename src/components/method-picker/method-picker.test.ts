@@ -1,9 +1,9 @@
 /// <reference types="mocha" />
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import { openSession } from '../../core/endpoint-client.ts';
-import { loadMessages } from '../../core/i18n.ts';
-import type { PaymentMethod } from '../../core/model.ts';
+import { LOCALES, loadMessages, methodName, translate, type Locale } from '../../core/i18n.ts';
+import type { MethodKind, MethodType, PaymentMethod, ProviderName } from '../../core/model.ts';
 import './define.ts';
 import { KassaMethodPicker } from './method-picker.ts';
 import { testEnv } from '../../../test/browser/env.ts';
@@ -32,6 +32,23 @@ const checkedIds = (el: KassaMethodPicker) =>
   radios(el)
     .filter((r) => r.getAttribute('aria-checked') === 'true')
     .map((r) => ORDER[Number(r.dataset.index)]);
+
+/**
+ * Each radio's accessible name as a browser computes it here: the radios have no `aria-label` or `aria-labelledby`,
+ * so it is their text, without what is `aria-hidden` (the logos).
+ */
+function radioNames(el: KassaMethodPicker): string[] {
+  const text = (node: Node): string =>
+    node instanceof Element && node.getAttribute('aria-hidden') === 'true' ? '' : node.nodeType === Node.TEXT_NODE ? node.textContent! : [...node.childNodes].map(text).join('');
+  return radios(el).map((radio) => text(radio).replace(/\s+/g, ' ').trim());
+}
+/** The mark each radio shows (`data-mark` of its logo's SVG), or `img` for a provider's image. */
+const logoMarks = (el: KassaMethodPicker) =>
+  radios(el).map((r) => {
+    const logo = r.querySelector('[part="logo"]')!;
+    return logo.localName === 'img' ? 'img' : (logo.querySelector('svg')?.dataset.mark ?? '');
+  });
+const marksShown = (el: KassaMethodPicker) => waitUntil(() => logoMarks(el).every(Boolean), 'no logo drawn', { timeout: 5000 });
 
 async function picker(methods: PaymentMethod[] = METHODS, template = html`<kassa-method-picker locale="en"></kassa-method-picker>`) {
   const el = await fixture<KassaMethodPicker>(template);
@@ -166,14 +183,16 @@ describe('kassa-method-picker', () => {
   });
 
   describe('with the demo endpoint', () => {
-    it('shows every method of a real DEMO-EUR session, and passes axe', async () => {
+    it('shows every method of a real DEMO-EUR session, no two alike, each with a logo, and passes axe', async () => {
       const { endpointUrl } = await testEnv();
       const session = await openSession(endpointUrl, 'DEMO-EUR');
       expect(session.methods.length).to.be.above(3);
       const el = await picker(session.methods);
       expect(radios(el)).to.have.length(session.methods.length);
-      expect([...names(el)].sort()).to.deep.equal(session.methods.map((m) => m.name.en).sort());
-      expect(new Set(session.methods.map((m) => m.provider)).size).to.be.above(2);
+      await marksShown(el);
+      const accessible = radioNames(el);
+      expect(accessible).to.have.length(session.methods.length);
+      expect(new Set(accessible).size).to.equal(accessible.length);
       await expect(el).to.be.accessible();
     });
   });
@@ -353,11 +372,13 @@ describe('kassa-method-picker', () => {
       expect(radios(el)[0]!.contains(logos[0]!)).to.equal(true);
     });
 
-    it('hides a logo that fails to load', async () => {
-      const el = await picker([{ id: 'kronor:creditCard', provider: 'kronor', kind: 'card', name: { en: 'Card' }, logo: 'http://127.0.0.1:9/missing.png' }]);
+    it('shows the mark of the method’s type when its image fails to load', async () => {
+      const el = await picker([{ id: 'kronor:creditCard', provider: 'kronor', kind: 'card', type: 'card', name: { en: 'Card' }, logo: 'http://127.0.0.1:9/missing.png' }]);
       const img = shadow(el).querySelector('img')!;
       img.loading = 'eager';
       await waitUntil(() => !shadow(el).querySelector('img'), 'the broken logo stays', { timeout: 5000 });
+      await marksShown(el);
+      expect(logoMarks(el)).to.deep.equal(['card']);
       expect(names(el)).to.deep.equal(['Card']);
     });
   });
@@ -411,6 +432,151 @@ describe('kassa-method-picker', () => {
       document.documentElement.lang = 'sv';
       const el = await picker(METHODS, html`<kassa-method-picker></kassa-method-picker>`);
       await waitUntil(() => names(el)[0] === 'Kort', 'page language not used');
+    });
+  });
+
+  describe('Kassa\u2019s names and logos', () => {
+    after(() => emulateMedia({ colorScheme: 'light' }));
+
+    const method = (type: MethodType, provider: ProviderName, kind: MethodKind, name: Record<string, string>, more: Partial<PaymentMethod> = {}): PaymentMethod => ({
+      id: type,
+      type,
+      provider,
+      kind,
+      name,
+      logo: `kassa:${type}`,
+      ...more,
+    });
+    const card = method('card', 'milkypay', 'card', { en: 'Card', de: 'Karte', fr: 'Carte bancaire', sv: 'Kort' }, { providers: ['milkypay', 'whenthen', 'kronor'], brands: ['visa', 'mastercard'] });
+    const paypal = method('paypal', 'whenthen', 'wallet', { en: 'PayPal' }, { providers: ['whenthen', 'kronor'] });
+    const klarna = method('klarna', 'whenthen', 'invoice', { en: 'Klarna' });
+    const bankTransfer = method('bank-transfer', 'kronor', 'bank', { en: 'Bank transfer', sv: 'Banköverföring' });
+    /** The session's entries per demo currency, as the endpoint lists them (some without a logo: they get their type's). */
+    const SESSIONS: Record<string, PaymentMethod[]> = {
+      EUR: [
+        card,
+        paypal,
+        method('mbway', 'milkypay', 'mobile', { en: 'MB WAY' }, { fields: [{ key: 'phone', kind: 'phone', type: 'tel', label: { en: 'Phone number' }, required: true }] }),
+        { ...method('b2b-pay-later', 'hero', 'invoice', { en: 'Pay in full', fr: 'Paiement comptant' }, { variant: 'Pay1X' }), id: 'b2b-pay-later.Pay1X', logo: undefined },
+        { ...method('hi-health', 'hidirect', 'health', { en: 'hi.health – health expenses', de: 'hi.health – Gesundheitsausgaben' }), logo: undefined },
+        klarna,
+        bankTransfer,
+      ],
+      SEK: [card, paypal, klarna, method('swish', 'kronor', 'mobile', { en: 'Swish', sv: 'Swish' }), bankTransfer],
+      DKK: [card, paypal, klarna, method('mobilepay', 'kronor', 'mobile', { en: 'MobilePay', da: 'MobilePay' })],
+      NOK: [card, paypal, klarna, method('vipps', 'kronor', 'mobile', { en: 'Vipps', nb: 'Vipps' })],
+      PLN: [
+        method('blik', 'milkypay', 'mobile', { en: 'BLIK' }, { fields: [{ key: 'blik_code', kind: 'blik-code', type: 'text', label: { en: 'BLIK code' }, required: true }] }),
+        card,
+        paypal,
+        klarna,
+        method('p24', 'kronor', 'bank', { en: 'Przelewy24', pl: 'Przelewy24' }),
+      ],
+    };
+
+    for (const [currency, methods] of Object.entries(SESSIONS)) {
+      it(`${currency}: in each of the nine languages, Kassa\u2019s names, no two radios alike, a logo on every entry, no provider English`, async () => {
+        const english = await loadMessages('en');
+        for (const locale of LOCALES) {
+          const messages = await loadMessages(locale);
+          const t = (l: Locale) => (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(l === locale ? messages : english, key, params);
+          const expected = methods.map((m) => methodName(m, t(locale), locale));
+          const el = await picker(methods, html`<kassa-method-picker locale=${locale}></kassa-method-picker>`);
+          await waitUntil(() => [...names(el)].sort().join('|') === [...expected].sort().join('|'), `${locale}: ${names(el).join(', ')}`);
+          await marksShown(el);
+          const accessible = radioNames(el);
+          expect(accessible, locale).to.have.length(methods.length);
+          expect(new Set(accessible).size, `${locale}: ${accessible.join(', ')}`).to.equal(methods.length);
+          if (locale !== 'en') {
+            for (const m of methods) {
+              const englishName = methodName(m, t('en'), 'en');
+              const localName = methodName(m, t(locale), locale);
+              if (englishName !== localName) expect(names(el), `${locale} ${m.id}`).to.not.include(m.name.en!);
+            }
+          }
+          expect(logoMarks(el), locale).to.not.include('other');
+          el.remove();
+        }
+      });
+    }
+
+    it('the every-provider list: two cards (and two PayPals) get distinct names that say whose they are', async () => {
+      const everyProvider: PaymentMethod[] = [
+        { id: 'whenthen:card', provider: 'whenthen', type: 'card', kind: 'card', name: { en: 'Card', de: 'Karte' }, logo: 'kassa:card', brands: ['visa', 'mastercard', 'amex'] },
+        { id: 'kronor:creditCard', provider: 'kronor', type: 'card', kind: 'card', name: { en: 'Card', sv: 'Kort' }, logo: 'kassa:card' },
+        { id: 'whenthen:paypal', provider: 'whenthen', type: 'paypal', kind: 'wallet', name: { en: 'PayPal' }, logo: 'kassa:paypal' },
+        { id: 'kronor:payPal', provider: 'kronor', type: 'paypal', kind: 'wallet', name: { en: 'PayPal' } },
+      ];
+      const el = await picker(everyProvider);
+      await marksShown(el);
+      expect(radioNames(el)).to.deep.equal(['Card · WhenThen', 'Card · Kronor', 'PayPal · WhenThen', 'PayPal · Kronor']);
+      el.locale = 'de';
+      await waitUntil(() => names(el)[0] === 'Karte · WhenThen', `no German: ${names(el).join(', ')}`);
+      expect(names(el)[1]).to.equal('Karte · Kronor');
+      await expect(el).to.be.accessible();
+    });
+
+    it('draws Kassa\u2019s marks for kassa: ids, the type\u2019s mark without a logo, and a card\u2019s brands after its name', async () => {
+      const el = await picker([
+        { ...card, brands: ['visa', 'mastercard', 'visa', 'diners' as never] },
+        { ...paypal, logo: undefined },
+        { ...klarna, logo: 'kassa:no-such-mark' },
+        { id: 'milkypay:wallet', provider: 'milkypay', kind: 'wallet', type: 'other', name: { en: 'Wallet' } },
+      ]);
+      await marksShown(el);
+      expect(logoMarks(el)).to.deep.equal(['card', 'paypal', 'other', 'klarna']); // wallets before invoices
+      const brands = radios(el)[0]!.querySelector('[part="brands"]')!;
+      expect([...brands.querySelectorAll('.brand > svg')].map((svg) => (svg as SVGSVGElement).dataset.mark)).to.deep.equal(['visa', 'mastercard']);
+      expect(brands.previousElementSibling!.getAttribute('part')).to.equal('name');
+      expect(radios(el)[1]!.querySelector('[part="brands"]')).to.equal(null);
+      for (const svg of shadow(el).querySelectorAll('.logo > svg, .brand > svg')) expect(svg.getAttribute('aria-hidden')).to.equal('true');
+      expect(radioNames(el)).to.deep.equal(['Card', 'PayPal', 'Wallet', 'Klarna']); // the marks add nothing to the names
+    });
+
+    it('sizes logos in em (2.5em × 1.6em), so they grow with the text and at 200 % zoom', async () => {
+      const el = await picker([card]);
+      await marksShown(el);
+      const size = (node: Element) => {
+        const { width, height } = node.getBoundingClientRect();
+        return [Math.round(width * 10) / 10, Math.round(height * 10) / 10];
+      };
+      const logo = radios(el)[0]!.querySelector('[part="logo"]')!;
+      expect(size(logo)).to.deep.equal([40, 25.6]);
+      expect(size(logo.querySelector('svg')!)).to.deep.equal([40, 25.6]);
+      el.style.setProperty('--kassa-font-size', '32px');
+      expect(size(logo)).to.deep.equal([80, 51.2]);
+      el.style.removeProperty('--kassa-font-size');
+      const zoomed = await fixture<HTMLDivElement>(html`<div class="zoomed"><kassa-method-picker locale="en"></kassa-method-picker></div>`);
+      zoomed.style.setProperty('zoom', '2');
+      const inZoom = zoomed.querySelector('kassa-method-picker')!;
+      inZoom.methods = [card];
+      await inZoom.updateComplete;
+      await marksShown(inZoom);
+      expect(size(radios(inZoom)[0]!.querySelector('[part="logo"] svg')!)).to.deep.equal([80, 51.2]);
+    });
+
+    it('in a dark theme, each mark sits on its light chip whose border keeps 3:1 against the method\u2019s background', async () => {
+      await emulateMedia({ colorScheme: 'dark' });
+      // A dark page, as a shop in dark mode has: the picker paints its methods, not the page behind its labels.
+      const page = await fixture<HTMLDivElement>(html`<div><kassa-method-picker locale="en"></kassa-method-picker></div>`);
+      page.style.setProperty('background', '#16181c');
+      const el = page.querySelector('kassa-method-picker')!;
+      el.methods = SESSIONS.PLN!;
+      await el.updateComplete;
+      await marksShown(el);
+      const background = getComputedStyle(radios(el)[0]!).backgroundColor;
+      expect(background).to.equal('rgb(22, 24, 28)');
+      for (const svg of shadow(el).querySelectorAll<SVGSVGElement>('[part="logo"] > svg')) {
+        const chip = svg.querySelector('rect')!;
+        const [r, g, b] = chip.getAttribute('stroke')!.match(/[0-9a-f]{2}/gi)!.map((h) => parseInt(h, 16));
+        const lum = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+        const border = 0.2126 * lum(r!) + 0.7152 * lum(g!) + 0.0722 * lum(b!);
+        const page = 0.2126 * lum(22) + 0.7152 * lum(24) + 0.0722 * lum(28);
+        expect((border + 0.05) / (page + 0.05), svg.dataset.mark).to.be.at.least(3);
+        expect(svg.getBoundingClientRect().width).to.be.above(0);
+      }
+      await expect(el).to.be.accessible();
+      await emulateMedia({ colorScheme: 'light' });
     });
   });
 

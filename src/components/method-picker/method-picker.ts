@@ -1,9 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { pickLocalized, type MessageKey } from '../../core/i18n.ts';
+import { methodNames, type MessageKey } from '../../core/i18n.ts';
 import { PROVIDER_NAMES, isProviderName, type MethodKind, type PaymentMethod } from '../../core/model.ts';
-import { safeImageUrl } from '../../core/url-safety.ts';
 import { LocaleController } from '../shared/locale-controller.ts';
+import { loadedLogoMarks, loadLogoMarks } from '../shared/logos.ts';
 import { styles } from './method-picker.styles.ts';
 
 /** The order groups appear in when grouped by kind; a kind the endpoint invents later falls into `other`. */
@@ -29,12 +29,22 @@ interface MethodGroup {
  * Accessibility tree: one `radiogroup` named by `picker.label` ("Payment method") holds every method, so there is one
  * tab stop and arrow keys cross groups, as native radios sharing one `name` do across fieldsets; each visible group
  * is a `group` named by its visible label ("Cards", "Wallets" …); each method is a `radio` whose accessible name is
- * the method's name. Logos are decorative (`alt=""`): the name is right beside them, and an alt text would only make
- * screen readers say the name twice ("Swish logo Swish").
+ * the method's name. Logos are decorative (`alt=""`, `aria-hidden`): the name is right beside them, and an alt text
+ * would only make screen readers say the name twice ("Swish logo Swish").
  *
- * Method names and logos come from the providers and are untrusted: names are rendered as text, in the shopper's
- * language by `pickLocalized`; a logo is shown only when `safeImageUrl` accepts it, and is loaded without a referrer.
- * Methods whose provider is not one of Kassa's, or whose id repeats an earlier one, are left out.
+ * Names: a method of a type Kassa knows (`card`, `paypal`, `swish`, Hero's `b2b-pay-later` terms, …) is named by
+ * Kassa's own catalogue in the shopper's language; a method of type `other` (or a variant Kassa does not know) by the
+ * provider's name, picked by `pickLocalized`. When two methods would read the same (the endpoint lists every
+ * provider's own card, say), each adds its provider's name ("Card · WhenThen"), so no two radios sound alike.
+ *
+ * Logos: `logo` is an image URL (shown only when `safeImageUrl` accepts it, loaded without a referrer) or a Kassa
+ * mark `kassa:<method type or card brand>`; a method without one, or whose image fails to load, shows the mark of
+ * its type. A card method shows its `brands` as small marks after its name. Kassa's marks are SVG on a light chip
+ * (readable on light and dark pages, sharp at any zoom), loaded in their own chunk after the first paint: until then
+ * an empty space of the same size holds their place.
+ *
+ * Method names and logos from the providers are untrusted and rendered as text. Methods whose provider is not one
+ * of Kassa's, or whose id repeats an earlier one, are left out.
  *
  * @tag kassa-method-picker
  * @summary Choose a payment method: an accessible radio group, grouped, localized, with logos.
@@ -47,8 +57,9 @@ interface MethodGroup {
  * @csspart group-label - A group's visible label.
  * @csspart method - One method (role `radio`).
  * @csspart method-checked - Also on the method that is checked (`::part()` cannot test attributes).
- * @csspart logo - A method's logo image.
+ * @csspart logo - A method's logo: the provider's image, or Kassa's mark (2.5em × 1.6em).
  * @csspart name - A method's name.
+ * @csspart brands - A card method's brand marks, after its name.
  * @csspart empty - The message shown when there is no method.
  *
  * @cssproperty --kassa-color-text - Text colour.
@@ -89,6 +100,8 @@ export class KassaMethodPicker extends LitElement {
   private readonly i18n = new LocaleController(this);
   private groups: MethodGroup[] = [];
   private ordered: PaymentMethod[] = [];
+  /** Set while Kassa's marks load for this element (once per list, so an offline page does not retry per render). */
+  private marksRequested = false;
 
   /** Focuses the tab stop: the checked method, or the first. */
   override focus(options?: FocusOptions): void {
@@ -99,11 +112,23 @@ export class KassaMethodPicker extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('methods') || changed.has('groupBy')) this.regroup();
+    if (changed.has('methods')) this.marksRequested = false;
+  }
+
+  /** After the first paint with methods: Kassa's marks, from their own chunk. */
+  protected override updated(): void {
+    if (loadedLogoMarks() || this.marksRequested || !this.ordered.length) return;
+    this.marksRequested = true;
+    loadLogoMarks().then(
+      () => this.requestUpdate(),
+      () => undefined, // offline: the empty chips stay; a new method list tries again
+    );
   }
 
   protected override render(): TemplateResult {
     if (!this.ordered.length) return html`<p part="empty" class="empty">${this.i18n.t('picker.empty')}</p>`;
     const tabStop = this.tabStopIndex();
+    const labels = methodNames(this.ordered, (key, params) => this.i18n.t(key, params), this.i18n.locale);
     return html`
       <div
         part="radiogroup"
@@ -118,7 +143,7 @@ export class KassaMethodPicker extends LitElement {
           (group, g) => html`
             <div part="group" class="group" role="group" aria-labelledby="group-${g}">
               <div part="group-label" class="group-label" id="group-${g}">${this.i18n.t(group.label)}</div>
-              ${group.methods.map(({ method, index }) => this.renderMethod(method, index, index === tabStop))}
+              ${group.methods.map(({ method, index }) => this.renderMethod(method, labels[index]!, index, index === tabStop))}
             </div>
           `,
         )}
@@ -126,9 +151,11 @@ export class KassaMethodPicker extends LitElement {
     `;
   }
 
-  private renderMethod(method: PaymentMethod, index: number, tabStop: boolean): TemplateResult {
+  private renderMethod(method: PaymentMethod, label: string, index: number, tabStop: boolean): TemplateResult {
     const checked = method.id === this.value;
-    const logo = safeImageUrl(method.logo);
+    const marks = loadedLogoMarks();
+    const logo = marks?.methodLogo(method);
+    const brands = marks?.cardBrands(method) ?? [];
     return html`
       <div
         part=${checked ? 'method method-checked' : 'method'}
@@ -140,10 +167,11 @@ export class KassaMethodPicker extends LitElement {
         tabindex=${tabStop && !this.disabled ? 0 : -1}
       >
         <span class="dot" aria-hidden="true"></span>
-        ${logo && !this.brokenLogos.has(logo)
-          ? html`<img part="logo" class="logo" src=${logo} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" @error=${() => this.logoFailed(logo)} />`
-          : nothing}
-        <span part="name" class="name">${pickLocalized(method.name, this.i18n.locale)}</span>
+        ${logo?.url && !this.brokenLogos.has(logo.url)
+          ? html`<img part="logo" class="logo" src=${logo.url} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" @error=${() => this.logoFailed(logo.url!)} />`
+          : html`<span part="logo" class="logo">${logo ? marks!.logoMark(logo.mark) : nothing}</span>`}
+        <span part="name" class="name">${label}</span>
+        ${brands.length ? html`<span part="brands" class="brands">${brands.map((brand) => html`<span class="brand">${marks!.logoMark(brand)}</span>`)}</span>` : nothing}
       </div>
     `;
   }

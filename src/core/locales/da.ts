@@ -24,7 +24,24 @@ const messages: Messages = {
   'picker.provider.hidirect': 'hi.health',
   'picker.provider.whenthen': 'WhenThen',
   'picker.provider.kronor': 'Kronor',
-  'picker.logoAlt': 'Logo for {name}',
+
+  // Method names
+  'method.card': 'Kort',
+  'method.paypal': 'PayPal',
+  'method.klarna': 'Klarna',
+  'method.swish': 'Swish',
+  'method.swish.phone': 'Swish med mobilnummer',
+  'method.mobilepay': 'MobilePay',
+  'method.vipps': 'Vipps',
+  'method.blik': 'BLIK',
+  'method.mbway': 'MB WAY',
+  'method.p24': 'Przelewy24',
+  'method.bank-transfer': 'Bankoverførsel',
+  'method.b2b-pay-later': 'Betal senere mod faktura',
+  'method.b2b-pay-later.full': 'Betal hele beløbet',
+  'method.b2b-pay-later.instalments': 'Betal i {count} rentefrie rater',
+  'method.b2b-pay-later.days': 'Betal inden for {days} dage',
+  'method.hi-health': 'hi.health – sundhedsudgifter',
 
   // kassa-method-fields
   'fields.legend': 'Oplysninger til {method}',
@@ -42,6 +59,9 @@ const messages: Messages = {
   'fields.email': 'E-mail',
   'fields.email.error': 'Indtast en e-mailadresse, f.eks. navn@eksempel.dk.',
   'fields.phoneNumber': 'Telefonnummer',
+  'fields.blikCode': 'BLIK-kode',
+  'fields.blikCode.hint': '6 cifre fra din bankapp',
+  'fields.blikCode.error': 'Indtast den 6-cifrede BLIK-kode fra din bankapp.',
 
   // kassa-checkout
   'checkout.title': 'Betaling',
@@ -106,6 +126,7 @@ const messages: Messages = {
   'error.rate-limited': 'For mange forsøg. Vent et minut, og prøv igen.',
   'error.provider-refused': 'Betalingsudbyderen godkendte ikke betalingen.',
   'error.provider-unavailable': 'Betalingsudbyderen svarer ikke. Prøv igen om lidt.',
+  'error.method-unavailable': 'Denne betalingsmetode er ikke tilgængelig lige nu. Vælg en anden.',
   'error.unsafe-redirect': 'Betalingen kan ikke fortsætte: betalingssidens adresse er ikke godkendt.',
   'error.internal': 'Der gik noget galt hos os. Prøv igen.',
   'error.bad-request': 'Noget i forespørgslen var forkert. Prøv igen.',

@@ -24,7 +24,24 @@ const messages: Messages = {
   'picker.provider.hidirect': 'hi.health',
   'picker.provider.whenthen': 'WhenThen',
   'picker.provider.kronor': 'Kronor',
-  'picker.logoAlt': 'Logo von {name}',
+
+  // Method names
+  'method.card': 'Karte',
+  'method.paypal': 'PayPal',
+  'method.klarna': 'Klarna',
+  'method.swish': 'Swish',
+  'method.swish.phone': 'Swish mit Handynummer',
+  'method.mobilepay': 'MobilePay',
+  'method.vipps': 'Vipps',
+  'method.blik': 'BLIK',
+  'method.mbway': 'MB WAY',
+  'method.p24': 'Przelewy24',
+  'method.bank-transfer': 'Banküberweisung',
+  'method.b2b-pay-later': 'Später per Rechnung bezahlen',
+  'method.b2b-pay-later.full': 'Vollständig bezahlen',
+  'method.b2b-pay-later.instalments': 'In {count} zinsfreien Raten bezahlen',
+  'method.b2b-pay-later.days': 'In {days} Tagen bezahlen',
+  'method.hi-health': 'hi.health – Gesundheitsausgaben',
 
   // kassa-method-fields
   'fields.legend': 'Angaben für {method}',
@@ -42,6 +59,9 @@ const messages: Messages = {
   'fields.email': 'E-Mail',
   'fields.email.error': 'Bitte eine E-Mail-Adresse eingeben, z. B. name@beispiel.de.',
   'fields.phoneNumber': 'Telefonnummer',
+  'fields.blikCode': 'BLIK-Code',
+  'fields.blikCode.hint': '6 Ziffern aus Ihrer Banking-App',
+  'fields.blikCode.error': 'Bitte den 6-stelligen BLIK-Code aus Ihrer Banking-App eingeben.',
 
   // kassa-checkout
   'checkout.title': 'Bezahlung',
@@ -106,6 +126,7 @@ const messages: Messages = {
   'error.rate-limited': 'Zu viele Versuche. Bitte warten Sie eine Minute und versuchen Sie es erneut.',
   'error.provider-refused': 'Der Zahlungsanbieter hat diese Zahlung nicht akzeptiert.',
   'error.provider-unavailable': 'Der Zahlungsanbieter antwortet nicht. Bitte versuchen Sie es gleich noch einmal.',
+  'error.method-unavailable': 'Diese Zahlungsart ist gerade nicht verfügbar. Bitte wählen Sie eine andere.',
   'error.unsafe-redirect': 'Die Zahlung kann nicht fortgesetzt werden: Die Adresse der Zahlungsseite ist nicht vertrauenswürdig.',
   'error.internal': 'Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
   'error.bad-request': 'Bei der Anfrage ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',

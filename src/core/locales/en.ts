@@ -25,7 +25,25 @@ const en = {
   'picker.provider.hidirect': 'hi.health',
   'picker.provider.whenthen': 'WhenThen',
   'picker.provider.kronor': 'Kronor',
-  'picker.logoAlt': '{name} logo',
+
+  // Method names by type (and variant), in kassa-method-picker and kassa-method-fields; brand names read the same
+  // in every language
+  'method.card': 'Card',
+  'method.paypal': 'PayPal',
+  'method.klarna': 'Klarna',
+  'method.swish': 'Swish',
+  'method.swish.phone': 'Swish with mobile number',
+  'method.mobilepay': 'MobilePay',
+  'method.vipps': 'Vipps',
+  'method.blik': 'BLIK',
+  'method.mbway': 'MB WAY',
+  'method.p24': 'Przelewy24',
+  'method.bank-transfer': 'Bank transfer',
+  'method.b2b-pay-later': 'Pay later by invoice',
+  'method.b2b-pay-later.full': 'Pay in full',
+  'method.b2b-pay-later.instalments': 'Pay in {count} interest-free instalments',
+  'method.b2b-pay-later.days': 'Pay in {days} days',
+  'method.hi-health': 'hi.health – health expenses',
 
   // kassa-method-fields
   'fields.legend': 'Details for {method}',
@@ -43,6 +61,9 @@ const en = {
   'fields.email': 'Email',
   'fields.email.error': 'Enter an email address, e.g. name@example.com.',
   'fields.phoneNumber': 'Phone number',
+  'fields.blikCode': 'BLIK code',
+  'fields.blikCode.hint': '6 digits from your banking app',
+  'fields.blikCode.error': 'Enter the 6-digit BLIK code from your banking app.',
 
   // kassa-checkout
   'checkout.title': 'Payment',
@@ -107,6 +128,7 @@ const en = {
   'error.rate-limited': 'Too many attempts. Please wait a minute and try again.',
   'error.provider-refused': 'The payment provider did not accept this payment.',
   'error.provider-unavailable': 'The payment provider is not responding. Please try again in a moment.',
+  'error.method-unavailable': 'This payment method is not available right now. Please choose another one.',
   'error.unsafe-redirect': 'This payment cannot continue: the payment page address is not trusted.',
   'error.internal': 'Something went wrong on our side. Please try again.',
   'error.bad-request': 'Something in the request was not right. Please try again.',

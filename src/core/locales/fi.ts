@@ -24,7 +24,24 @@ const messages: Messages = {
   'picker.provider.hidirect': 'hi.health',
   'picker.provider.whenthen': 'WhenThen',
   'picker.provider.kronor': 'Kronor',
-  'picker.logoAlt': '{name}-logo',
+
+  // Method names
+  'method.card': 'Kortti',
+  'method.paypal': 'PayPal',
+  'method.klarna': 'Klarna',
+  'method.swish': 'Swish',
+  'method.swish.phone': 'Swish matkapuhelinnumerolla',
+  'method.mobilepay': 'MobilePay',
+  'method.vipps': 'Vipps',
+  'method.blik': 'BLIK',
+  'method.mbway': 'MB WAY',
+  'method.p24': 'Przelewy24',
+  'method.bank-transfer': 'Pankkisiirto',
+  'method.b2b-pay-later': 'Maksa myöhemmin laskulla',
+  'method.b2b-pay-later.full': 'Maksa koko summa',
+  'method.b2b-pay-later.instalments': 'Maksa {count} korottomassa erässä',
+  'method.b2b-pay-later.days': 'Maksa {days} päivän kuluessa',
+  'method.hi-health': 'hi.health – terveyskulut',
 
   // kassa-method-fields
   'fields.legend': 'Maksutavan {method} tiedot',
@@ -42,6 +59,9 @@ const messages: Messages = {
   'fields.email': 'Sähköposti',
   'fields.email.error': 'Anna sähköpostiosoite, esim. nimi@esimerkki.fi.',
   'fields.phoneNumber': 'Puhelinnumero',
+  'fields.blikCode': 'BLIK-koodi',
+  'fields.blikCode.hint': '6 numeroa pankkisovelluksestasi',
+  'fields.blikCode.error': 'Anna 6-numeroinen BLIK-koodi pankkisovelluksestasi.',
 
   // kassa-checkout
   'checkout.title': 'Maksu',
@@ -106,6 +126,7 @@ const messages: Messages = {
   'error.rate-limited': 'Liian monta yritystä. Odota hetki ja yritä uudelleen.',
   'error.provider-refused': 'Maksupalvelu ei hyväksynyt maksua.',
   'error.provider-unavailable': 'Maksupalvelu ei vastaa. Yritä hetken kuluttua uudelleen.',
+  'error.method-unavailable': 'Tämä maksutapa ei ole juuri nyt käytettävissä. Valitse toinen maksutapa.',
   'error.unsafe-redirect': 'Maksua ei voi jatkaa: maksusivun osoite ei ole luotettu.',
   'error.internal': 'Meillä meni jotain vikaan. Yritä uudelleen.',
   'error.bad-request': 'Pyynnössä oli jotain vialla. Yritä uudelleen.',

@@ -24,7 +24,24 @@ const messages: Messages = {
   'picker.provider.hidirect': 'hi.health',
   'picker.provider.whenthen': 'WhenThen',
   'picker.provider.kronor': 'Kronor',
-  'picker.logoAlt': 'Logo {name}',
+
+  // Method names
+  'method.card': 'Carte bancaire',
+  'method.paypal': 'PayPal',
+  'method.klarna': 'Klarna',
+  'method.swish': 'Swish',
+  'method.swish.phone': 'Swish avec numéro de mobile',
+  'method.mobilepay': 'MobilePay',
+  'method.vipps': 'Vipps',
+  'method.blik': 'BLIK',
+  'method.mbway': 'MB WAY',
+  'method.p24': 'Przelewy24',
+  'method.bank-transfer': 'Virement bancaire',
+  'method.b2b-pay-later': 'Paiement différé sur facture',
+  'method.b2b-pay-later.full': 'Paiement comptant',
+  'method.b2b-pay-later.instalments': 'Paiement en {count} fois sans frais',
+  'method.b2b-pay-later.days': 'Paiement à {days} jours',
+  'method.hi-health': 'hi.health – frais de santé',
 
   // kassa-method-fields
   'fields.legend': 'Informations pour {method}',
@@ -42,6 +59,9 @@ const messages: Messages = {
   'fields.email': 'E-mail',
   'fields.email.error': 'Saisissez une adresse e-mail, p. ex. nom@exemple.fr.',
   'fields.phoneNumber': 'Numéro de téléphone',
+  'fields.blikCode': 'Code BLIK',
+  'fields.blikCode.hint': '6 chiffres de votre application bancaire',
+  'fields.blikCode.error': 'Saisissez le code BLIK à 6 chiffres de votre application bancaire.',
 
   // kassa-checkout
   'checkout.title': 'Paiement',
@@ -106,6 +126,7 @@ const messages: Messages = {
   'error.rate-limited': 'Trop de tentatives. Veuillez patienter une minute, puis réessayer.',
   'error.provider-refused': 'Le prestataire de paiement n’a pas accepté ce paiement.',
   'error.provider-unavailable': 'Le prestataire de paiement ne répond pas. Veuillez réessayer dans un instant.',
+  'error.method-unavailable': 'Ce moyen de paiement n’est pas disponible pour le moment. Veuillez en choisir un autre.',
   'error.unsafe-redirect': 'Impossible de poursuivre le paiement : l’adresse de la page de paiement n’est pas fiable.',
   'error.internal': 'Un problème est survenu de notre côté. Veuillez réessayer.',
   'error.bad-request': 'Un problème est survenu avec la demande. Veuillez réessayer.',

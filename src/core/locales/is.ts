@@ -24,7 +24,24 @@ const messages: Messages = {
   'picker.provider.hidirect': 'hi.health',
   'picker.provider.whenthen': 'WhenThen',
   'picker.provider.kronor': 'Kronor',
-  'picker.logoAlt': 'Merki {name}',
+
+  // Method names
+  'method.card': 'Greiðslukort',
+  'method.paypal': 'PayPal',
+  'method.klarna': 'Klarna',
+  'method.swish': 'Swish',
+  'method.swish.phone': 'Swish með farsímanúmeri',
+  'method.mobilepay': 'MobilePay',
+  'method.vipps': 'Vipps',
+  'method.blik': 'BLIK',
+  'method.mbway': 'MB WAY',
+  'method.p24': 'Przelewy24',
+  'method.bank-transfer': 'Millifærsla',
+  'method.b2b-pay-later': 'Greiða síðar með reikningi',
+  'method.b2b-pay-later.full': 'Greiða alla upphæðina',
+  'method.b2b-pay-later.instalments': 'Greiða í {count} vaxtalausum afborgunum',
+  'method.b2b-pay-later.days': 'Greiða innan {days} daga',
+  'method.hi-health': 'hi.health – heilbrigðiskostnaður',
 
   // kassa-method-fields
   'fields.legend': 'Upplýsingar fyrir {method}',
@@ -42,6 +59,9 @@ const messages: Messages = {
   'fields.email': 'Netfang',
   'fields.email.error': 'Sláðu inn netfang, t.d. nafn@daemi.is.',
   'fields.phoneNumber': 'Símanúmer',
+  'fields.blikCode': 'BLIK-kóði',
+  'fields.blikCode.hint': '6 tölustafir úr bankaappinu þínu',
+  'fields.blikCode.error': 'Sláðu inn 6 stafa BLIK-kóðann úr bankaappinu þínu.',
 
   // kassa-checkout
   'checkout.title': 'Greiðsla',
@@ -106,6 +126,7 @@ const messages: Messages = {
   'error.rate-limited': 'Of margar tilraunir. Bíddu í mínútu og reyndu aftur.',
   'error.provider-refused': 'Greiðsluþjónustan samþykkti ekki greiðsluna.',
   'error.provider-unavailable': 'Greiðsluþjónustan svarar ekki. Reyndu aftur eftir smástund.',
+  'error.method-unavailable': 'Þessi greiðslumáti er ekki í boði í augnablikinu. Veldu annan.',
   'error.unsafe-redirect': 'Ekki er hægt að halda áfram með greiðsluna: slóð greiðslusíðunnar er ekki traust.',
   'error.internal': 'Eitthvað fór úrskeiðis hjá okkur. Reyndu aftur.',
   'error.bad-request': 'Eitthvað var athugavert við beiðnina. Reyndu aftur.',

@@ -24,7 +24,24 @@ const messages: Messages = {
   'picker.provider.hidirect': 'hi.health',
   'picker.provider.whenthen': 'WhenThen',
   'picker.provider.kronor': 'Kronor',
-  'picker.logoAlt': 'Logo for {name}',
+
+  // Method names
+  'method.card': 'Kort',
+  'method.paypal': 'PayPal',
+  'method.klarna': 'Klarna',
+  'method.swish': 'Swish',
+  'method.swish.phone': 'Swish med mobilnummer',
+  'method.mobilepay': 'MobilePay',
+  'method.vipps': 'Vipps',
+  'method.blik': 'BLIK',
+  'method.mbway': 'MB WAY',
+  'method.p24': 'Przelewy24',
+  'method.bank-transfer': 'Bankoverføring',
+  'method.b2b-pay-later': 'Betal senere mot faktura',
+  'method.b2b-pay-later.full': 'Betal hele beløpet',
+  'method.b2b-pay-later.instalments': 'Betal i {count} rentefrie avdrag',
+  'method.b2b-pay-later.days': 'Betal innen {days} dager',
+  'method.hi-health': 'hi.health – helseutgifter',
 
   // kassa-method-fields
   'fields.legend': 'Opplysninger for {method}',
@@ -42,6 +59,9 @@ const messages: Messages = {
   'fields.email': 'E-post',
   'fields.email.error': 'Skriv inn en e-postadresse, f.eks. navn@eksempel.no.',
   'fields.phoneNumber': 'Telefonnummer',
+  'fields.blikCode': 'BLIK-kode',
+  'fields.blikCode.hint': '6 sifre fra bankappen din',
+  'fields.blikCode.error': 'Skriv inn den 6-sifrede BLIK-koden fra bankappen din.',
 
   // kassa-checkout
   'checkout.title': 'Betaling',
@@ -106,6 +126,7 @@ const messages: Messages = {
   'error.rate-limited': 'For mange forsøk. Vent et minutt og prøv igjen.',
   'error.provider-refused': 'Betalingsleverandøren godtok ikke betalingen.',
   'error.provider-unavailable': 'Betalingsleverandøren svarer ikke. Prøv igjen om litt.',
+  'error.method-unavailable': 'Denne betalingsmåten er ikke tilgjengelig akkurat nå. Velg en annen.',
   'error.unsafe-redirect': 'Betalingen kan ikke fortsette: adressen til betalingssiden er ikke klarert.',
   'error.internal': 'Noe gikk galt hos oss. Prøv igjen.',
   'error.bad-request': 'Noe i forespørselen var feil. Prøv igjen.',

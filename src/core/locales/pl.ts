@@ -24,7 +24,24 @@ const messages: Messages = {
   'picker.provider.hidirect': 'hi.health',
   'picker.provider.whenthen': 'WhenThen',
   'picker.provider.kronor': 'Kronor',
-  'picker.logoAlt': 'Logo {name}',
+
+  // Method names
+  'method.card': 'Karta płatnicza',
+  'method.paypal': 'PayPal',
+  'method.klarna': 'Klarna',
+  'method.swish': 'Swish',
+  'method.swish.phone': 'Swish z numerem telefonu',
+  'method.mobilepay': 'MobilePay',
+  'method.vipps': 'Vipps',
+  'method.blik': 'BLIK',
+  'method.mbway': 'MB WAY',
+  'method.p24': 'Przelewy24',
+  'method.bank-transfer': 'Przelew bankowy',
+  'method.b2b-pay-later': 'Płatność odroczona na fakturę',
+  'method.b2b-pay-later.full': 'Zapłać całość',
+  'method.b2b-pay-later.instalments': 'Zapłać w {count} nieoprocentowanych ratach',
+  'method.b2b-pay-later.days': 'Zapłać w ciągu {days} dni',
+  'method.hi-health': 'hi.health – wydatki na zdrowie',
 
   // kassa-method-fields
   'fields.legend': 'Dane dla metody {method}',
@@ -42,6 +59,9 @@ const messages: Messages = {
   'fields.email': 'E-mail',
   'fields.email.error': 'Podaj adres e-mail, np. imie@przyklad.pl.',
   'fields.phoneNumber': 'Numer telefonu',
+  'fields.blikCode': 'Kod BLIK',
+  'fields.blikCode.hint': '6 cyfr z aplikacji bankowej',
+  'fields.blikCode.error': 'Wpisz 6-cyfrowy kod BLIK z aplikacji bankowej.',
 
   // kassa-checkout
   'checkout.title': 'Płatność',
@@ -106,6 +126,7 @@ const messages: Messages = {
   'error.rate-limited': 'Zbyt wiele prób. Odczekaj minutę i spróbuj ponownie.',
   'error.provider-refused': 'Operator płatności nie przyjął tej płatności.',
   'error.provider-unavailable': 'Operator płatności nie odpowiada. Spróbuj ponownie za chwilę.',
+  'error.method-unavailable': 'Ta metoda płatności jest teraz niedostępna. Wybierz inną.',
   'error.unsafe-redirect': 'Nie można kontynuować płatności: adres strony płatności nie jest zaufany.',
   'error.internal': 'Coś poszło nie tak po naszej stronie. Spróbuj ponownie.',
   'error.bad-request': 'Coś poszło nie tak z żądaniem. Spróbuj ponownie.',

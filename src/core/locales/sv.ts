@@ -24,7 +24,24 @@ const messages: Messages = {
   'picker.provider.hidirect': 'hi.health',
   'picker.provider.whenthen': 'WhenThen',
   'picker.provider.kronor': 'Kronor',
-  'picker.logoAlt': 'Logotyp för {name}',
+
+  // Method names
+  'method.card': 'Kort',
+  'method.paypal': 'PayPal',
+  'method.klarna': 'Klarna',
+  'method.swish': 'Swish',
+  'method.swish.phone': 'Swish med mobilnummer',
+  'method.mobilepay': 'MobilePay',
+  'method.vipps': 'Vipps',
+  'method.blik': 'BLIK',
+  'method.mbway': 'MB WAY',
+  'method.p24': 'Przelewy24',
+  'method.bank-transfer': 'Banköverföring',
+  'method.b2b-pay-later': 'Betala senare mot faktura',
+  'method.b2b-pay-later.full': 'Betala hela beloppet',
+  'method.b2b-pay-later.instalments': 'Betala i {count} räntefria delbetalningar',
+  'method.b2b-pay-later.days': 'Betala inom {days} dagar',
+  'method.hi-health': 'hi.health – vårdkostnader',
 
   // kassa-method-fields
   'fields.legend': 'Uppgifter för {method}',
@@ -42,6 +59,9 @@ const messages: Messages = {
   'fields.email': 'E-post',
   'fields.email.error': 'Ange en e-postadress, t.ex. namn@exempel.se.',
   'fields.phoneNumber': 'Telefonnummer',
+  'fields.blikCode': 'BLIK-kod',
+  'fields.blikCode.hint': '6 siffror från din bankapp',
+  'fields.blikCode.error': 'Ange den 6-siffriga BLIK-koden från din bankapp.',
 
   // kassa-checkout
   'checkout.title': 'Betalning',
@@ -106,6 +126,7 @@ const messages: Messages = {
   'error.rate-limited': 'För många försök. Vänta en minut och försök igen.',
   'error.provider-refused': 'Betalleverantören godkände inte betalningen.',
   'error.provider-unavailable': 'Betalleverantören svarar inte. Försök igen om en stund.',
+  'error.method-unavailable': 'Det här betalsättet är inte tillgängligt just nu. Välj ett annat.',
   'error.unsafe-redirect': 'Betalningen kan inte fortsätta: betalsidans adress är inte betrodd.',
   'error.internal': 'Något gick fel hos oss. Försök igen.',
   'error.bad-request': 'Något i förfrågan blev fel. Försök igen.',

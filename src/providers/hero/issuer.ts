@@ -14,20 +14,22 @@ export const ISSUER_FIELD_KEYS = ['companyName', 'addressLine1', 'postalCode', '
 export type IssuerFieldKey = (typeof ISSUER_FIELD_KEYS)[number];
 
 const ISSUER_FIELDS: Readonly<Record<IssuerFieldKey, MethodField>> = {
-  companyName: { key: 'companyName', type: 'text', label: { en: 'Company name', fr: 'Raison sociale' }, example: 'Atelier Exemple SARL', required: true },
-  addressLine1: { key: 'addressLine1', type: 'text', label: { en: 'Billing address', fr: 'Adresse de facturation' }, example: '10 rue de la Paix', required: true },
+  companyName: { key: 'companyName', type: 'text', kind: 'company-name', label: { en: 'Company name', fr: 'Raison sociale' }, example: 'Atelier Exemple SARL', required: true },
+  addressLine1: { key: 'addressLine1', type: 'text', kind: 'address-line1', label: { en: 'Billing address', fr: 'Adresse de facturation' }, example: '10 rue de la Paix', required: true },
   postalCode: {
     key: 'postalCode',
     type: 'text',
+    kind: 'postal-code',
     label: { en: 'Postal code', fr: 'Code postal' },
     example: '75002',
     pattern: '^[0-9A-Za-z -]{3,10}$',
     required: true,
   },
-  city: { key: 'city', type: 'text', label: { en: 'City', fr: 'Ville' }, example: 'Paris', required: true },
+  city: { key: 'city', type: 'text', kind: 'city', label: { en: 'City', fr: 'Ville' }, example: 'Paris', required: true },
   email: {
     key: 'email',
     type: 'email',
+    kind: 'email',
     label: { en: 'Company e-mail', fr: "E-mail de l'entreprise" },
     example: 'compta@exemple.fr',
     pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$',
@@ -36,6 +38,7 @@ const ISSUER_FIELDS: Readonly<Record<IssuerFieldKey, MethodField>> = {
   phone: {
     key: 'phone',
     type: 'tel',
+    kind: 'phone',
     label: { en: 'Company phone', fr: "Téléphone de l'entreprise" },
     example: '+33 6 00 00 00 00',
     pattern: '^\\+?[0-9][0-9 .()-]{5,19}$',

@@ -84,7 +84,7 @@ export function parseCustomerLimits(value: unknown): CustomerLimits | undefined 
 export function toMethods(types: readonly PaymentType[], order: ResolvedOrder): PaymentMethod[] {
   const missing = missingIssuerFields(order);
   return types.map((type) => {
-    const method: PaymentMethod = { id: methodId(type), provider: 'hero', kind: methodKind(type), name: { ...NAMES[type] } };
+    const method: PaymentMethod = { id: methodId(type), provider: 'hero', kind: methodKind(type), type: 'b2b-pay-later', variant: type, name: { ...NAMES[type] } };
     if (missing.length) method.fields = issuerFields(missing);
     return method;
   });

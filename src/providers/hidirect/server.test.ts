@@ -243,7 +243,7 @@ describe('hi.health adapter against the sandbox', () => {
     it('offers one health method for EUR orders, with its limits', async () => {
       const methods = await adapter().listMethods(EUR_ORDER, AbortSignal.timeout(1000));
       assert.deepEqual(methods, [
-        { id: 'hidirect:hi-health', provider: 'hidirect', kind: 'health', name: { en: 'hi.health – health expenses', de: 'hi.health – Gesundheitsausgaben' }, min: 1, max: 1_000_000 },
+        { id: 'hidirect:hi-health', provider: 'hidirect', kind: 'health', type: 'hi-health', name: { en: 'hi.health – health expenses', de: 'hi.health – Gesundheitsausgaben' }, min: 1, max: 1_000_000 },
       ]);
       assert.equal(methods[0]!.id, METHOD_ID);
     });

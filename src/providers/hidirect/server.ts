@@ -88,6 +88,7 @@ function createHidirectAdapter(config: ResolvedHidirectConfig, deps: ProviderDep
     id: METHOD_ID,
     provider: PROVIDER,
     kind: 'health',
+    type: 'hi-health',
     name: { en: 'hi.health – health expenses', de: 'hi.health – Gesundheitsausgaben' },
     // "Must be a positive … amount"; no documented upper bound (see DEFAULT_MAX_AMOUNT).
     min: 1,

@@ -3,7 +3,7 @@
  * exist depends on the session's currency (Swish SEK, MobilePay DKK, Vipps NOK, P24 PLN, card and PayPal broadly),
  * and P24 and PayPal need customer data in the session. All of it is pure code over the order.
  */
-import type { MethodField, MethodKind, PaymentMethod } from '../../core/model.ts';
+import type { MethodField, MethodKind, MethodType, PaymentMethod } from '../../core/model.ts';
 import type { Customer, ResolvedOrder } from '../../server/provider.ts';
 
 /** Kronor's own names for its payments (the payment gateway's `paymentMethod`; the browser's `newXPayment`). */
@@ -16,6 +16,9 @@ export type KronorMethodCode = (typeof KRONOR_METHOD_CODES)[number];
 export interface MethodSpec {
   paymentMethod: GatewayMethod;
   kind: MethodKind;
+  type: MethodType;
+  /** Which one of its type, when Kronor offers several (Swish by QR or app, Swish by mobile number). */
+  variant?: string;
   name: Record<string, string>;
   currencies: readonly string[];
   /**
@@ -42,6 +45,7 @@ export const SWISH_NUMBER_PATTERN = '^(\\+46|0046|46|0)[ -]?7[0-9 -]{8,12}$';
 const SWISH_PHONE_FIELD: MethodField = {
   key: 'phone',
   type: 'tel',
+  kind: 'swish-number',
   label: { en: 'Mobile number for Swish', sv: 'Mobilnummer för Swish' },
   hint: { en: 'You approve the payment in the Swish app on this phone.', sv: 'Du godkänner betalningen i Swish-appen i den här telefonen.' },
   example: '070 123 45 67',
@@ -52,6 +56,7 @@ const SWISH_PHONE_FIELD: MethodField = {
 export const KRONOR_METHODS: Readonly<Record<KronorMethodCode, MethodSpec>> = {
   // The m-commerce flow: a QR code on a desktop, the Swish app on the same phone. Kronor's SDKs default to it.
   swish: {
+    type: 'swish',
     paymentMethod: 'swish',
     kind: 'mobile',
     name: { en: 'Swish', sv: 'Swish' },
@@ -61,6 +66,7 @@ export const KRONOR_METHODS: Readonly<Record<KronorMethodCode, MethodSpec>> = {
   },
   // The e-commerce flow: the shopper types a number and approves on that phone. Opt-in (`methods` option).
   'swish-ecom': {
+    type: 'swish', variant: 'phone',
     paymentMethod: 'swish',
     kind: 'mobile',
     name: { en: 'Swish with mobile number', sv: 'Swish med mobilnummer' },
@@ -70,6 +76,7 @@ export const KRONOR_METHODS: Readonly<Record<KronorMethodCode, MethodSpec>> = {
     fields: [SWISH_PHONE_FIELD],
   },
   creditCard: {
+    type: 'card',
     paymentMethod: 'creditCard',
     kind: 'card',
     name: { en: 'Card', sv: 'Kort', da: 'Kort', nb: 'Kort', pl: 'Karta' },
@@ -77,6 +84,7 @@ export const KRONOR_METHODS: Readonly<Record<KronorMethodCode, MethodSpec>> = {
     limits: { min: 100, max: 50_000_000 },
   },
   mobilePay: {
+    type: 'mobilepay',
     paymentMethod: 'mobilePay',
     kind: 'mobile',
     name: { en: 'MobilePay', da: 'MobilePay' },
@@ -85,6 +93,7 @@ export const KRONOR_METHODS: Readonly<Record<KronorMethodCode, MethodSpec>> = {
     country: 'DK',
   },
   vipps: {
+    type: 'vipps',
     paymentMethod: 'vipps',
     kind: 'mobile',
     name: { en: 'Vipps', nb: 'Vipps' },
@@ -93,6 +102,7 @@ export const KRONOR_METHODS: Readonly<Record<KronorMethodCode, MethodSpec>> = {
     country: 'NO',
   },
   p24: {
+    type: 'p24',
     paymentMethod: 'p24',
     kind: 'bank',
     name: { en: 'Przelewy24', pl: 'Przelewy24' },
@@ -102,6 +112,7 @@ export const KRONOR_METHODS: Readonly<Record<KronorMethodCode, MethodSpec>> = {
     country: 'PL',
   },
   payPal: {
+    type: 'paypal',
     paymentMethod: 'payPal',
     kind: 'wallet',
     name: { en: 'PayPal' },
@@ -110,6 +121,7 @@ export const KRONOR_METHODS: Readonly<Record<KronorMethodCode, MethodSpec>> = {
     needs: 'paypal',
   },
   bankTransfer: {
+    type: 'bank-transfer',
     paymentMethod: 'bankTransfer',
     kind: 'bank',
     name: { en: 'Bank transfer', sv: 'Banköverföring', da: 'Bankoverførsel', nb: 'Bankoverføring' },
@@ -338,6 +350,8 @@ export function listKronorMethods(order: ResolvedOrder, enabled: readonly Kronor
         id: `${PREFIX}${code}`,
         provider: 'kronor' as const,
         kind: spec.kind,
+        type: spec.type,
+        ...(spec.variant ? { variant: spec.variant } : {}),
         name: { ...spec.name },
         min: spec.limits.min,
         max: spec.limits.max,

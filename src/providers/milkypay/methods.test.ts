@@ -85,6 +85,7 @@ describe('methodsFromPrerequest', () => {
       id: 'milkypay:payment_card_usd_hpp',
       provider: 'milkypay',
       kind: 'card',
+      type: 'card',
       name: { en: 'Payment card', ru: 'Платежная карта', uk: 'Платіжна карта' },
       logo: 'https://static.openfintech.io/payment_methods/payment_card/logo.svg',
       min: 1,

@@ -6,7 +6,7 @@
  * Everything here is provider text and untrusted: names and labels are kept as plain strings of bounded length,
  * logos only through `safeImageUrl`, patterns only when Kassa's linear-time matcher (re2js) compiles them.
  */
-import type { MethodField, MethodKind, PaymentMethod } from '../../core/model.ts';
+import type { FieldKind, MethodField, MethodKind, MethodType, PaymentMethod } from '../../core/model.ts';
 import { currencyExponent } from '../../core/money.ts';
 import { compileSafePattern } from '../../core/safe-pattern.ts';
 import { safeImageUrl } from '../../core/url-safety.ts';
@@ -33,6 +33,28 @@ const KIND_BY_CATEGORY: Readonly<Record<string, MethodKind>> = {
   mobile: 'mobile',
   invoice: 'invoice',
   installments: 'installments',
+};
+
+/** Corefy's payment method codes → what the shopper pays with; anything else is `other` (listed as MilkyPay names it). */
+const TYPE_BY_METHOD: Readonly<Record<string, MethodType>> = {
+  payment_card: 'card',
+  card: 'card',
+  paypal: 'paypal',
+  klarna: 'klarna',
+  blik: 'blik',
+  mbway: 'mbway',
+  przelewy24: 'p24',
+  p24: 'p24',
+  bank_transfer: 'bank-transfer',
+};
+
+/** MilkyPay's service field keys Kassa knows the meaning of. */
+const KIND_BY_FIELD_KEY: Readonly<Record<string, FieldKind>> = {
+  phone: 'phone',
+  msisdn: 'phone',
+  phone_number: 'phone',
+  email: 'email',
+  blik_code: 'blik-code',
 };
 
 type Json = Record<string, unknown>;
@@ -72,6 +94,7 @@ function toMethod(service: Json, about: Json, currency: string): PaymentMethod {
     id: methodId(code),
     provider: PROVIDER,
     kind: KIND_BY_CATEGORY[typeof about.category === 'string' ? about.category : ''] ?? 'other',
+    type: (typeof service.method === 'string' && Object.hasOwn(TYPE_BY_METHOD, service.method) && TYPE_BY_METHOD[service.method]) || 'other',
     name: localized(about.name, fallbackName),
   };
   const logo = safeImageUrl(about.logo) ?? safeImageUrl(about.icon);
@@ -107,6 +130,8 @@ function fieldsOf(list: unknown[]): MethodField[] {
 function toField(field: Json): MethodField {
   const key = field.key as string;
   const result: MethodField = { key, type: inputType(field.type, key), label: localized(field.label, key), required: field.required === true };
+  const kind = Object.hasOwn(KIND_BY_FIELD_KEY, key) ? KIND_BY_FIELD_KEY[key] : undefined;
+  if (kind) result.kind = kind;
   if (isObject(field.hint)) {
     const hint = localized(field.hint, '');
     if (hint.en) result.hint = hint;

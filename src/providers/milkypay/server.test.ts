@@ -207,11 +207,11 @@ describe('MilkyPay adapter against the sandbox', () => {
     it('lists each EUR service with localized names, kinds, logos, fields and limits in minor units', async () => {
       const methods = await adapter().listMethods(EUR_ORDER, signal());
       assert.deepEqual(
-        methods.map((m) => [m.id, m.kind, m.min, m.max]),
+        methods.map((m) => [m.id, m.kind, m.type, m.min, m.max]),
         [
-          ['milkypay:payment_card_eur_hpp', 'card', 50, 1_500_000],
-          ['milkypay:paypal_eur_hpp', 'wallet', 100, 1_000_000],
-          ['milkypay:mbway_eur_hpp', 'other', 50, 500_000],
+          ['milkypay:payment_card_eur_hpp', 'card', 'card', 50, 1_500_000],
+          ['milkypay:paypal_eur_hpp', 'wallet', 'paypal', 100, 1_000_000],
+          ['milkypay:mbway_eur_hpp', 'other', 'mbway', 50, 500_000],
         ],
       );
       assert.deepEqual(methods[0]!.name, { en: 'Payment card', ru: 'Платежная карта', uk: 'Платіжна карта' });
@@ -224,6 +224,7 @@ describe('MilkyPay adapter against the sandbox', () => {
         {
           key: 'phone',
           type: 'tel',
+          kind: 'phone',
           label: { en: 'Phone number', ru: 'Номер телефона', uk: 'Номер телефону' },
           hint: {
             en: 'Enter the phone number linked to MB WAY',

@@ -23,6 +23,7 @@ import {
   ProviderUnavailable,
   type CreatedPayment,
   type CreatePaymentInput,
+  type FoundPayment,
   type ProviderAdapter,
   type ProviderDeps,
   type ProviderModule,
@@ -54,12 +55,17 @@ function createMilkypayAdapter(config: MilkypayConfig, deps: ProviderDeps): Prov
   const jsonHeaders = { 'content-type': 'application/json', accept: 'application/json' };
   const reads = (signal: AbortSignal) => ({ timeoutMs: deps.timeoutMs, attempts: deps.attempts, idempotent: true, signal });
 
-  /** The invoice MilkyPay already holds for a reference (after a 409). */
-  async function invoiceByReference(reference: string, signal: AbortSignal): Promise<Invoice> {
+  /** The invoice MilkyPay holds for a reference, if any. */
+  async function findInvoice(reference: string, signal: AbortSignal): Promise<Invoice | undefined> {
     const query = new URLSearchParams({ 'filter[reference_id]': reference });
     const response = await callProvider(PROVIDER, `${endpoints.privateApi}/payment-invoices?${query}`, { method: 'GET', headers: privateHeaders }, reads(signal));
     if (!response.ok) throw await unexpected(response, 'looking up an invoice by reference');
-    const invoice = invoiceFromList(await readJson(PROVIDER, response), reference);
+    return invoiceFromList(await readJson(PROVIDER, response), reference);
+  }
+
+  /** The invoice MilkyPay already holds for a reference (after a 409). */
+  async function invoiceByReference(reference: string, signal: AbortSignal): Promise<Invoice> {
+    const invoice = await findInvoice(reference, signal);
     // It answered 409 for this reference a moment ago: not finding it now is MilkyPay's hiccup, worth a retry.
     if (!invoice) throw new ProviderUnavailable('milkypay: the invoice that already exists for this reference was not found');
     return invoice;
@@ -130,6 +136,14 @@ function createMilkypayAdapter(config: MilkypayConfig, deps: ProviderDeps): Prov
       return { ...milkypayStatus(invoice.status, invoice.resolution, endpoints.resolutionStates), ...invoiceAmounts(invoice) };
     },
 
+    async findPayment(reference: string, order: ResolvedOrder, signal: AbortSignal): Promise<FoundPayment | undefined> {
+      const invoice = await findInvoice(reference, signal);
+      if (!invoice) return undefined;
+      checkSameOrder(invoice, { order, reference });
+      const status = milkypayStatus(invoice.status, invoice.resolution, endpoints.resolutionStates);
+      return { providerPaymentId: invoice.id, state: status.state, providerStatus: status.providerStatus };
+    },
+
     async verifyWebhook(request: WebhookRequest): Promise<WebhookResult> {
       checkSignature(request, config.callbackSecret);
       return callbackSubject(request.body);
@@ -138,7 +152,7 @@ function createMilkypayAdapter(config: MilkypayConfig, deps: ProviderDeps): Prov
 }
 
 /** An invoice found by reference must be for this order's amount and currency; anything else is a setup fault. */
-function checkSameOrder(invoice: Invoice, input: CreatePaymentInput): void {
+function checkSameOrder(invoice: Invoice, input: Pick<CreatePaymentInput, 'order' | 'reference'>): void {
   const { amount, currency } = input.order;
   const sameCurrency = invoice.currency === null || invoice.currency === currency;
   const sameAmount = invoice.amount === null || invoice.amount === Number(toMajor(amount, currency));

@@ -2,7 +2,7 @@
  * WhenThen has no "list methods" call: what a merchant can take depends on the gateways connected to its account.
  * Kassa offers the methods the configuration names, for the currencies each can be paid in.
  */
-import type { MethodKind, PaymentMethod } from '../../core/model.ts';
+import type { MethodKind, MethodType, PaymentMethod } from '../../core/model.ts';
 import type { MethodCode } from './config.ts';
 
 /**
@@ -26,6 +26,7 @@ export const AMOUNT_MAX = 99_999_999;
 
 interface MethodSpec {
   kind: MethodKind;
+  type: MethodType;
   name: Record<string, string>;
   /** `paymentMethod.type` in authorizePayment; undefined for card, which goes through the hosted checkout. */
   apmType: 'PAYPAL' | 'KLARNA' | undefined;
@@ -34,9 +35,9 @@ interface MethodSpec {
 
 export const METHOD_SPECS: Readonly<Record<MethodCode, MethodSpec>> = {
   // Kassa renders no card inputs (PCI): the shopper types the card on WhenThen's hosted checkout.
-  card: { kind: 'card', name: { en: 'Card', de: 'Karte', fr: 'Carte bancaire', sv: 'Kort' }, apmType: undefined, currencies: WHENTHEN_CURRENCIES },
-  paypal: { kind: 'wallet', name: { en: 'PayPal' }, apmType: 'PAYPAL', currencies: PAYPAL_CURRENCIES },
-  klarna: { kind: 'invoice', name: { en: 'Klarna' }, apmType: 'KLARNA', currencies: KLARNA_CURRENCIES },
+  card: { kind: 'card', type: 'card', name: { en: 'Card', de: 'Karte', fr: 'Carte bancaire', sv: 'Kort' }, apmType: undefined, currencies: WHENTHEN_CURRENCIES },
+  paypal: { kind: 'wallet', type: 'paypal', name: { en: 'PayPal' }, apmType: 'PAYPAL', currencies: PAYPAL_CURRENCIES },
+  klarna: { kind: 'invoice', type: 'klarna', name: { en: 'Klarna' }, apmType: 'KLARNA', currencies: KLARNA_CURRENCIES },
 };
 
 export const METHOD_PREFIX = 'whenthen:';
@@ -65,6 +66,7 @@ export function methodsFor(enabled: readonly MethodCode[], currency: string): Pa
       id: methodId(code),
       provider: 'whenthen',
       kind: METHOD_SPECS[code].kind,
+      type: METHOD_SPECS[code].type,
       name: { ...METHOD_SPECS[code].name },
       min: AMOUNT_MIN,
       max: AMOUNT_MAX,

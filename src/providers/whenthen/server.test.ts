@@ -287,9 +287,9 @@ describe('WhenThen adapter against the sandbox', () => {
     it('offers card, PayPal and Klarna for EUR, with limits, without calling WhenThen', async () => {
       const methods = await adapter().listMethods(EUR_ORDER, AbortSignal.timeout(1000));
       assert.deepEqual(methods, [
-        { id: 'whenthen:card', provider: 'whenthen', kind: 'card', name: { en: 'Card', de: 'Karte', fr: 'Carte bancaire', sv: 'Kort' }, min: 1, max: 99_999_999 },
-        { id: 'whenthen:paypal', provider: 'whenthen', kind: 'wallet', name: { en: 'PayPal' }, min: 1, max: 99_999_999 },
-        { id: 'whenthen:klarna', provider: 'whenthen', kind: 'invoice', name: { en: 'Klarna' }, min: 1, max: 99_999_999 },
+        { id: 'whenthen:card', provider: 'whenthen', kind: 'card', type: 'card', name: { en: 'Card', de: 'Karte', fr: 'Carte bancaire', sv: 'Kort' }, min: 1, max: 99_999_999 },
+        { id: 'whenthen:paypal', provider: 'whenthen', kind: 'wallet', type: 'paypal', name: { en: 'PayPal' }, min: 1, max: 99_999_999 },
+        { id: 'whenthen:klarna', provider: 'whenthen', kind: 'invoice', type: 'klarna', name: { en: 'Klarna' }, min: 1, max: 99_999_999 },
       ]);
       assert.ok(methods.every((m) => m.fields === undefined && m.logo === undefined), 'Kassa asks the shopper for nothing: cards are typed on WhenThen');
       assert.equal((await sb.control('GET', '/requests?provider=whenthen')).count, 0);

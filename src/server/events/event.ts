@@ -2,7 +2,7 @@
  * What the merchant's server hears: one event for every change of every payment, built from the payment record as
  * saved. Pure: no I/O.
  */
-import type { PaymentState, ProviderName } from '../../core/model.ts';
+import type { PaymentRoute, PaymentState, ProviderName } from '../../core/model.ts';
 import type { PaymentRecord } from '../stores/store.ts';
 
 /** A payment as the merchant's server sees it (`kassa.payments.get`, `onPaymentEvent`): never the adapter's data. */
@@ -11,9 +11,19 @@ export interface MerchantPayment {
   reference: string;
   /** The merchant's order reference, as `resolveOrder` was asked for it. */
   order: string;
+  /** The provider that processed the payment. */
   provider: ProviderName;
-  /** The method id the shopper chose, e.g. `hero:Pay1X`. */
+  /** The method the provider was given, e.g. `whenthen:card` (the shopper chose `card`). */
   method: string;
+  /**
+   * How the payment reached `provider`: `first-choice`, `fallback` (the providers in `fallbackFrom` failed to start
+   * it first), `direct` (the shopper chose this provider's own entry) or `orphan` (a payment an unanswered start left
+   * at this provider, found afterwards: Kassa cancels it where the provider allows; `replacedBy` is the one the shopper
+   * got). Absent on payments made before routing existed.
+   */
+  route?: PaymentRoute;
+  fallbackFrom?: ProviderName[];
+  replacedBy?: string;
   state: PaymentState;
   /** The provider's own status value. */
   providerStatus: string | null;
@@ -86,6 +96,9 @@ export function merchantPayment(record: PaymentRecord): MerchantPayment {
     currency: record.currency,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+    ...(record.route ? { route: record.route } : {}),
+    ...(record.fallbackFrom?.length ? { fallbackFrom: [...record.fallbackFrom] } : {}),
+    ...(record.replacedBy ? { replacedBy: record.replacedBy } : {}),
     ...(record.duplicateOf ? { duplicateOf: record.duplicateOf } : {}),
     ...(record.capturedAmount !== undefined ? { capturedAmount: record.capturedAmount } : {}),
     ...(record.refundedAmount ? { refundedAmount: record.refundedAmount } : {}),

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PaymentResponse, ProviderName } from '../../core/model.ts';
 import { demoKassaConfig } from '../../../demo/config.ts';
-import { exampleFields, json, PROVIDER_FLOWS, startAtProvider, until, useEndpoint } from '../../../test/support/endpoint.ts';
+import { exampleFields, json, methodById, PROVIDER_FLOWS, startAtProvider, until, useEndpoint } from '../../../test/support/endpoint.ts';
 import type { MerchantPayment, PaymentEvent } from '../events/event.ts';
 import { OperationNotSupported } from '../provider.ts';
 import { amountsAfter } from './ledger.ts';
@@ -50,7 +50,7 @@ describe('after the sale: capture, cancel and refund through the endpoint', () =
 
   async function pay(flow: Flow, outcome = 'pay'): Promise<MerchantPayment> {
     const session = await h.session(flow.order);
-    const method = flow.method ? session.methods.find((m) => m.id === flow.method) : PROVIDER_FLOWS.find((f) => f.provider === flow.provider)!.method(session.methods);
+    const method = flow.method ? methodById(session.methods, flow.method) : PROVIDER_FLOWS.find((f) => f.provider === flow.provider)!.method(session.methods);
     assert.ok(method, `${flow.provider}: no method ${flow.method ?? ''} for ${flow.order}`);
     const answer = await h.pay(session.token, method.id, { fields: exampleFields(method) });
     assert.equal(answer.status, 201, answer.text);

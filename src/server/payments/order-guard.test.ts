@@ -70,7 +70,7 @@ describe('one successful payment per order', () => {
   it('a new attempt cancels the open earlier one at a provider that can cancel it (Kronor)', async () => {
     const order = freshOrder('DEMO-SEK');
     const session = await h.session(order);
-    const swish = session.methods.find((m) => m.id === 'kronor:swish')!;
+    const swish = session.methods.find((m) => m.id === 'swish')!;
     const first = (await h.pay(session.token, swish.id)).body as PaymentResponse;
     await startAtProvider(h.sandbox.url, 'kronor', first);
     // The shopper comes back and chooses again: a second Swish request for the same order.

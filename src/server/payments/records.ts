@@ -27,6 +27,7 @@ export function view(record: PaymentRecord): PaymentView {
     currency: record.currency,
     state: record.state,
     providerStatus: record.providerStatus,
+    ...(record.route ? { route: record.route } : {}),
     updatedAt: record.updatedAt,
   };
 }

@@ -5,7 +5,7 @@ import type { SessionResponse } from '../../core/model.ts';
 import { readJsonBody } from '../http/body.ts';
 import { jsonResponse } from '../http/problems.ts';
 import type { OrderGuard } from '../payments/order-guard.ts';
-import type { MethodLists } from './methods.ts';
+import type { MethodRouter } from '../routing/router.ts';
 import type { OrderResolver } from './orders.ts';
 import type { Tokens } from './tokens.ts';
 
@@ -19,14 +19,14 @@ const sessionBody = z.strictObject({
 
 export class Sessions {
   constructor(
-    private readonly deps: { tokens: Tokens; resolveOrder: OrderResolver; methods: MethodLists; guard: OrderGuard; maxBodyBytes: number },
+    private readonly deps: { tokens: Tokens; resolveOrder: OrderResolver; router: MethodRouter; guard: OrderGuard; maxBodyBytes: number },
   ) {}
 
   async create(request: Request): Promise<Response> {
     const body = await readJsonBody(request, sessionBody, this.deps.maxBodyBytes);
     const order = await this.deps.resolveOrder(body.order, request);
     await this.deps.guard.refuseIfPaid(order.reference);
-    const methods = await this.deps.methods.forOrder(order);
+    const methods = await this.deps.router.entries(order);
     const session = randomBytes(12).toString('base64url');
     const { token, expiresAt } = await this.deps.tokens.signSession({ order: order.reference, amount: order.amount, currency: order.currency, session });
     const locale = body.locale ?? preferredLocale(request.headers.get('accept-language'));

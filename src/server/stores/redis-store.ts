@@ -30,6 +30,7 @@
  * - `{prefix}lease:{sha256(name)}`: a lease (`SET` with an expiry, taken only when free): one instance at a time
  *   delivers a payment's events, or reads it for reconciliation.
  * - `{prefix}rate:{sha256(key)}`: a fixed-window counter (INCR, PEXPIRE on the first hit, in one script).
+ * - `{prefix}value:{sha256(key)}`: a small shared value with an expiry (provider health).
  * - channel `{prefix}events:{reference}`: `{ origin, view }` for every `publish`; each store ignores its own messages
  *   (it has already told its local listeners).
  */
@@ -310,6 +311,19 @@ export class RedisStore implements KassaStore {
   async hit(key: string, limit: number, windowMs: number): Promise<boolean> {
     const count = Number(await this.eval(HIT_SCRIPT, this.key('rate', hash(key)), Math.max(1, Math.ceil(windowMs))));
     return count <= limit;
+  }
+
+  async getValue(key: string): Promise<string | undefined> {
+    const value = await this.client.sendCommand(['GET', this.key('value', hash(key))]);
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  async setValue(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.client.sendCommand(['SET', this.key('value', hash(key)), value, 'PX', String(Math.max(1, Math.ceil(ttlMs)))]);
+  }
+
+  async deleteValue(key: string): Promise<void> {
+    await this.client.sendCommand(['DEL', this.key('value', hash(key))]);
   }
 
   /** Resolves once Redis has every SUBSCRIBE / UNSUBSCRIBE asked for so far (other processes' events now arrive). */

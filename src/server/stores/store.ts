@@ -5,7 +5,7 @@
  * so one process can restart without forgetting its payments or undelivered events; `RedisStore` (redis-store.ts)
  * shares it between instances behind a load balancer. Nothing else changes between them.
  */
-import type { NextAction, PaymentState, PaymentView, ProviderName } from '../../core/model.ts';
+import type { NextAction, PaymentRoute, PaymentState, PaymentView, ProviderName } from '../../core/model.ts';
 import type { PaymentEvent } from '../events/event.ts';
 
 export interface StoredResponse {
@@ -40,6 +40,12 @@ export interface PaymentRecord {
   sequence: number;
   /** Set when this payment succeeded after another payment of its order had: the reference of the one kept. */
   duplicateOf?: string;
+  /** How the payment reached its provider (absent on payments saved before routing existed). */
+  route?: PaymentRoute;
+  /** For `fallback`: the providers that failed to start it first, in the order tried. */
+  fallbackFrom?: ProviderName[];
+  /** For `orphan`: the payment the shopper's click went on to make at another provider. */
+  replacedBy?: string;
   /** Minor units captured, once known: the provider's read, or a capture Kassa made that the provider accepted. */
   capturedAmount?: number;
   /**
@@ -110,6 +116,11 @@ export interface KassaStore {
   subscribe(reference: string, listener: PaymentListener): () => void;
   /** Counts one request against `key`'s budget of `limit` per `windowMs`; false when over it. */
   hit(key: string, limit: number, windowMs: number): Promise<boolean>;
+  /** A small shared value (provider health), or undefined when unset or expired. */
+  getValue(key: string): Promise<string | undefined>;
+  /** Sets a small shared value for `ttlMs`, replacing any earlier one. */
+  setValue(key: string, value: string, ttlMs: number): Promise<void>;
+  deleteValue(key: string): Promise<void>;
 }
 
 export interface IdempotencyEntry {
@@ -154,6 +165,7 @@ export class MemoryStore implements KassaStore {
   protected readonly readSchedule = new Map<string, number>();
   private readonly listeners = new Map<string, Set<PaymentListener>>();
   private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly values = new Map<string, { value: string; expiresAt: number }>();
   private lastSweep = 0;
 
   constructor(options: StoreOptions = {}) {
@@ -348,6 +360,21 @@ export class MemoryStore implements KassaStore {
     return window.count <= limit;
   }
 
+  async getValue(key: string): Promise<string | undefined> {
+    const entry = this.values.get(key);
+    if (entry && entry.expiresAt <= Date.now()) this.values.delete(key);
+    return entry && entry.expiresAt > Date.now() ? entry.value : undefined;
+  }
+
+  async setValue(key: string, value: string, ttlMs: number): Promise<void> {
+    this.sweep();
+    this.values.set(key, { value, expiresAt: Date.now() + ttlMs });
+  }
+
+  async deleteValue(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+
   /** Drops expired idempotency answers, payments past their retention, stale rate windows and leases, at most once a minute. */
   protected sweep(): void {
     const now = Date.now();
@@ -357,5 +384,6 @@ export class MemoryStore implements KassaStore {
     for (const kept of this.payments.values()) if (kept.expiresAt <= now) this.forgetPayment(kept.record);
     for (const [key, window] of this.windows) if (now - window.start > 3_600_000) this.windows.delete(key);
     for (const [name, lease] of this.leases) if (lease.expiresAt <= now) this.leases.delete(name);
+    for (const [key, entry] of this.values) if (entry.expiresAt <= now) this.values.delete(key);
   }
 }
