@@ -118,8 +118,8 @@ export function offersFor(methods: readonly PaymentMethod[], order: ResolvedOrde
   }
   const offers: Offer[] = [];
   for (const [key, group] of grouped) {
-    const order_ = providersFor(group[0]!.type ?? 'other', order, routing, configured);
-    const candidates = order_.flatMap((provider) => group.filter((m) => m.provider === provider));
+    const routed = providersFor(group[0]!.type ?? 'other', order, routing, configured);
+    const candidates = routed.flatMap((provider) => group.filter((m) => m.provider === provider));
     if (candidates.length) offers.push({ key, candidates });
   }
   return offers;
