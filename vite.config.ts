@@ -6,9 +6,12 @@
  * (scripts/build.mjs) runs this, then compiles the npm package's modules into lib/ and prints sizes and SRI hashes.
  */
 import { basename, dirname } from 'node:path';
+import { minifyTemplateLiterals } from 'rollup-plugin-minify-template-literals';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
+  // Lit's css`` and html`` literals ship as written (indentation, line breaks): minified like the rest of the code.
+  plugins: [minifyTemplateLiterals()],
   build: {
     target: 'es2022',
     outDir: 'dist',

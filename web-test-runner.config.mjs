@@ -42,6 +42,47 @@ function kassaServices() {
   };
 }
 
+/** A phone's screen, touch and user agent (an iPhone 13's), or a desktop's again: the `kassa-phone` command. */
+const PHONE = {
+  viewport: { width: 375, height: 812, deviceScaleFactor: 3 },
+  userAgent:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+};
+
+/**
+ * `executeServerCommand('kassa-phone', {phone})` (test/browser/phone.ts): the page becomes a phone — 375×812, touch
+ * (`pointer: coarse`), a mobile user agent — or a desktop again. Puppeteer's emulation, through the launcher's page.
+ */
+function phoneEmulation() {
+  const sessions = new Map();
+  return {
+    name: 'kassa-phone',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'kassa-phone') return undefined;
+      const page = session.browser.getPage(session.id);
+      // Straight over CDP: Puppeteer's setViewport reloads the page when touch changes, which ends the test run.
+      let cdp = sessions.get(page);
+      if (!cdp) sessions.set(page, (cdp = await page.createCDPSession()));
+      if (payload?.phone) {
+        const { width, height, deviceScaleFactor } = PHONE.viewport;
+        await cdp.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor, mobile: true });
+        await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+        await cdp.send('Emulation.setEmitTouchEventsForMouse', { enabled: true, configuration: 'mobile' });
+        await cdp.send('Emulation.setUserAgentOverride', {
+          userAgent: PHONE.userAgent,
+          userAgentMetadata: { platform: 'iOS', platformVersion: '17.5', architecture: '', model: 'iPhone', mobile: true },
+        });
+      } else {
+        await cdp.send('Emulation.clearDeviceMetricsOverride');
+        await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+        await cdp.send('Emulation.setEmitTouchEventsForMouse', { enabled: false });
+        await cdp.send('Emulation.setUserAgentOverride', { userAgent: await page.browser().userAgent() });
+      }
+      return true;
+    },
+  };
+}
+
 export default {
   files: ['src/components/**/*.test.ts', '**/*.browser.test.ts', '!node_modules/**'],
   nodeResolve: true,
@@ -57,7 +98,9 @@ export default {
     }),
   ],
   plugins: [
-    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+    // One target whatever the user agent: under an emulated phone's, `auto` would lower later-loaded modules for old Safari.
+    esbuildPlugin({ ts: true, target: 'esnext', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
     kassaServices(),
+    phoneEmulation(),
   ],
 };

@@ -11,6 +11,24 @@ setCustomElementsManifest(manifest);
 
 const preview: Preview = {
   tags: ['autodocs'],
+  // The shop page's own `color-scheme`, which the elements follow: the toolbar switches it, and
+  // `VITE_KASSA_SCHEME=dark npm run test:stories` runs every story (and axe) on a dark page.
+  globalTypes: {
+    scheme: {
+      description: "The page's color-scheme",
+      toolbar: { title: 'Page scheme', icon: 'contrast', items: ['light', 'dark'], dynamicTitle: true },
+    },
+  },
+  initialGlobals: { scheme: import.meta.env.VITE_KASSA_SCHEME === 'dark' ? 'dark' : 'light' },
+  decorators: [
+    (story, { globals }) => {
+      // Painted in the scheme's system colours, as a browser paints the canvas (axe assumes white otherwise).
+      document.documentElement.style.colorScheme = globals.scheme === 'dark' ? 'dark' : 'light';
+      document.documentElement.style.backgroundColor = 'Canvas';
+      document.documentElement.style.color = 'CanvasText';
+      return story();
+    },
+  ],
   parameters: {
     layout: 'padded',
     controls: { expanded: true, matchers: { color: /color$/i } },

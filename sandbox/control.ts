@@ -3,7 +3,7 @@
  * `/_sandbox/` that lists every payment with links to its hosted page and buttons for every outcome.
  */
 import { PROVIDERS, UnknownPayment, type ProviderName, type SandboxContext, type Simulator } from './core/context.ts';
-import type { FaultInput } from './core/faults.ts';
+import { START_OPERATION, type FaultInput } from './core/faults.ts';
 import { escapeHtml, redirect, sendHtml, sendJson, type SandboxRequest } from './core/http.ts';
 import { formatAmount } from './core/money.ts';
 import { isOutcome, OUTCOMES } from './core/outcomes.ts';
@@ -96,6 +96,19 @@ export function registerControlApi(ctx: SandboxContext, simulators: Record<Provi
     } catch (error) {
       sendJson(res, 400, { error: (error as Error).message });
     }
+  });
+
+  /**
+   * `{provider, status?}`: the provider's next payment start is answered `status` (500 by default), every retry of it
+   * too, so an endpoint cannot retry past it — what the demo's "next payment start fails" button arms.
+   */
+  router.post('/_sandbox/faults/next-payment-start', (req, res) => {
+    const { provider, status = 500 } = body(req);
+    if (!isProvider(provider)) return sendJson(res, 400, { error: `provider must be one of ${PROVIDERS.join(', ')}` });
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
+      return sendJson(res, 400, { error: 'status must be an HTTP error status (400 to 599)' });
+    }
+    sendJson(res, 201, { fault: ctx.faults.add({ provider, operation: START_OPERATION, kind: 'error', status, times: 1, per: 'payment' }) });
   });
 
   router.delete('/_sandbox/faults', (req, res) => {

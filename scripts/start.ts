@@ -5,6 +5,7 @@
  */
 import { ensureBundle, ensureReactExample } from '../demo/build.ts';
 import { startDemo } from '../demo/server.ts';
+import { exitOnBusyPort } from '../sandbox/busy-port.ts';
 import { startSandbox } from '../sandbox/server.ts';
 
 function port(name: string, fallback: number): number {
@@ -21,9 +22,9 @@ const demoPort = port('KASSA_DEMO_PORT', 4000);
 await ensureBundle(console.log);
 await ensureReactExample(console.log);
 
-const sandbox = await startSandbox({ port: sandboxPort });
+const sandbox = await startSandbox({ port: sandboxPort }).catch(exitOnBusyPort(sandboxPort, 'KASSA_SANDBOX_PORT'));
 const allowedOrigins = (process.env.KASSA_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-const demo = await startDemo({ port: demoPort, sandboxUrl: sandbox.url, allowedOrigins });
+const demo = await startDemo({ port: demoPort, sandboxUrl: sandbox.url, allowedOrigins }).catch(exitOnBusyPort(demoPort, 'KASSA_DEMO_PORT'));
 console.log(`Kassa demo shop: ${demo.url}/`);
 console.log(`Its back office (a demo, without authentication): ${demo.url}/admin/orders`);
 

@@ -72,5 +72,7 @@ if (only !== 'node' && browserTests.length) {
 if (only !== 'node') {
   // Every Storybook story's play function (and an axe check) in Chromium: vitest.config.ts.
   run('stories as tests (Storybook, vitest browser mode)', 'npx', ['vitest', 'run', '--project', 'stories'], env);
+  // Again on a page that declares `color-scheme: dark` (.storybook/preview.ts), so axe checks every state in dark too.
+  run('stories as tests on a dark page', 'npx', ['vitest', 'run', '--project', 'stories'], { ...env, VITE_KASSA_SCHEME: 'dark' });
 }
 console.log('\n✔ all tests passed');

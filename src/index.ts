@@ -16,6 +16,7 @@ export { KassaMethodPicker } from './components/method-picker/method-picker.ts';
 export * from './components/shared/events.ts';
 export { defineElement } from './components/shared/define.ts';
 export { THEME_PROPERTIES } from './components/shared/theme.ts';
+export type { KassaTheme } from './components/shared/kassa-element.ts';
 export type * from './core/model.ts';
 export type { KassaMethodFields } from './components/method-fields/method-fields.ts';
 export type { KassaRedirect } from './components/redirect/redirect.ts';

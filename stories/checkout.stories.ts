@@ -5,7 +5,10 @@ import type { KassaErrorEvent } from '../src/components/shared/events.ts';
 import type { NextAction } from '../src/core/model.ts';
 import { callArgument, checkout, settled, checkoutArgs, checkoutArgTypes, picker, qr, fields, redirect, renderCheckout, status, type CheckoutArgs } from './support/checkout.ts';
 import { KRONOR, methodNamesEn, PAYMENTS, SESSIONS, STATES, type KronorFlow, type Order } from './support/fixtures.ts';
-import { MockKassa, MockKronor } from './support/network.ts';
+import { ENDPOINT, MockKassa, MockKronor } from './support/network.ts';
+import { shadowOf } from './support/shadow.ts';
+import { http, HttpResponse } from 'msw';
+import { problemType } from '../src/core/problem-codes.ts';
 
 const meta = {
   title: 'Elements/kassa-checkout',
@@ -132,16 +135,93 @@ export const MilkyPayFieldsWithErrors: Story = {
     const phone = await form.findByRole('textbox', { name: /^Phone number/ });
 
     await userEvent.click(view.getByRole('button', { name: /^Pay / }));
-    await expect(await form.findByText('Please fill in Phone number.')).toBeVisible();
+    await expect(await form.findByText('Enter your phone number.')).toBeVisible();
     await expect(mbway.paymentRequests).toHaveLength(0);
 
     await userEvent.type(phone, '+351912345678');
-    await waitFor(() => expect(form.queryByText('Please fill in Phone number.')).toBeNull());
+    await waitFor(() => expect(form.queryByText('Enter your phone number.')).toBeNull());
     await userEvent.click(view.getByRole('button', { name: /^Pay / }));
     await expect(await view.findByRole('alert')).toHaveTextContent('Please check the details you entered.');
-    await expect(await form.findByText('Phone number does not look right.')).toBeVisible();
+    await expect(await form.findByText('This does not look right. Please check it.')).toBeVisible();
     await expect(mbway.paymentRequests).toEqual([{ method: 'mbway', fields: { phone: '+351912345678' }, idempotencyKey: expect.any(String) }]);
     await settled(view.getByRole('button', { name: /^Pay / }));
+  },
+};
+
+/** A method's fields open right under it, inside the list (not below all the methods). */
+export const FieldsUnderTheChosenMethod: Story = {
+  beforeEach: ({ msw }) => new MockKassa().install(msw),
+  play: async ({ canvasElement }) => {
+    const list = await picker(canvasElement);
+    const mbwayRadio = await list.findByRole('radio', { name: 'MB WAY' });
+    await userEvent.click(mbwayRadio);
+    const form = await fields(canvasElement);
+    const phone = await form.findByRole('textbox', { name: /^Phone number/ });
+    await expect(phone).not.toHaveAttribute('placeholder');
+    await expect(phone).toHaveAttribute('inputmode', 'tel');
+    // Right under MB WAY (the last method of DEMO-EUR's list), above the pay button.
+    const box = phone.getBoundingClientRect();
+    await expect(box.top).toBeGreaterThan(mbwayRadio.getBoundingClientRect().bottom);
+    await expect(box.top - mbwayRadio.getBoundingClientRect().bottom).toBeLessThan(64);
+    await expect(box.bottom).toBeLessThan((await checkout(canvasElement)).getByRole('button', { name: /^Pay / }).getBoundingClientRect().top);
+    // Inside the picker, in its `details` slot (real Tab order is covered by the browser tests).
+    await expect(shadowOf(canvasElement.querySelector('kassa-checkout')).querySelector('kassa-method-picker > kassa-method-fields[slot=details]')).not.toBeNull();
+  },
+};
+
+// ——— waiting for the provider ———
+
+const stalled = new MockKassa({ payment: (method) => (method === 'hi-health' ? 'never' : undefined) });
+
+/**
+ * The provider takes long to start the payment: after a second the checkout says whom it waits for, with a spinner,
+ * and offers Cancel, which gives up waiting and returns to the methods (the click's key is kept: paying again with
+ * the same method cannot make a second payment).
+ */
+export const SlowStartWithCancel: Story = {
+  beforeEach: ({ msw }) => stalled.install(msw),
+  play: async ({ canvasElement }) => {
+    const view = await checkout(canvasElement);
+    await userEvent.click(await (await picker(canvasElement)).findByRole('radio', { name: 'hi.health – health expenses' }));
+    await userEvent.click(view.getByRole('button', { name: /^Pay / }));
+    await expect(await view.findByText('Contacting hi.health…', {}, { timeout: 3_000 })).toBeVisible();
+    const cancel = view.getByRole('button', { name: 'Cancel' });
+    await expect(view.getByRole('button', { name: /^Starting payment/ })).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.click(cancel);
+    await waitFor(() => expect(view.queryByRole('button', { name: 'Cancel' })).toBeNull());
+    await expect(view.getByRole('button', { name: /^Pay / })).toHaveAttribute('aria-disabled', 'false');
+    await expect(stalled.paymentRequests).toHaveLength(1);
+    // The state the story shows: waiting again, with Cancel.
+    await userEvent.click(view.getByRole('button', { name: /^Pay / }));
+    await expect(await view.findByRole('button', { name: 'Cancel' }, { timeout: 3_000 })).toBeVisible();
+    await waitFor(() => expect(stalled.paymentRequests).toHaveLength(2));
+    await expect(stalled.paymentRequests[1]!.idempotencyKey).toBe(stalled.paymentRequests[0]!.idempotencyKey);
+  },
+};
+
+const providerDown = new MockKassa();
+
+/** The provider does not answer: the message sits right above the pay button and names another method to try. */
+export const ProviderErrorSuggestsAnother: Story = {
+  beforeEach: ({ msw }) => {
+    providerDown.install(msw);
+    msw.use(
+      http.post(`*${ENDPOINT}/payments`, () =>
+        HttpResponse.json({ type: problemType('provider-unavailable'), title: 'The payment provider is not reachable right now', status: 503 }, { status: 503, headers: { 'content-type': 'application/problem+json' } }),
+      ),
+    );
+  },
+  play: async ({ canvasElement }) => {
+    const view = await checkout(canvasElement);
+    await userEvent.click(await (await picker(canvasElement)).findByRole('radio', { name: 'hi.health – health expenses' }));
+    const pay = view.getByRole('button', { name: /^Pay / });
+    await userEvent.click(pay);
+    const alert = await view.findByRole('alert');
+    await expect(alert).toHaveTextContent('The payment provider is not responding. Please try again in a moment. Try another payment method, such as Card.');
+    const gap = pay.getBoundingClientRect().top - alert.getBoundingClientRect().bottom;
+    await expect(gap).toBeGreaterThanOrEqual(0);
+    await expect(gap).toBeLessThan(24);
+    await settled(pay);
   },
 };
 
@@ -200,7 +280,7 @@ async function payWithSwish(canvasElement: HTMLElement, kassa: MockKassa, kronor
   await userEvent.click(view.getByRole('button', { name: /^Pay / }));
   const code = await qr(canvasElement);
   await expect(await code.findByRole('img', { name: 'QR code for paying with Swish' }, { timeout: 15_000 })).toBeVisible();
-  await expect(code.getByRole('link', { name: 'Open Swish' })).toHaveAttribute('href', expect.stringMatching(/^swish:\/\/paymentrequest\?token=/));
+  await expect(code.getByRole('link', { name: /^Open Swish/ })).toHaveAttribute('href', expect.stringMatching(/^swish:\/\/paymentrequest\?token=/));
   const live = await status(canvasElement);
   await waitFor(() => expect(live.getByRole('status')).toHaveTextContent('Waiting for you to finish the payment.'), { timeout: 10_000 });
   // The status follows the payment request at Kronor itself.
@@ -233,7 +313,7 @@ export const SwishQrWaiting = swishStory('paid');
 /** The phone approved: the status flips to paid without a reload, and the checkout shows the result. */
 export const Paid = swishStory('paid', async (canvasElement, args) => {
   const view = await checkout(canvasElement);
-  await waitFor(() => expect(view.getByText('Payment complete. Thank you!')).toBeVisible(), { timeout: 10_000 });
+  await waitFor(async () => expect((await status(canvasElement)).getByRole('status')).toHaveTextContent('Payment complete. Thank you!'), { timeout: 10_000 });
   await expect(args.onComplete).toHaveBeenCalledTimes(1);
   await expect(args.onFail).not.toHaveBeenCalled();
   await expect(view.queryByRole('button')).toBeNull();
@@ -242,17 +322,18 @@ export const Paid = swishStory('paid', async (canvasElement, args) => {
 /** The phone declined: said plainly, with a way to try again. */
 export const Declined = swishStory('declined', async (canvasElement, args) => {
   const view = await checkout(canvasElement);
-  await waitFor(() => expect(view.getByRole('alert')).toHaveTextContent('The payment was declined.'), { timeout: 10_000 });
+  await waitFor(async () => expect((await status(canvasElement)).getByRole('status')).toHaveTextContent('The payment was declined.'), { timeout: 10_000 });
+  await expect(view.getByRole('alert')).toBeVisible();
   await expect(args.onFail).toHaveBeenCalledTimes(1);
-  await expect(view.getByRole('button', { name: 'Try again' })).toBeVisible();
+  await expect(view.getByRole('button', { name: 'Choose another payment method' })).toBeVisible();
 });
 
 /** The shopper cancelled in the app. */
 export const Cancelled = swishStory('cancelled', async (canvasElement, args) => {
   const view = await checkout(canvasElement);
-  await waitFor(() => expect(view.getByRole('alert')).toHaveTextContent('The payment was cancelled.'), { timeout: 10_000 });
+  await waitFor(async () => expect((await status(canvasElement)).getByRole('status')).toHaveTextContent('The payment was cancelled.'), { timeout: 10_000 });
   await expect(args.onFail).toHaveBeenCalledTimes(1);
-  await userEvent.click(view.getByRole('button', { name: 'Try again' }));
+  await userEvent.click(view.getByRole('button', { name: 'Choose another payment method' }));
   await expect(await (await picker(canvasElement)).findByRole('radiogroup')).toBeVisible();
 });
 

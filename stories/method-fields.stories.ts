@@ -41,27 +41,31 @@ type Story = StoryObj<Args>;
 
 const element = (canvasElement: HTMLElement) => canvasElement.querySelector<KassaMethodFields>('kassa-method-fields')!;
 
-/** MilkyPay's MB WAY asks for a Portuguese phone number: the provider's label, hint, example and pattern. */
+/**
+ * MilkyPay's MB WAY asks for a Portuguese phone number: the provider's label, hint and pattern; its example under the
+ * hint ("e.g. …"), never as a placeholder that would read as a number already filled in; the phone keypad.
+ */
 export const MilkyPayPhone: Story = {
   play: async ({ canvasElement, args }) => {
     const fields = await inShadow(canvasElement, 'kassa-method-fields');
     await expect(await fields.findByRole('group', { name: 'Details for MB WAY' })).toBeVisible();
     const phone = fields.getByRole('textbox', { name: /^Phone number/ });
-    await expect(phone).toHaveAttribute('placeholder', '+351912345678');
+    await expect(phone).not.toHaveAttribute('placeholder');
     await expect(phone).toHaveAttribute('type', 'tel');
+    await expect(phone).toHaveAttribute('inputmode', 'tel');
     await expect(phone).toBeRequired();
-    await expect(phone).toHaveAccessibleDescription('Enter the phone number linked to MB WAY');
+    await expect(phone).toHaveAccessibleDescription('Enter the phone number linked to MB WAY e.g. +351912345678');
 
     // Not the provider's pattern: the error shows once the shopper leaves the field.
     await userEvent.type(phone, '912345678');
-    await expect(fields.queryByText('Phone number does not look right.')).toBeNull();
+    await expect(fields.queryByText('This does not look right. Please check it.')).toBeNull();
     await userEvent.tab();
-    await expect(await fields.findByText('Phone number does not look right.')).toBeVisible();
+    await expect(await fields.findByText('This does not look right. Please check it.')).toBeVisible();
     await expect(phone).toHaveAttribute('aria-invalid', 'true');
     await expect(element(canvasElement).valid).toBe(false);
 
     await userEvent.type(phone, '+351912345678', { initialSelectionStart: 0, initialSelectionEnd: (phone as HTMLInputElement).value.length });
-    await waitFor(() => expect(fields.queryByText('Phone number does not look right.')).toBeNull());
+    await waitFor(() => expect(fields.queryByText('This does not look right. Please check it.')).toBeNull());
     await expect(element(canvasElement).valid).toBe(true);
     await expect(element(canvasElement).values).toEqual({ phone: '+351912345678' });
     await expect(args.onChange).toHaveBeenCalled();
@@ -74,7 +78,7 @@ export const MilkyPayBlikCode: Story = {
   play: async ({ canvasElement }) => {
     const fields = await inShadow(canvasElement, 'kassa-method-fields');
     const code = await fields.findByRole('textbox', { name: /^BLIK code/ });
-    await expect(code).toHaveAccessibleDescription('Enter the 6-digit code from your banking app');
+    await expect(code).toHaveAccessibleDescription('Enter the 6-digit code from your banking app e.g. 777123');
     await expect(code).toHaveAttribute('inputmode', 'numeric');
     await expect(code).toHaveAttribute('autocomplete', 'one-time-code');
     await userEvent.type(code, '77712');
@@ -95,7 +99,8 @@ export const BlikCodeInGerman: Story = {
     const fields = await inShadow(canvasElement, 'kassa-method-fields');
     await expect(await fields.findByRole('group', { name: 'Angaben für BLIK' })).toBeVisible();
     const code = await fields.findByRole('textbox', { name: /^BLIK-Code/ });
-    await expect(code).toHaveAccessibleDescription('6 Ziffern aus Ihrer Banking-App');
+    await expect(code).toHaveAccessibleDescription('6 Ziffern aus Ihrer Banking-App z. B. 777123');
+    await expect(code).not.toHaveAttribute('placeholder');
     await expect(code).toHaveAttribute('inputmode', 'numeric');
     await userEvent.type(code, '123');
     await userEvent.tab();
@@ -142,20 +147,38 @@ export const ErrorsShown: Story = {
     const fields = await inShadow(canvasElement, 'kassa-method-fields');
     await fields.findByRole('group');
     await expect(element(canvasElement).validate()).toBe(false);
-    await expect(await fields.findByText('Please fill in Billing address.')).toBeVisible();
-    await expect(fields.getByText('Please fill in Postal code.')).toBeVisible();
-    await expect(fields.getByText('Please fill in City.')).toBeVisible();
+    // Each says what to enter, and never puts a label in the middle of a sentence ("Please fill in City.").
+    await expect(await fields.findByText('Enter the street address.')).toBeVisible();
+    await expect(fields.getByText('Enter the postal code.')).toBeVisible();
+    await expect(fields.getByText('Enter the city.')).toBeVisible();
     await expect(fields.getByText('Enter an email address, e.g. name@example.com.')).toBeVisible();
-    await expect(fields.getByText('Please fill in Company phone.')).toBeVisible();
+    await expect(fields.getByText('Enter your phone number.')).toBeVisible();
     const root = await shadowPath(canvasElement, 'kassa-method-fields');
     await expect(root.activeElement).toBe(fields.getByRole('textbox', { name: /^Billing address/ }));
     await expect(root.querySelectorAll('[aria-invalid=true]')).toHaveLength(5);
 
     // The endpoint refused the company name: shown although it passes Kassa's own checks.
     await expect(element(canvasElement).reportErrors({ 'fields.companyName': 'fields.error.pattern' })).toBe(true);
-    await expect(await fields.findByText('Company name does not look right.')).toBeVisible();
+    await expect(await fields.findByText('This does not look right. Please check it.')).toBeVisible();
     await userEvent.type(fields.getByRole('textbox', { name: /^Company name/ }), ' SAS');
-    await waitFor(() => expect(fields.queryByText('Company name does not look right.')).toBeNull());
+    await waitFor(() => expect(fields.queryByText('This does not look right. Please check it.')).toBeNull());
+  },
+};
+
+/** The same errors for a German shopper: sentences of their own, nouns capitalised as German has them. */
+export const ErrorsShownInGerman: Story = {
+  args: { method: HERO, locale: 'de', values: {} },
+  play: async ({ canvasElement }) => {
+    const fields = await inShadow(canvasElement, 'kassa-method-fields');
+    await fields.findByRole('group', { name: /^Angaben für/ });
+    await expect(element(canvasElement).validate()).toBe(false);
+    await expect(await fields.findByText('Bitte den Firmennamen eingeben.')).toBeVisible();
+    await expect(fields.getByText('Bitte Straße und Hausnummer eingeben.')).toBeVisible();
+    await expect(fields.getByText('Bitte die Postleitzahl eingeben.')).toBeVisible();
+    await expect(fields.getByText('Bitte den Ort eingeben.')).toBeVisible();
+    await expect(fields.getByText('Bitte Ihre Telefonnummer eingeben.')).toBeVisible();
+    for (const input of fields.getAllByRole('textbox')) await expect(input).not.toHaveAttribute('placeholder');
+    await expect(fields.getAllByRole('textbox').at(-1)).toHaveAttribute('inputmode', 'tel');
   },
 };
 

@@ -4,6 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { expect, fn, userEvent, waitFor } from 'storybook/test';
 import '../src/components/method-picker/define.ts';
+import '../src/components/method-fields/define.ts';
 import { englishMessages, methodNames, translate } from '../src/core/i18n.ts';
 import type { PaymentMethod } from '../src/core/model.ts';
 import type { MethodGrouping } from '../src/components/method-picker/method-picker.ts';
@@ -89,6 +90,43 @@ export const GroupedByProvider: Story = {
     const whenthenMethods = EUR.filter((m) => m.provider === 'whenthen');
     await expect([...whenthen.querySelectorAll('[role=radio] [part=name]')].map((r) => r.textContent)).toEqual(whenthenMethods.map((m) => EUR_NAMES.get(m)));
     await expect(whenthenMethods.map((m) => EUR_NAMES.get(m))).toEqual(['Card', 'Klarna']);
+  },
+};
+
+const MBWAY = EUR.find((m) => m.id === 'mbway')!;
+
+/**
+ * What the checked method needs, in the `details` slot (here MB WAY's fields): shown right under its row, inside the
+ * list, and next in the tab order; it moves with the choice.
+ */
+export const DetailsUnderTheCheckedMethod: Story = {
+  args: { value: 'mbway' },
+  render: (args) =>
+    html`<kassa-method-picker .methods=${args.methods} value=${args.value} locale="en" @change=${args.onChange}>
+      <kassa-method-fields slot="details" locale="en" .method=${MBWAY}></kassa-method-fields>
+    </kassa-method-picker>`,
+  play: async ({ canvasElement, args }) => {
+    const picker = await inShadow(canvasElement, 'kassa-method-picker');
+    const mbway = await picker.findByRole('radio', { name: 'MB WAY' });
+    const fields = await inShadow(canvasElement, 'kassa-method-fields');
+    const phone = await fields.findByRole('textbox', { name: /^Phone number/ });
+    await expect(phone.getBoundingClientRect().top).toBeGreaterThan(mbway.getBoundingClientRect().bottom);
+    await expect(phone.getBoundingClientRect().top - mbway.getBoundingClientRect().bottom).toBeLessThan(64);
+    // Another method checked: the details move under it, above the method after it.
+    const element = canvasElement.querySelector('kassa-method-picker')!;
+    element.value = 'card';
+    await element.updateComplete;
+    const card = picker.getByRole('radio', { name: 'Card' });
+    const radios = picker.getAllByRole('radio');
+    const next = radios[radios.indexOf(card) + 1]!;
+    await expect(phone.getBoundingClientRect().top).toBeGreaterThan(card.getBoundingClientRect().bottom);
+    await expect(phone.getBoundingClientRect().bottom).toBeLessThan(next.getBoundingClientRect().top);
+    element.value = 'mbway';
+    await element.updateComplete;
+    // Typing in the details chooses nothing.
+    await userEvent.type(phone, '+351 912345678');
+    await expect(args.onChange).not.toHaveBeenCalled();
+    await expect(element.value).toBe('mbway');
   },
 };
 

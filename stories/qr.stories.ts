@@ -12,6 +12,8 @@ interface Args {
   app: string;
   /** Seconds from when the story renders to `expires-at`; none → no countdown. */
   expiresInSeconds?: number;
+  /** Which leads: the app link (`app`), the code (`qr`), or by device (`auto`). The stories' browser is a desktop. */
+  layout?: 'auto' | 'app' | 'qr';
   locale?: string;
 }
 
@@ -28,6 +30,7 @@ const meta = {
       deep-link=${args.deepLink}
       app=${args.app}
       expires-at=${ifDefined(args.expiresInSeconds === undefined ? undefined : new Date(Date.now() + args.expiresInSeconds * 1000).toISOString())}
+      layout=${ifDefined(args.layout)}
       locale=${ifDefined(args.locale)}
     ></kassa-qr>`,
 } satisfies Meta<Args>;
@@ -35,15 +38,67 @@ const meta = {
 export default meta;
 type Story = StoryObj<Args>;
 
-/** Swish: the code to scan from another device, and "Open Swish" for a shopper already on their phone. */
+/** Swish on a desktop: the code to scan with the phone leads; "Open Swish on this device" is a plain link below it. */
 export const Swish: Story = {
   play: async ({ canvasElement }) => {
     const qr = await inShadow(canvasElement, 'kassa-qr');
     const code = await qr.findByRole('img', { name: 'QR code for paying with Swish' });
     await expect(code.querySelector('path')?.getAttribute('d')?.length).toBeGreaterThan(100);
-    await expect(qr.getByText('Open Swish on your phone and scan the code.')).toBeVisible();
-    await expect(qr.getByRole('link', { name: 'Open Swish' })).toHaveAttribute('href', SWISH.returnUrl);
+    await expect(qr.getByText('Scan the code with Swish on your phone.')).toBeVisible();
+    await expect(qr.getByRole('link', { name: 'Open Swish on this device' })).toHaveAttribute('href', SWISH.returnUrl);
+    await expect(qr.queryByRole('button')).toBeNull();
     await expect(composedText(canvasElement)).not.toMatch(/Expires/);
+  },
+};
+
+/** On a desktop with the time left: code, countdown, then the link for paying on this device. */
+export const Desktop: Story = {
+  args: { expiresInSeconds: 180 },
+  play: async ({ canvasElement }) => {
+    const qr = await inShadow(canvasElement, 'kassa-qr');
+    await expect(await qr.findByRole('img', { name: 'QR code for paying with Swish' })).toBeVisible();
+    await expect(qr.getByText(/^Expires in \d:\d\d$/)).toBeVisible();
+    const link = qr.getByRole('link', { name: 'Open Swish on this device' });
+    await expect(getComputedStyle(link).backgroundColor).toBe('rgba(0, 0, 0, 0)');
+  },
+};
+
+/** On a phone (`layout="app"`, which `auto` picks on a phone): "Open Swish" leads, the code waits behind a disclosure. */
+export const PhoneAppFirst: Story = {
+  args: { layout: 'app', expiresInSeconds: 180 },
+  play: async ({ canvasElement }) => {
+    const qr = await inShadow(canvasElement, 'kassa-qr');
+    await expect(await qr.findByText('Approve the payment in Swish.')).toBeVisible();
+    const open = qr.getByRole('link', { name: 'Open Swish' });
+    await expect(open).toHaveAttribute('href', SWISH.returnUrl);
+    await expect(open.getBoundingClientRect().height).toBeGreaterThanOrEqual(48);
+    await expect(qr.getByText(/^Expires in \d:\d\d$/)).toBeVisible();
+    await expect(qr.getByRole('button', { name: 'Paying on another device? Show the QR code' })).toHaveAttribute('aria-expanded', 'false');
+    await expect(qr.queryByRole('img')).toBeNull();
+  },
+};
+
+/** On a phone, the shopper asked for the code to pay on another device. */
+export const PhoneCodeShown: Story = {
+  args: { layout: 'app', expiresInSeconds: 180 },
+  play: async ({ canvasElement }) => {
+    const qr = await inShadow(canvasElement, 'kassa-qr');
+    const toggle = await qr.findByRole('button', { name: 'Paying on another device? Show the QR code' });
+    toggle.click();
+    await waitFor(() => expect(toggle).toHaveAttribute('aria-expanded', 'true'));
+    await expect(await qr.findByRole('img', { name: 'QR code for paying with Swish' })).toBeVisible();
+    await expect(qr.getByText('Scan the code with Swish on your phone.')).toBeVisible();
+  },
+};
+
+/** A few seconds left: the countdown near zero, before the expiry is announced. */
+export const ExpiringSoon: Story = {
+  args: { layout: 'app', expiresInSeconds: 9 },
+  play: async ({ canvasElement }) => {
+    const qr = await inShadow(canvasElement, 'kassa-qr');
+    await expect(await qr.findByText(/^Expires in 0:0\d$/)).toBeVisible();
+    await expect(qr.getByRole('link', { name: 'Open Swish' })).toBeVisible();
+    await expect(canvasElement.querySelector('kassa-qr')).not.toHaveAttribute('expired');
   },
 };
 
@@ -94,11 +149,13 @@ export const UnsafeAppLinkDropped: Story = {
   },
 };
 
-/** In Swedish, as a Swedish shopper sees it. */
+/** In Swedish, as a Swedish shopper sees it on the phone. */
 export const Swedish: Story = {
-  args: { locale: 'sv', expiresInSeconds: 180 },
+  args: { locale: 'sv', expiresInSeconds: 180, layout: 'app' },
   play: async ({ canvasElement }) => {
     const qr = await inShadow(canvasElement, 'kassa-qr');
     await expect(await qr.findByRole('link', { name: 'Öppna Swish' })).toBeVisible();
+    await expect(qr.getByText('Godkänn betalningen i Swish.')).toBeVisible();
+    await expect(qr.getByRole('button', { name: 'Betalar du på en annan enhet? Visa QR-koden' })).toBeVisible();
   },
 };

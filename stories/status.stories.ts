@@ -13,6 +13,7 @@ interface Args {
   endpoint: string;
   reference: string;
   locale?: string;
+  checkoutUrl?: string;
   onStatusChange: (event: Event) => void;
   onComplete: (event: Event) => void;
   onFail: (event: Event) => void;
@@ -34,6 +35,7 @@ const meta = {
       endpoint=${args.endpoint}
       reference=${args.reference}
       locale=${ifDefined(args.locale)}
+      checkout-url=${ifDefined(args.checkoutUrl)}
       @kassa-status-change=${args.onStatusChange}
       @kassa-complete=${args.onComplete}
       @kassa-fail=${args.onFail}
@@ -79,6 +81,88 @@ export const Declined = stateStory(S.declined, 'The payment was declined.', 'fai
 export const Cancelled = stateStory(S.cancelled, 'The payment was cancelled.', 'fail');
 export const Expired = stateStory(S.expired, 'The payment expired.', 'fail');
 export const Failed = stateStory(S.failed, 'The payment failed.', 'fail');
+
+/** The shop's checkout page for the order: where "Choose another payment method" leads. */
+const CHECKOUT_PAGE = '/checkout.html?order=DEMO-EUR';
+
+/**
+ * A final failure on the return page: what happened, what it means and what to do next, and the way back to the
+ * checkout of the same order. The shopper's own cancel is neutral (muted icon), the others are failures.
+ */
+function wayBackStory(view: PaymentView, message: string, detail: string, tone: 'failure' | 'neutral', locale?: string, action = 'Choose another payment method'): Story {
+  const kassa = new MockKassa({ payments: [view] });
+  return {
+    args: { reference: view.reference, checkoutUrl: CHECKOUT_PAGE, ...(locale ? { locale } : {}) },
+    beforeEach: ({ msw }) => kassa.install(msw),
+    play: async ({ canvasElement, args }) => {
+      const status = await inShadow(canvasElement, 'kassa-status');
+      await waitFor(() => expect(status.getByRole('status')).toHaveTextContent(message));
+      await expect(status.getByRole('status')).toHaveTextContent(detail);
+      await expect(status.getByRole('status')).toHaveClass(tone);
+      const link = status.getByRole('link', { name: action });
+      await expect(link).toHaveAttribute('href', new URL(CHECKOUT_PAGE, location.href).href);
+      await expect(args.onFail).toHaveBeenCalledTimes(1);
+    },
+  };
+}
+
+export const DeclinedWithWayBack = wayBackStory(
+  S.declined,
+  'The payment was declined.',
+  'No money was taken. Try another card or payment method.',
+  'failure',
+);
+export const CancelledWithWayBack = wayBackStory(S.cancelled, 'The payment was cancelled.', 'Nothing was charged. You can choose another payment method.', 'neutral');
+export const ExpiredWithWayBack = wayBackStory(S.expired, 'The payment expired.', 'The time to approve it ran out. Nothing was charged.', 'failure');
+export const FailedWithWayBack = wayBackStory(S.failed, 'The payment failed.', 'Nothing was charged. Please try again or choose another payment method.', 'failure');
+export const DeclinedWithWayBackInSwedish = wayBackStory(
+  S.declined,
+  'Betalningen nekades.',
+  'Inga pengar har dragits. Prova ett annat kort eller betalsätt.',
+  'failure',
+  'sv',
+  'Välj ett annat betalsätt',
+);
+
+const offline = new MockKassa({ payments: [S.pending] });
+
+/**
+ * The browser goes offline while the payment is awaited: the card says so (and that it will update by itself); back
+ * online it says so for a moment and follows the payment again at once.
+ */
+export const OfflineThenBackOnline: Story = {
+  args: { reference: S.pending.reference },
+  beforeEach: ({ msw }) => {
+    offline.install(msw);
+    return () => void window.dispatchEvent(new Event('online'));
+  },
+  play: async ({ canvasElement }) => {
+    const status = await inShadow(canvasElement, 'kassa-status');
+    await waitFor(() => expect(status.getByRole('status')).toHaveTextContent('Waiting for the payment to be confirmed…'));
+    window.dispatchEvent(new Event('offline'));
+    await waitFor(() => expect(status.getByRole('status')).toHaveTextContent('You are offline. We will update this when you are back online.'));
+    window.dispatchEvent(new Event('online'));
+    await waitFor(() => expect(status.getByRole('status')).toHaveTextContent('Back online.'));
+    await expect(status.getByRole('status')).not.toHaveTextContent('You are offline');
+  },
+};
+
+const stillOffline = new MockKassa({ payments: [S.pending] });
+
+/** Offline, as the shopper sees it until the connection returns. */
+export const Offline: Story = {
+  args: { reference: S.pending.reference },
+  beforeEach: ({ msw }) => {
+    stillOffline.install(msw);
+    return () => void window.dispatchEvent(new Event('online'));
+  },
+  play: async ({ canvasElement }) => {
+    const status = await inShadow(canvasElement, 'kassa-status');
+    await waitFor(() => expect(status.getByRole('status')).toHaveTextContent('Waiting for the payment to be confirmed…'));
+    window.dispatchEvent(new Event('offline'));
+    await waitFor(() => expect(status.getByRole('status')).toHaveTextContent('You are offline. We will update this when you are back online.'));
+  },
+};
 
 const live = new MockKassa({ payments: [STATES.sequence[0]!] });
 

@@ -45,11 +45,16 @@ if (panel) {
     const { outcome, fault, action } = button.dataset;
     if (outcome) {
       await control('/outcomes', { provider, outcome });
+      // hi.health has no expired status: a payment nobody finishes there is cancelled.
+      if (outcome === 'expire' && provider === 'hidirect') {
+        return 'hi.health has no expiry of its own: its next payment ends cancelled when its page opens.';
+      }
       return `The next ${providerName()} payment will be ${OUTCOME_TEXT[outcome] ?? outcome} when its page opens (Swish: when the phone opens it).`;
     }
     if (fault === 'error') {
-      await control('/faults', { provider, operation: 'create', kind: 'error', status: 500, times: 1 });
-      return `The next ${providerName()} payment start fails with HTTP 500.`;
+      // Held for the whole start, the endpoint's retries included: what the shopper then sees is Kassa's own answer.
+      await control('/faults/next-payment-start', { provider, status: 500 });
+      return `${providerName()} will answer HTTP 500 to the next payment start. Where another provider offers the method, Kassa moves the payment there; otherwise the shopper sees the error.`;
     }
     if (fault === 'latency') {
       await control('/faults', { provider, operation: 'any', kind: 'latency', latencyMs: 3000, times: 3 });

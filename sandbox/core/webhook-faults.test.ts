@@ -159,7 +159,7 @@ describe('sandbox: the webhook drop fault', () => {
   for (const driver of DRIVERS) {
     test(`${driver.provider}: no webhook while dropped, the status still changes; after reset they come again`, async () => {
       const { fault } = await drop(driver.provider);
-      assert.deepEqual(fault, { id: fault.id, provider: driver.provider, operation: 'webhook', kind: 'drop', status: 200, latencyMs: 0, remaining: null });
+      assert.deepEqual(fault, { id: fault.id, provider: driver.provider, operation: 'webhook', kind: 'drop', status: 200, latencyMs: 0, remaining: null, per: 'request' });
 
       const quiet = newPath(driver.provider);
       const id = await driver.create(sandbox.url, receiver.url + quiet);

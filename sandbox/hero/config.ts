@@ -2,6 +2,7 @@
  * Every Hero default in one place. Values marked INVENTED are not in Hero's public documentation; they are the
  * plainest behaviour the sandbox could pick, kept here so a merchant with Hero's real numbers can change them.
  */
+import { MERCHANT_NAME } from '../core/merchant.ts';
 import type { Outcome } from '../core/outcomes.ts';
 
 export const PROVIDER = 'hero' as const;
@@ -40,7 +41,7 @@ export interface MerchantAccount {
 export const MERCHANT_ACCOUNTS: readonly MerchantAccount[] = [
   {
     apiKey: 'sandbox-hero-key',
-    name: 'Kassa Demo Shop',
+    name: MERCHANT_NAME,
     productEnabled: true,
     enabledTypes: ['Pay1X', 'Pay3X', 'Pay4X', 'Pay15D', 'Pay30D', 'Pay60D'],
   },

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { buildSchema, type GraphQLSchema } from 'graphql';
 import type { SandboxContext } from '../core/context.ts';
+import { START_OPERATION } from '../core/faults.ts';
 import { prepareGraphql, readGraphqlBody, runEach } from '../core/graphql.ts';
 import { sendJson, sendText, type Handler, type SandboxRequest } from '../core/http.ts';
 import { AUTH_SCHEME, MERCHANT_ACCOUNTS, PROVIDER, type MerchantAccount } from './config.ts';
@@ -27,6 +28,12 @@ const OPERATION_KINDS: Record<string, 'create' | 'status'> = {
 
 export function operationKind(rootField: string): 'create' | 'status' | 'other' {
   return OPERATION_KINDS[rootField] ?? 'other';
+}
+
+/** The operations a fault may name for a request whose first root field is `rootField`; creating is starting at Hero. */
+export function faultOperations(rootField: string): string[] {
+  const kind = operationKind(rootField);
+  return [kind, rootField, ...(kind === 'create' ? [START_OPERATION] : [])];
 }
 
 /** Apollo Server's wording for bodies that are not GraphQL requests (INVENTED for Hero, which runs some GraphQL server). */
@@ -62,7 +69,7 @@ export function graphqlHandler({ ctx, schema, rootValue, limiter }: GraphqlEndpo
     for (const field of prepared.flatMap((p) => p.rootFields)) ctx.record(PROVIDER, field);
 
     const first = prepared[0]?.rootFields[0] ?? 'unknown';
-    if (await ctx.faults.intercept(PROVIDER, [operationKind(first), first], res)) return;
+    if (await ctx.faults.intercept(PROVIDER, faultOperations(first), res, req)) return;
 
     const authorization = req.header('authorization');
     if (!limiter.allow(authorization ?? 'anonymous')) {

@@ -529,7 +529,7 @@ describe('hero: hosted page and outcomes', () => {
     const response = await fetch(`${sandbox.url}/hero/checkout/${id}`);
     assert.equal(response.status, 200);
     const html = await response.text();
-    assert.match(html, /Kassa Demo Shop/);
+    assert.match(html, /Kassa demo shop/);
     assert.match(html, /123\.45 EUR/);
     assert.match(html, /Paiement en 3 fois sans frais/);
     assert.ok(html.includes(`action="/hero/checkout/${id}/decide"`));

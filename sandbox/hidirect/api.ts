@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { SandboxContext } from '../core/context.ts';
+import { START_OPERATION } from '../core/faults.ts';
 import { sendJson, sendText, type SandboxRequest } from '../core/http.ts';
 import {
   API_KEY_HEADER,
@@ -44,7 +45,9 @@ export function registerApi(ctx: SandboxContext, lifecycle: Lifecycle, keys: Key
   const operation = (name: string, kind: Kind, handler: Handler, needsKey = true): Handler =>
     async (req, res) => {
       ctx.record(PROVIDER, name);
-      if (await ctx.faults.intercept(PROVIDER, [kind, name], res)) return;
+      // Only a merchant's server creates payments at hi.health: a create is a payment start.
+      const operations = kind === 'create' ? [kind, name, START_OPERATION] : [kind, name];
+      if (await ctx.faults.intercept(PROVIDER, operations, res, req)) return;
       if (needsKey && req.header(API_KEY_HEADER) !== SANDBOX_API_KEY) return sendError(res, AUTH_FAILURE.status, AUTH_FAILURE.message);
       await handler(req, res);
     };

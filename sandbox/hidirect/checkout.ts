@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { SandboxContext } from '../core/context.ts';
 import { redirect, sendHtml } from '../core/http.ts';
+import { acceptedLanguages, pageLanguage, PAGE_WORDS, type PageLanguage } from '../core/language.ts';
 import { DEFAULT_CHOICES, renderHostedPage, renderMessagePage } from '../core/pages.ts';
 import type { Outcome } from '../core/outcomes.ts';
 import { PREFIX, PROVIDER, SANDBOX_MERCHANT_NAME } from './config.ts';
@@ -14,14 +15,38 @@ import type { Lifecycle } from './lifecycle.ts';
 import type { Payment } from './state.ts';
 
 const BRAND = 'hi.health';
+
+/** hi.health serves Germany: its page speaks German to a browser that asks for it, English otherwise. */
+const LANGUAGES: readonly PageLanguage[] = ['en', 'de'];
+const TITLES: Record<PageLanguage, { confirm: string; closed: string; status: (status: string) => string }> = {
+  en: { confirm: 'Confirm your payment', closed: 'Payment closed', status: (status) => `The payment is ${status}.` },
+  sv: { confirm: 'Bekräfta betalningen', closed: 'Betalningen är stängd', status: (status) => `Betalningen är ${status}.` },
+  de: { confirm: 'Zahlung bestätigen', closed: 'Zahlung geschlossen', status: (status) => `Die Zahlung ist ${status}.` },
+};
 const PAGE_OUTCOMES: readonly Outcome[] = DEFAULT_CHOICES.map((c) => c.outcome);
 
 export function checkoutUrl(baseUrl: string, token: string): string {
   return `${baseUrl}${PREFIX}/pay?token=${encodeURIComponent(token)}`;
 }
 
-function sendMessage(res: ServerResponse, status: number, title: string, message: string): void {
-  sendHtml(res, status, renderMessagePage(BRAND, title, message));
+function sendMessage(res: ServerResponse, status: number, title: string, message: string, payment?: Payment, lang: PageLanguage = 'en'): void {
+  const back = payment ? { href: wayBack(payment), label: PAGE_WORDS[lang].backToShop } : undefined;
+  sendHtml(res, status, renderMessagePage(BRAND, title, message, back, lang));
+}
+
+/** The merchant page a shopper left on a closed payment goes back to: the one its status would have redirected to. */
+export function wayBack(payment: Pick<Payment, 'status' | 'merchantUrls'>): string {
+  const urls = payment.merchantUrls;
+  switch (payment.status) {
+    case 'SETTLED':
+    case 'AUTHORISED':
+    case 'PENDING':
+      return urls.successRedirect;
+    case 'DENIED':
+      return urls.failureRedirect;
+    default:
+      return urls.cancelRedirect;
+  }
 }
 
 /** Why a token cannot open the checkout, or undefined when it can. */
@@ -33,13 +58,13 @@ function tokenRefusal(payment: Payment, now: number): [status: number, title: st
 
 export function registerCheckout(ctx: SandboxContext, lifecycle: Lifecycle, keys: Keys): void {
   /** Sends the browser on after a decision; expiry has no shopper to send anywhere. */
-  const finish = async (res: ServerResponse, payment: Payment, outcome: Outcome): Promise<void> => {
+  const finish = async (res: ServerResponse, payment: Payment, outcome: Outcome, lang: PageLanguage): Promise<void> => {
     try {
       const { status, redirectUrl } = await lifecycle.decide(payment.id, outcome);
       if (redirectUrl) redirect(res, redirectUrl);
-      else sendMessage(res, 200, 'Payment closed', `The payment is ${status}.`);
+      else sendMessage(res, 200, TITLES[lang].closed, TITLES[lang].status(status), payment, lang);
     } catch {
-      sendMessage(res, 409, 'Payment already completed', `This payment is already ${payment.status}.`);
+      sendMessage(res, 409, 'Payment already completed', `This payment is already ${payment.status}.`, payment);
     }
   };
 
@@ -51,14 +76,15 @@ export function registerCheckout(ctx: SandboxContext, lifecycle: Lifecycle, keys
     // A token from before a reset carries a valid signature but names a payment that no longer exists.
     if (!payment || payment.token !== token) return sendMessage(res, 404, 'Invalid link', 'This payment link is not valid.');
     const refusal = tokenRefusal(payment, lifecycle.clock.now());
-    if (refusal) return sendMessage(res, ...refusal);
+    if (refusal) return sendMessage(res, ...refusal, payment);
 
+    const lang = pageLanguage(acceptedLanguages(req.header('accept-language')), LANGUAGES);
     const preset = ctx.presets.take(PROVIDER, payment.id);
-    if (preset) return finish(res, payment, preset);
+    if (preset) return finish(res, payment, preset, lang);
 
     // Logging in claims the payment; the page need not wait for the merchant's callback endpoint.
     void lifecycle.change(payment, 'CLAIMED');
-    sendHtml(res, 200, renderPage(ctx.baseUrl(), payment));
+    sendHtml(res, 200, renderPage(ctx.baseUrl(), payment, lang));
   });
 
   ctx.router.post(`${PREFIX}/pay/:id`, async (req, res) => {
@@ -70,18 +96,19 @@ export function registerCheckout(ctx: SandboxContext, lifecycle: Lifecycle, keys
     const outcome = form.get('outcome');
     const chosen = PAGE_OUTCOMES.find((o) => o === outcome);
     if (!chosen) return sendMessage(res, 400, 'Unknown choice', 'Please choose Pay, Decline or Cancel.');
-    await finish(res, payment, chosen);
+    await finish(res, payment, chosen, pageLanguage(acceptedLanguages(req.header('accept-language')), LANGUAGES));
   });
 }
 
-function renderPage(baseUrl: string, payment: Payment): string {
+function renderPage(baseUrl: string, payment: Payment, lang: PageLanguage): string {
   const details: Array<[string, string]> = [];
   if (payment.merchantReference) details.push(['Reference', payment.merchantReference]);
   if (payment.prescriptionRequired) details.push(['Prescription', 'Upload required']);
   if (payment.cardCaptureMode === 'MANUAL') details.push(['Card', 'Pre-authorised now, charged when the order ships']);
   return renderHostedPage({
     provider: BRAND,
-    title: 'Confirm your payment',
+    title: TITLES[lang].confirm,
+    lang,
     merchant: payment.merchantId ?? SANDBOX_MERCHANT_NAME,
     amountMinor: payment.amountMinor,
     currency: payment.currency,

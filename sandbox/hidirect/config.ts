@@ -104,4 +104,4 @@ export const MESSAGES = {
 } as const;
 
 /** INVENTED: the merchant name the hosted checkout shows (the real one shows the merchant's registered name). */
-export const SANDBOX_MERCHANT_NAME = 'Sandbox Apotheke';
+export { MERCHANT_NAME as SANDBOX_MERCHANT_NAME } from '../core/merchant.ts';

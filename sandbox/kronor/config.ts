@@ -40,7 +40,7 @@ export const SESSION_TOKEN_ISSUER = 'kronor-sandbox';
 export const HASURA_CLAIMS = 'https://hasura.io/jwt/claims';
 /** INVENTED: the sandbox merchant's id and name, shown on hosted pages and in JWT claims. */
 export const MERCHANT_ID = '1';
-export const MERCHANT_NAME = 'Kassa Sandbox Shop';
+export { MERCHANT_NAME } from '../core/merchant.ts';
 
 /** Hasura's own error codes (the `extensions.code` of every error). */
 export const ERROR_CODES = {

@@ -16,6 +16,7 @@ import {
   type OperationTypeNode,
 } from 'graphql';
 import type { SandboxContext } from '../core/context.ts';
+import { START_OPERATION } from '../core/faults.ts';
 import { prepareGraphql, readGraphqlRequest, type GraphqlRequest } from '../core/graphql.ts';
 import { sendJson, type SandboxRequest } from '../core/http.ts';
 import { authenticate, type Caller, type SessionTokens } from './auth.ts';
@@ -57,6 +58,13 @@ const CREATE_FIELDS = new Set([
   'newBankTransferPayment',
 ]);
 const STATUS_FIELDS = new Set(['paymentRequests', 'payments', 'refreshPaymentStatus']);
+/** What a merchant's server calls to start a payment (the browser starts the payment request in the session after). */
+const START_FIELDS = new Set(['newPaymentSession', 'newPaymentSessionWithReferenceCheck']);
+
+/** The operations a fault may name for a request whose first root field is `rootField`. */
+export function faultOperations(rootField: string): string[] {
+  return [operationKind(rootField), rootField, ...(START_FIELDS.has(rootField) ? [START_OPERATION] : [])];
+}
 
 export function operationKind(rootField: string): 'create' | 'status' | 'other' {
   if (CREATE_FIELDS.has(rootField)) return 'create';
@@ -153,7 +161,7 @@ export function graphqlHandler(deps: EndpointDeps) {
     const items: unknown[] = batch ? body : [body];
     const first = items[0] as Record<string, unknown> | undefined;
     const firstField = rootFieldOf(first?.query, first?.operationName as string | undefined);
-    if (await deps.ctx.faults.intercept(PROVIDER, [operationKind(firstField), firstField], res)) return;
+    if (await deps.ctx.faults.intercept(PROVIDER, faultOperations(firstField), res, req)) return;
 
     const auth = await authenticateRequest(deps, req.header('authorization'));
     const results = [];

@@ -698,7 +698,7 @@ describe('Kronor hosted pages', () => {
     const token = await newSession(base());
     await newSwish(base(), token, { flow: 'ecom', customerSwishNumber: '46701234567' });
     const all = await (await fetch(`${base()}/kronor/swish/phone`)).text();
-    assert.match(all, /100\.00 SEK to Kassa Sandbox Shop/);
+    assert.match(all, /100\.00 SEK to Kassa demo shop/);
     const other = await (await fetch(`${base()}/kronor/swish/phone?number=46709999999`)).text();
     assert.match(other, /No Swish payment is waiting/);
   });

@@ -9,6 +9,7 @@ import type { DecideResult, SandboxContext } from '../core/context.ts';
 import { escapeHtml, redirect, sendHtml, sendText, type SandboxRequest } from '../core/http.ts';
 import { formatAmount } from '../core/money.ts';
 import { isOutcome, OUTCOMES, type Outcome } from '../core/outcomes.ts';
+import { acceptedLanguages, pageLanguage, PAGE_WORDS, type PageLanguage } from '../core/language.ts';
 import { renderHostedPage, renderMessagePage, type Choice } from '../core/pages.ts';
 import {
   GATEWAY_METHODS,
@@ -30,11 +31,31 @@ export interface PageDeps extends Pick<EndpointDeps, 'store' | 'tokens'> {
   decide(waitToken: string, outcome: Outcome): Promise<DecideResult>;
 }
 
-const SWISH_CHOICES: Choice[] = [
-  { outcome: 'pay', label: 'Approve' },
-  { outcome: 'decline', label: 'Decline' },
-  { outcome: 'cancel', label: 'Cancel' },
-];
+function swishChoices(lang: PageLanguage): Choice[] {
+  const words = PAGE_WORDS[lang];
+  return [
+    { outcome: 'pay', label: words.approve },
+    { outcome: 'decline', label: words.decline },
+    { outcome: 'cancel', label: words.cancel },
+  ];
+}
+
+/** Kronor serves the Nordics; its pages here speak Swedish or English. */
+const LANGUAGES: readonly PageLanguage[] = ['en', 'sv'];
+const TITLES: Record<PageLanguage, { approve: string; payWith: (method: string) => string }> = {
+  en: { approve: 'Approve the payment', payWith: (method) => `Pay with ${method}` },
+  sv: { approve: 'Godkänn betalningen', payWith: (method) => `Betala med ${method}` },
+  de: { approve: 'Zahlung bestätigen', payWith: (method) => `Mit ${method} bezahlen` },
+};
+
+/**
+ * Kronor's pages speak the language the merchant gave the session (`additionalData.language`), else the browser's;
+ * a Swish request is approved in the Swish app, which speaks the phone's own language.
+ */
+function languageOf(deps: PageDeps, payment: PaymentRecord, req: SandboxRequest): PageLanguage {
+  const told = payment.method === 'SWISH' ? undefined : deps.store.sessions.get(payment.sessionId)?.additionalData?.language;
+  return pageLanguage([told, ...acceptedLanguages(req.header('accept-language'))], LANGUAGES);
+}
 
 /** The idempotency key the gateway page's own payment calls use (the page, not the shopper, makes them). */
 const GATEWAY_IDEMPOTENCY_KEY = 'payment-gateway-page';
@@ -78,7 +99,7 @@ async function decideAndLeave(deps: PageDeps, payment: PaymentRecord, outcome: O
   sendHtml(res, 200, renderMessagePage('Swish', 'Done', `The payment is ${result.status}. You can close the Swish app.`));
 }
 
-function pageFor(ctx: SandboxContext, payment: PaymentRecord, title: string): string {
+function pageFor(ctx: SandboxContext, payment: PaymentRecord, title: string, lang: PageLanguage): string {
   const swish = payment.method === 'SWISH';
   const details: Array<[string, string]> = [
     ['Payment method', METHOD_NAMES[payment.method]],
@@ -97,8 +118,9 @@ function pageFor(ctx: SandboxContext, payment: PaymentRecord, title: string): st
     amountMinor: payment.amount,
     currency: payment.currency,
     action: new URL(pageUrl(ctx.baseUrl(), payment)).pathname,
-    choices: swish ? SWISH_CHOICES : undefined,
+    choices: swish ? swishChoices(lang) : undefined,
     details,
+    lang,
   });
 }
 
@@ -108,8 +130,9 @@ async function paymentPage(ctx: SandboxContext, deps: PageDeps, method: PaymentM
   if (!isOpen(payment)) return finalPage(res, payment);
   const preset = ctx.presets.take(PROVIDER, payment.waitToken);
   if (preset) return decideAndLeave(deps, payment, preset, res);
-  const title = method === 'SWISH' ? 'Approve the payment' : `Pay with ${METHOD_NAMES[method]}`;
-  sendHtml(res, 200, pageFor(ctx, payment, title));
+  const lang = languageOf(deps, payment, req);
+  const title = method === 'SWISH' ? TITLES[lang].approve : TITLES[lang].payWith(METHOD_NAMES[method]);
+  sendHtml(res, 200, pageFor(ctx, payment, title, lang));
 }
 
 async function decidePage(deps: PageDeps, method: PaymentMethod, req: SandboxRequest, res: ServerResponse): Promise<void> {
@@ -156,7 +179,8 @@ async function gatewayPage(ctx: SandboxContext, deps: PageDeps, req: SandboxRequ
   if (!isOpen(payment)) return finalPage(res, payment, 200, merchantReturnUrl);
   const preset = ctx.presets.take(PROVIDER, payment.waitToken);
   if (preset) return decideAndLeave(deps, payment, preset, res);
-  sendHtml(res, 200, pageFor(ctx, payment, `Pay with ${METHOD_NAMES[method]}`));
+  const lang = languageOf(deps, payment, req);
+  sendHtml(res, 200, pageFor(ctx, payment, TITLES[lang].payWith(METHOD_NAMES[method]), lang));
 }
 
 /** The shopper's phone: every Swish request waiting for approval (for one number, when `number` is given). */

@@ -2,6 +2,7 @@
  * Every MilkyPay setting the simulator needs, in one place. The values MilkyPay's documentation does not give are
  * marked INVENTED; a merchant with the real account settings can change them here without touching the code.
  */
+import { MERCHANT_NAME } from '../core/merchant.ts';
 import type { Outcome } from '../core/outcomes.ts';
 
 export interface MilkyPayConfig {
@@ -35,7 +36,7 @@ export const MILKYPAY_DEFAULTS: MilkyPayConfig = {
   apiKey: 'sandbox-milkypay-key',
   testCallbackSecret: 'sandbox-milkypay-secret',
   liveCallbackSecret: 'sandbox-milkypay-secret',
-  account: { name: 'Kassa Sandbox Shop', description: 'MilkyPay sandbox commerce account', website: null },
+  account: { name: MERCHANT_NAME, description: 'MilkyPay sandbox commerce account', website: null },
   accountCurrency: 'EUR',
   forbidPublicCreation: false,
   defaultInvoiceLifetimeMs: 24 * 60 * 60 * 1000,

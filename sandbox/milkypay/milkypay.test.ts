@@ -155,7 +155,7 @@ describe('MilkyPay simulator', () => {
       assert.ok(new RegExp(phone.regexp).test(phone.example));
       assert.deepEqual(Object.keys(data.methods).sort(), ['mbway', 'payment_card', 'paypal']);
       assert.deepEqual(data.methods.payment_card.name, { en: 'Payment card', ru: 'Платежная карта', uk: 'Платіжна карта' });
-      assert.equal(data.account.name, 'Kassa Sandbox Shop');
+      assert.equal(data.account.name, 'Kassa demo shop');
 
       const logo = await fetch(data.methods.paypal.logo);
       assert.equal(logo.status, 200);
@@ -454,7 +454,7 @@ describe('MilkyPay simulator', () => {
         const page = await call(sb.url, created.hpp_url.slice(sb.url.length));
         assert.equal(page.status, 200);
         assert.match(page.text, /49\.90 EUR/);
-        assert.match(page.text, /Kassa Sandbox Shop/);
+        assert.match(page.text, /Kassa demo shop/);
         const action = /<form method="post" action="([^"]+)"/.exec(page.text)?.[1];
         assert.equal(action, `${created.hpp_url}/decide`);
         const decided = await call(sb.url, action!.slice(sb.url.length), { form: { token: tokenOf(page.text)!, outcome } });

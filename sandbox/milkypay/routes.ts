@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { SandboxContext } from '../core/context.ts';
+import { START_OPERATION } from '../core/faults.ts';
 import { redirect, sendJson, sendText, type Handler, type Method, type SandboxRequest } from '../core/http.ts';
 import { findServiceById, MILKYPAY_CATALOGUE } from './catalogue.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type MilkyPayConfig } from './config.ts';
@@ -92,9 +93,11 @@ export function registerApiRoutes(ctx: SandboxContext, service: MilkyPayService,
   /** Counts the call, lets a fault answer it, then runs the operation. */
   const route = (method: Method, path: string, kind: OperationKind, name: string, handler: Handler) => {
     registered.set(path, [...(registered.get(path) ?? []), method]);
+    // A create through the private API is a merchant's server starting a payment (the public one is the browser's).
+    const operations = kind === 'create' && path.startsWith(PATHS.privateApi) ? [kind, name, START_OPERATION] : [kind, name];
     router.add(method, path, async (req, res) => {
       ctx.record('milkypay', name);
-      if (await ctx.faults.intercept('milkypay', [kind, name], res)) return;
+      if (await ctx.faults.intercept('milkypay', operations, res, req)) return;
       await handler(req, res);
     });
   };

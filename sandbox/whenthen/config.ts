@@ -99,7 +99,7 @@ export const DEFAULT_CARD_BEHAVIOUR: CardBehaviour = 'succeed';
 export const PREFILLED_CARD = { number: '4242 4242 4242 4242', cvc: '123', yearsAhead: 3, month: 12 } as const;
 
 /** The hosted pages' merchant name (INVENTED: a client token does not say which shop it is for). */
-export const MERCHANT_NAME = 'Kassa Demo Shop';
+export { MERCHANT_NAME } from '../core/merchant.ts';
 
 /** INVENTED: how the sandbox's own gateway shows up in payments (`paymentGateway`) and its team in listPayments. */
 export const GATEWAY = { id: 'sandbox-gateway', name: 'WhenThen Sandbox', logo: null } as const;
@@ -107,14 +107,14 @@ export const TEAM_ID = 'sandbox-team';
 export const STATEMENT_DESCRIPTOR = 'WHENTHEN';
 
 /**
- * Outcome → status. `pay` depends on capture (see MANUAL_CAPTURE_FLOW_IDS); `expire` has no status of its own in
- * WhenThen's enum, so it ends CANCELLED (INVENTED).
+ * Outcome → status. `pay` depends on capture (see MANUAL_CAPTURE_FLOW_IDS); `expire` ends INACTIVE (INVENTED:
+ * WhenThen documents no expiry, and INACTIVE is its status for a payment that stopped without an outcome).
  */
-export const OUTCOME_STATUS: Record<Exclude<Outcome, 'pay'>, 'DECLINED' | 'CANCELLED' | 'FAILED'> = {
+export const OUTCOME_STATUS: Record<Exclude<Outcome, 'pay'>, 'DECLINED' | 'CANCELLED' | 'FAILED' | 'INACTIVE'> = {
   decline: 'DECLINED',
   cancel: 'CANCELLED',
   fail: 'FAILED',
-  expire: 'CANCELLED',
+  expire: 'INACTIVE',
 };
 
 /** INVENTED decline details per outcome, in WhenThen's own decline vocabulary (seed "Name" list). */

@@ -10,6 +10,7 @@
 import type { ServerResponse } from 'node:http';
 import { Kind, type GraphQLSchema, type OperationDefinitionNode, type TypeNode } from 'graphql';
 import type { SandboxContext } from '../core/context.ts';
+import { START_OPERATION } from '../core/faults.ts';
 import { prepareGraphql, readGraphqlBody, runEach, type GraphqlRequest } from '../core/graphql.ts';
 import { sendJson, type Handler, type SandboxRequest } from '../core/http.ts';
 import { ERROR_CODES, PRIVATE_KEY, PROVIDER } from './config.ts';
@@ -26,6 +27,14 @@ const OPERATION_KINDS: Record<string, 'create' | 'status'> = {
 
 export function operationKind(rootField: string): 'create' | 'status' | 'other' {
   return OPERATION_KINDS[rootField] ?? 'other';
+}
+
+/** What a merchant's server calls to start a payment: the client token of a card checkout, or a PayPal/Klarna payment. */
+const START_FIELDS = new Set(['generateClientToken', 'authorizePayment']);
+
+/** The operations a fault may name for a request whose first root field is `rootField`. */
+export function faultOperations(rootField: string): string[] {
+  return [operationKind(rootField), rootField, ...(START_FIELDS.has(rootField) ? [START_OPERATION] : [])];
 }
 
 /** INVENTED wording (WhenThen's server is graphql-java; its exact texts for broken bodies are not public). */
@@ -83,7 +92,7 @@ export function graphqlHandler({ ctx, store, schema, rootValue, idempotency }: G
     for (const field of prepared.flatMap((p) => p.rootFields)) ctx.record(PROVIDER, field);
 
     const first = prepared[0]?.rootFields[0] ?? 'unknown';
-    if (await ctx.faults.intercept(PROVIDER, [operationKind(first), first], res)) return;
+    if (await ctx.faults.intercept(PROVIDER, faultOperations(first), res, req)) return;
 
     const caller = authenticate(req.header('authorization'), store);
     if (!caller) return refuseUnauthenticated(res, req);

@@ -81,7 +81,7 @@ export function registerPages({ ctx, store, decide, notify }: PageDeps): void {
 
   ctx.router.get(CHECKOUT_PATH, async (req, res) => {
     const session = checkoutSession(store, req.url.searchParams, randomUUID());
-    if ('error' in session) return message(res, session.status, 'Cannot pay', session.error);
+    if ('error' in session) return message(res, session.status, 'Cannot pay', session.error, backToShop(req.url.searchParams));
     // The payment id is fixed now, so an outcome preset for "the next payment" applies when the page opens.
     ctx.presets.attach(PROVIDER, session.paymentId);
     const preset = ctx.presets.take(PROVIDER, session.paymentId);
@@ -97,7 +97,7 @@ export function registerPages({ ctx, store, decide, notify }: PageDeps): void {
     const form = req.form();
     const paymentId = form.get('paymentId') ?? '';
     const session = checkoutSession(store, form, paymentId);
-    if ('error' in session) return message(res, session.status, 'Cannot pay', session.error);
+    if ('error' in session) return message(res, session.status, 'Cannot pay', session.error, backToShop(form));
     // A second post of the same page (a double click, a reload) leads to the payment the first one made.
     const existing = store.find(paymentId);
     if (existing) return goTo(res, destinationOf(existing), existing);
@@ -152,6 +152,17 @@ function challengePage(payment: WhenThenPayment, challenge: Challenge, action: s
     action,
     details: order,
   };
+}
+
+/** A link back to the shop's page the checkout was opened with, when it names a usable one. */
+function backToShop(params: URLSearchParams): { href: string; label: string } | undefined {
+  const redirectUrl = params.get('redirectUrl') ?? '';
+  try {
+    requireUrl(redirectUrl, 'redirectUrl');
+  } catch {
+    return undefined;
+  }
+  return { href: redirectUrl, label: 'Back to the shop' };
 }
 
 type SessionReading = (CheckoutSession & { clientToken: string }) | { error: string; status: number };

@@ -8,4 +8,5 @@ export { KassaStatus } from './status/status.ts';
 export * from './shared/events.ts';
 export { defineElement } from './shared/define.ts';
 export { THEME_PROPERTIES } from './shared/theme.ts';
+export type { KassaTheme } from './shared/kassa-element.ts';
 export type * from '../core/model.ts';

@@ -1,8 +1,11 @@
 /**
  * Kassa's languages: English, Swedish, Danish, Norwegian Bokmål, Finnish, Icelandic, German, French and Polish.
- * English ships with every element; each other catalogue is its own chunk, loaded only when a page uses it.
+ * English ships with the elements: the checkout's and the picker's in `kassa.js` (`en-checkout.ts`), the other
+ * elements' with their own code (`en-parts.ts`, given to their LocaleController). Each other catalogue is its own
+ * chunk, loaded only when a page uses it, with every key.
  */
-import en, { type MessageKey, type Messages } from './locales/en.ts';
+import en from './locales/en-checkout.ts';
+import type { MessageKey, Messages } from './locales/en.ts';
 import type { PaymentMethod } from './model.ts';
 import { retryableImport } from './retryable-import.ts';
 
@@ -55,7 +58,13 @@ function safeTag(tag: string): string | undefined {
   }
 }
 
-const cache = new Map<Locale, Promise<Messages>>([['en', Promise.resolve(en)]]);
+/**
+ * English as `kassa.js` carries it. Typed as the whole catalogue because an element that shows the other keys adds
+ * `en-parts.ts` to it (LocaleController); `translate` falls back to the key rather than fail if one is missing.
+ */
+const english = en as Partial<Messages> as Messages;
+
+const cache = new Map<Locale, Promise<Messages>>([['en', Promise.resolve(english)]]);
 
 /**
  * The whole catalogue for a locale; keys a translation lacks fall back to English, and so does the whole catalogue
@@ -65,21 +74,21 @@ export function loadMessages(locale: Locale): Promise<Messages> {
   let messages = cache.get(locale);
   if (!messages) {
     messages = LOADERS[locale as Exclude<Locale, 'en'>]()
-      .then((module) => ({ ...en, ...module.default }))
+      .then((module) => ({ ...english, ...module.default }))
       .catch(() => {
         cache.delete(locale); // offline, say: the next call tries again
-        return en;
+        return english;
       });
     cache.set(locale, messages);
   }
   return messages;
 }
 
-export const englishMessages: Messages = en;
+export const englishMessages: Messages = english;
 
 /** Fills `{name}` placeholders; values are plain text (rendered by Lit as text, never as HTML). */
 export function translate(messages: Messages, key: MessageKey, params: Record<string, string | number> = {}): string {
-  return messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return (messages[key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 /**

@@ -158,6 +158,8 @@ export type NextAction =
       /** Which Kronor payment to start in the browser: `swish`, `creditCard`, `mobilePay`, `vipps`, `p24`, `payPal`, `bankTransfer`. */
       paymentMethod: string;
       returnUrl: string;
+      /** When the Kronor session, and so the payment, stops being payable (ISO 8601): the checkout counts down to it. */
+      expiresAt?: string;
     }
   | { type: 'none' };
 

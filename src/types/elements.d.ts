@@ -25,14 +25,14 @@ export type KassaTag = keyof KassaElementProperties;
  * sets itself (`kassa-qr`'s `expired`, `kassa-status`'s `state`) and read-only ones (`session`, `valid`) are not here.
  */
 export interface KassaElementProperties {
-  'kassa-checkout': Partial<Pick<KassaCheckout, 'endpoint' | 'order' | 'locale' | 'groupBy' | 'navigate'>>;
-  'kassa-method-picker': Partial<Pick<KassaMethodPicker, 'methods' | 'value' | 'groupBy' | 'locale' | 'disabled'>>;
-  'kassa-method-fields': Partial<Pick<KassaMethodFields, 'method' | 'values' | 'locale' | 'disabled'>>;
+  'kassa-checkout': Partial<Pick<KassaCheckout, 'endpoint' | 'order' | 'locale' | 'groupBy' | 'navigate' | 'theme'>>;
+  'kassa-method-picker': Partial<Pick<KassaMethodPicker, 'methods' | 'value' | 'groupBy' | 'locale' | 'disabled' | 'theme'>>;
+  'kassa-method-fields': Partial<Pick<KassaMethodFields, 'method' | 'values' | 'locale' | 'disabled' | 'theme'>>;
   'kassa-redirect': Partial<
-    Pick<KassaRedirect, 'action' | 'pending' | 'navigate' | 'submitForm' | 'allowedHosts' | 'auto' | 'providerName' | 'locale'>
+    Pick<KassaRedirect, 'action' | 'pending' | 'navigate' | 'submitForm' | 'allowedHosts' | 'auto' | 'providerName' | 'locale' | 'theme'>
   >;
-  'kassa-qr': Partial<Pick<KassaQr, 'data' | 'deepLink' | 'app' | 'expiresAt' | 'locale'>>;
-  'kassa-status': Partial<Pick<KassaStatus, 'endpoint' | 'reference' | 'locale' | 'kronor'>>;
+  'kassa-qr': Partial<Pick<KassaQr, 'data' | 'deepLink' | 'app' | 'expiresAt' | 'layout' | 'locale' | 'theme'>>;
+  'kassa-status': Partial<Pick<KassaStatus, 'endpoint' | 'reference' | 'locale' | 'kronor' | 'checkoutUrl' | 'theme'>>;
 }
 
 /**
@@ -40,21 +40,23 @@ export interface KassaElementProperties {
  * not the element is defined yet; objects and callbacks under their property names (`methods`, `navigate`).
  */
 export interface KassaElementAttributes {
-  'kassa-checkout': Partial<Pick<KassaCheckout, 'endpoint' | 'order' | 'locale' | 'navigate'>> & {
+  'kassa-checkout': Partial<Pick<KassaCheckout, 'endpoint' | 'order' | 'locale' | 'navigate' | 'theme'>> & {
     'group-by'?: KassaCheckout['groupBy'];
   };
-  'kassa-method-picker': Partial<Pick<KassaMethodPicker, 'methods' | 'value' | 'locale' | 'disabled'>> & {
+  'kassa-method-picker': Partial<Pick<KassaMethodPicker, 'methods' | 'value' | 'locale' | 'disabled' | 'theme'>> & {
     'group-by'?: KassaMethodPicker['groupBy'];
   };
   'kassa-method-fields': KassaElementProperties['kassa-method-fields'];
-  'kassa-redirect': Partial<Pick<KassaRedirect, 'action' | 'pending' | 'navigate' | 'submitForm' | 'allowedHosts' | 'auto' | 'locale'>> & {
+  'kassa-redirect': Partial<Pick<KassaRedirect, 'action' | 'pending' | 'navigate' | 'submitForm' | 'allowedHosts' | 'auto' | 'locale' | 'theme'>> & {
     'provider-name'?: KassaRedirect['providerName'];
   };
-  'kassa-qr': Partial<Pick<KassaQr, 'data' | 'app' | 'locale'>> & {
+  'kassa-qr': Partial<Pick<KassaQr, 'data' | 'app' | 'layout' | 'locale' | 'theme'>> & {
     'deep-link'?: KassaQr['deepLink'];
     'expires-at'?: KassaQr['expiresAt'];
   };
-  'kassa-status': KassaElementProperties['kassa-status'];
+  'kassa-status': Partial<Pick<KassaStatus, 'endpoint' | 'reference' | 'locale' | 'kronor' | 'theme'>> & {
+    'checkout-url'?: KassaStatus['checkoutUrl'];
+  };
 }
 
 /** The events each element fires, by DOM event name (all bubble and are composed). */

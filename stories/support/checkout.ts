@@ -16,6 +16,8 @@ export interface CheckoutArgs {
   order: string;
   locale?: string;
   groupBy?: 'kind' | 'provider';
+  /** Light or dark whatever the page says; unset, the page's `color-scheme` decides. */
+  theme?: 'light' | 'dark' | 'auto';
   /** Recorded instead of followed: no story leaves the page. */
   navigate: (url: string) => void;
   /** Given to the inner `kassa-redirect`, so a form POST is recorded instead of submitted. */
@@ -66,6 +68,7 @@ export function renderCheckout(args: CheckoutArgs): TemplateResult {
     order=${args.order}
     locale=${ifDefined(args.locale)}
     group-by=${ifDefined(args.groupBy)}
+    theme=${ifDefined(args.theme)}
     .navigate=${args.navigate}
     ${ref(keepInPage(args.submitForm))}
     @kassa-method-change=${args.onMethodChange}

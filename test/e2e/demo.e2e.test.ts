@@ -133,7 +133,7 @@ describe('demo shop end to end in Chromium', () => {
 
       await panel.getByLabel('Provider').selectOption('hidirect');
       await panel.getByRole('button', { name: /Next payment start fails/ }).click();
-      await result.filter({ hasText: 'The next hi.health payment start fails with HTTP 500' }).waitFor();
+      await result.filter({ hasText: 'hi.health will answer HTTP 500 to the next payment start. Where another provider offers the method, Kassa moves the payment there; otherwise the shopper sees the error.' }).waitFor();
       await page.getByRole('radio', { name: /hi\.health/ }).click();
       await page.getByRole('button', { name: /^Pay / }).click();
       await page.getByRole('alert').filter({ hasText: /not responding/ }).waitFor();

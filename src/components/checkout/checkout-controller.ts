@@ -17,7 +17,7 @@ import { forgetAttempt, recallAttempt, rememberAttempt } from '../../core/open-a
 import type { MessageKey } from '../../core/i18n.ts';
 import { retryableImport } from '../../core/retryable-import.ts';
 import { isSettledForShopper, type NextAction, type PaymentMethod, type PaymentState, type PaymentView, type SessionResponse } from '../../core/model.ts';
-import type { PendingPayment } from '../../core/pending-payment.ts';
+import { checkoutPageUrl, type PendingPayment } from '../../core/pending-payment.ts';
 import type { KronorAccess, KronorBrowserSession, KronorMethod } from '../../providers/kronor/browser.ts';
 import { KassaErrorEvent, KassaMethodChangeEvent, KassaPaymentStartEvent } from '../shared/events.ts';
 import { loadCheckoutParts } from './parts.ts';
@@ -56,6 +56,9 @@ export type CheckoutView =
   | { name: 'waiting'; payment: PaymentView; kronor?: KronorWatch }
   | { name: 'succeeded'; payment: PaymentView }
   | { name: 'failed'; payment?: PaymentView; state?: PaymentState; reason?: CheckoutFailure };
+
+/** How long a pay request runs before the checkout says whom it is waiting for and offers to stop waiting. */
+export const SLOW_START_MS = 1_000;
 
 /** How long to wait before each automatic retry of a pay request that met a network error (same key each time). */
 export const PAY_RETRY_DELAYS_MS = [300, 900] as const;
@@ -96,6 +99,8 @@ export class CheckoutController implements ReactiveController {
   fieldsValid = false;
   /** A pay request is running (the pay button does nothing meanwhile). */
   busy = false;
+  /** The running pay request has taken longer than `SLOW_START_MS`: progress and a way to stop waiting are shown. */
+  slow = false;
   /** Why the last pay request failed, shown next to the pay button. */
   payError: EndpointErrorCode | undefined;
   /** The field the endpoint found wrong (`fields.phone`), for the fields element to show; taken once. */
@@ -273,6 +278,7 @@ export class CheckoutController implements ReactiveController {
     const session = this.session;
     if (!this.canPay || !method || !session) return;
     this.busy = true; // synchronously: a second click in the same task finds the checkout busy
+    this.slow = false;
     this.payError = undefined;
     this.host.requestUpdate();
 
@@ -282,6 +288,11 @@ export class CheckoutController implements ReactiveController {
     this.unsettled = { key, body };
     const run = this.run;
     const abort = (this.abort = new AbortController());
+    const slowTimer = setTimeout(() => {
+      if (run !== this.run || !this.busy) return;
+      this.slow = true;
+      this.host.requestUpdate();
+    }, SLOW_START_MS);
 
     try {
       // What follows the answer (redirect, QR code, status) must be able to show before a payment is made.
@@ -309,6 +320,9 @@ export class CheckoutController implements ReactiveController {
         this.host.requestUpdate();
       }
       this.reportError(code);
+    } finally {
+      clearTimeout(slowTimer);
+      if (run === this.run) this.slow = false;
     }
   }
 
@@ -337,8 +351,18 @@ export class CheckoutController implements ReactiveController {
     this.show({ name: 'failed', payment, reason: 'unsafe-action' });
   }
 
-  /** The shopper stopped waiting: back to the picker (a Kronor payment is cancelled at Kronor). */
+  /**
+   * The shopper stopped waiting: back to the picker (a Kronor payment is cancelled at Kronor). While the pay request
+   * itself runs, it stops waiting for the answer; the click's key stays kept (`unsettled`), so the same method and
+   * fields again send it again and cannot make a second payment.
+   */
   cancel(): void {
+    if (this.view.name === 'choose' && this.busy) {
+      this.leaveStep();
+      this.slow = false;
+      this.host.requestUpdate();
+      return;
+    }
     if (!isWaiting(this.view)) return;
     forgetAttempt(this.endpoint, this.order);
     this.cancelKronor();
@@ -379,7 +403,7 @@ export class CheckoutController implements ReactiveController {
           name: 'redirect',
           payment,
           action,
-          pending: { reference: payment.reference, endpoint: this.endpoint, provider: payment.provider },
+          pending: { reference: payment.reference, endpoint: this.endpoint, provider: payment.provider, ...this.checkoutPlace() },
         });
       case 'qr':
         return this.show({
@@ -396,6 +420,12 @@ export class CheckoutController implements ReactiveController {
       case 'none':
         return this.show({ name: 'waiting', payment });
     }
+  }
+
+  /** Where the shopper is checking out (this page, this language): the return page comes back to it. */
+  private checkoutPlace(): Pick<PendingPayment, 'checkoutUrl' | 'locale'> {
+    const checkoutUrl = checkoutPageUrl();
+    return { ...(checkoutUrl ? { checkoutUrl } : {}), ...(this.locale ? { locale: this.locale } : {}) };
   }
 
   /**
@@ -420,13 +450,14 @@ export class CheckoutController implements ReactiveController {
         waitToken,
         (request) => {
           if (done || run !== this.run) return;
-          if (request.qrCode) this.show({ name: 'qr', payment, data: request.qrCode, deepLink: request.appUrl, app: 'Swish', kronor: watch });
-          else if (request.pageUrl) {
+          if (request.qrCode) {
+            this.show({ name: 'qr', payment, data: request.qrCode, deepLink: request.appUrl, app: 'Swish', expiresAt: action.expiresAt, kronor: watch });
+          } else if (request.pageUrl) {
             this.show({
               name: 'redirect',
               payment,
               action: { type: 'redirect', url: request.pageUrl },
-              pending: { reference: payment.reference, endpoint: this.endpoint, provider: 'kronor', kronor: watch },
+              pending: { reference: payment.reference, endpoint: this.endpoint, provider: 'kronor', kronor: watch, ...this.checkoutPlace() },
             });
           } else if (isSettledForShopper(request.state)) this.show({ name: 'waiting', payment, kronor: watch });
           else return;

@@ -1,6 +1,7 @@
 import { css } from 'lit';
 import { theme } from '../shared/theme.ts';
 
+// .progress is empty until a payment start is slow; then "Contacting …" with a spinner, under the pay button.
 export const styles = [
   theme,
   css`
@@ -51,9 +52,15 @@ export const styles = [
     }
     .result {
       margin: 0;
+    }
+    /* A result without a payment to show (already paid, could not go on): the status card's box around the words. */
+    .result.success,
+    .result.failure {
       padding: var(--_k-spacing);
+      border: 1px solid var(--_k-border);
       border-radius: var(--_k-radius);
-      border: 1px solid currentColor;
+      background: var(--_k-surface);
+      font-weight: 600;
     }
     .result.success {
       color: var(--_k-success);
@@ -76,8 +83,38 @@ export const styles = [
       font-weight: 600;
     }
     .pay[aria-disabled='true'] {
-      opacity: 0.55;
+      border-color: var(--_k-border);
+      background: var(--_k-surface);
+      color: var(--_k-muted);
       cursor: not-allowed;
+    }
+    .progress {
+      display: flex;
+      align-items: center;
+      gap: calc(var(--_k-spacing) / 2);
+      color: var(--_k-muted);
+    }
+    .progress:empty {
+      margin-block-start: calc(var(--_k-spacing) * -1);
+    }
+    .spinner {
+      flex: none;
+      width: 1em;
+      height: 1em;
+      box-sizing: border-box;
+      border: 2px solid var(--_k-border);
+      border-top-color: var(--_k-accent);
+      border-radius: 50%;
+    }
+    @media (prefers-reduced-motion: no-preference) {
+      .spinner {
+        animation: kassa-spin 0.8s linear infinite;
+      }
+    }
+    @keyframes kassa-spin {
+      to {
+        transform: rotate(360deg);
+      }
     }
     .secondary {
       align-self: flex-start;
@@ -87,7 +124,9 @@ export const styles = [
     }
     @media (prefers-reduced-motion: no-preference) {
       .pay {
-        transition: opacity 120ms ease-out;
+        transition:
+          background-color 120ms ease-out,
+          color 120ms ease-out;
       }
     }
   `,

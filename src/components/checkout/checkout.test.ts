@@ -5,9 +5,11 @@
  * retries, keyboard use, hostile provider data, cleanup, and axe in every state it renders.
  */
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import { emulateDesktop, emulatePhone } from '../../../test/browser/phone.ts';
 import { freshOrder, sandboxControl, testEnv, type TestEnv } from '../../../test/browser/env.ts';
 import { formatAmount } from '../../core/format.ts';
+import { problemType } from '../../core/problem-codes.ts';
 import { loadMessages, translate } from '../../core/i18n.ts';
 import en from '../../core/locales/en.ts';
 import type { PaymentMethod, PaymentView, SessionResponse } from '../../core/model.ts';
@@ -317,7 +319,7 @@ describe('kassa-checkout', function () {
     await el.updateComplete;
     expect(payRequests(calls), 'no request with invalid fields').to.have.length(0);
     const error = fields.shadowRoot!.querySelector('[part~="error"]');
-    expect(error?.textContent).to.include('Phone number');
+    expect(error?.textContent?.trim()).to.equal(en['fields.phoneNumber.required']);
     expect(fields.shadowRoot!.activeElement?.getAttribute('name'), 'validate() focused the input').to.equal('phone');
     await expect(el).to.be.accessible();
 
@@ -398,9 +400,11 @@ describe('kassa-checkout', function () {
     expect(complete.payment.reference).to.equal(payment.reference);
     expect(complete.payment.state).to.equal('paid');
     await el.updateComplete;
-    const result = part(el, 'result')!;
-    expect(result.textContent?.trim()).to.equal(en['status.paid']);
-    expect(root(el).querySelector('kassa-status'), 'the live status ended').to.equal(null);
+    // The result is the return page's card: kassa-status, given the final payment (it reads nothing more).
+    const result = part(el, 'result')!.querySelector('kassa-status')!;
+    await result.updateComplete;
+    expect(result.shadowRoot!.querySelector('[part~="message"]')!.textContent?.trim()).to.equal(en['status.paid']);
+    expect(root(el).querySelectorAll('kassa-status'), 'the live status ended').to.have.length(1);
     expect(part(el, 'cancel')).to.equal(null);
     await expect(el).to.be.accessible();
   });
@@ -463,7 +467,10 @@ describe('kassa-checkout', function () {
     await sandboxControl('POST', `/payments/kronor/${encodeURIComponent(sandbox.id)}/outcome`, { outcome: 'decline' });
     expect((await failed).payment.state).to.equal('declined');
     await el.updateComplete;
-    expect(part(el, 'result')!.textContent?.trim()).to.equal(en['status.declined']);
+    const result = part(el, 'result')!.querySelector('kassa-status')!;
+    await result.updateComplete;
+    expect(result.shadowRoot!.querySelector('[part~="message"]')!.textContent?.trim()).to.equal(en['status.declined']);
+    expect(part(el, 'retry')!.textContent?.trim()).to.equal(en['status.chooseAnother']);
     await expect(el).to.be.accessible();
 
     (part(el, 'retry') as HTMLButtonElement).click();
@@ -569,6 +576,190 @@ describe('kassa-checkout', function () {
     await sendKeys({ press: 'Space' });
     expect((await again).payment.method).to.equal('kronor:swish');
     focusNotOnBody('Space on pay');
+  });
+
+  it('opens a method’s fields right under it, above the next method, and they move with the choice', async () => {
+    const el = await mount('DEMO-EUR');
+    const p = await methodsShown(el);
+    const radioNamed = (name: string) => [...p.shadowRoot!.querySelectorAll<HTMLElement>('[role="radio"]')].find((r) => r.querySelector('[part~="name"]')?.textContent?.trim() === name)!;
+    const under = async (id: string) => {
+      const method = await choose(el, id);
+      await waitUntil(() => fieldsOf(el)?.method?.id === id, `${id}: its fields`);
+      await fieldsOf(el)!.updateComplete;
+      const all = [...p.shadowRoot!.querySelectorAll<HTMLElement>('[role="radio"]')];
+      const radio = radioNamed(method.name.en!);
+      const next = all[all.indexOf(radio) + 1];
+      const fields = fieldsOf(el)!.getBoundingClientRect();
+      expect(fieldsOf(el)!.slot).to.equal('details');
+      expect(fields.height, `${id}: fields shown`).to.be.above(0);
+      expect(fields.top - radio.getBoundingClientRect().bottom, `${id}: right under the method`).to.be.within(0, 24);
+      if (next) expect(next.getBoundingClientRect().top, `${id}: above the next method`).to.be.at.least(fields.bottom);
+      expect(payButton(el).getBoundingClientRect().top, 'pay below the list').to.be.above(fields.bottom);
+    };
+    await under('mbway');
+    await expect(el).to.be.accessible();
+    await choose(el, 'hi-health');
+    await el.updateComplete;
+    expect(fieldsOf(el), 'no fields for a method without any').to.equal(null);
+    await under('mbway');
+  });
+
+  it('a slow start says whom it waits for, with Cancel; Cancel returns to the methods, and the same click again pays once (sandbox latency)', async () => {
+    const el = await mount('DEMO-EUR');
+    const navigated: string[] = [];
+    el.navigate = (url) => navigated.push(url);
+    await choose(el, 'hi-health');
+    const before = (await sandboxPayments('hidirect')).length;
+    // Hits the next hi.health create only.
+    await sandboxControl('POST', '/faults', { provider: 'hidirect', operation: 'create', kind: 'latency', latencyMs: 2_500, times: 1 });
+    const calls = spyFetch();
+    const starts: KassaPaymentStartEvent[] = [];
+    el.addEventListener('kassa-payment-start', (e) => starts.push(e));
+    {
+      payButton(el).click();
+      await aTimeout(500);
+      const progress = part(el, 'progress')!;
+      expect(progress.getAttribute('role')).to.equal('status');
+      expect(progress.textContent?.trim(), 'nothing yet under a second').to.equal('');
+      expect(part(el, 'cancel')).to.equal(null);
+      await waitUntil(() => part(el, 'cancel'), 'Cancel after a second', { timeout: 2_000 });
+      expect(progress.textContent?.trim()).to.equal(translate(en, 'checkout.contacting', { provider: 'hi.health' }));
+      expect(progress.querySelector('.spinner')?.getAttribute('aria-hidden')).to.equal('true');
+      expect(picker(el)!.disabled, 'the methods wait meanwhile').to.equal(true);
+      await expect(el).to.be.accessible();
+      await emulateMedia({ colorScheme: 'dark' });
+      await aTimeout(300); // the colours' transition
+      await expect(el).to.be.accessible();
+      await emulateMedia({ colorScheme: 'light' });
+
+      (part(el, 'cancel') as HTMLButtonElement).click();
+      await el.updateComplete;
+      expect(part(el, 'cancel')).to.equal(null);
+      expect(progress.textContent?.trim()).to.equal('');
+      expect(picker(el)!.disabled, 'back to the methods').to.equal(false);
+      expect(payButton(el).getAttribute('aria-disabled')).to.equal('false');
+      expect(payButton(el).textContent?.trim()).to.equal(`Pay ${formatAmount(4990, 'EUR', 'en')}`);
+      expect(payRequests(calls)[0]!.signal?.aborted, 'the wait was given up').to.equal(true);
+      expect(deepActive()).to.equal(payButton(el));
+      await aTimeout(2_600); // the provider answers the abandoned request meanwhile
+      expect(starts, 'an abandoned start shows nothing').to.have.length(0);
+
+      payButton(el).click();
+      await waitUntil(() => navigated.length === 1, 'the same click again goes on to the provider', { timeout: 8_000 });
+      const requests = payRequests(calls);
+      expect(requests).to.have.length(2);
+      expect(requests[1]!.key, 'the kept key: it cannot pay twice').to.equal(requests[0]!.key);
+      expect((await sandboxPayments('hidirect')).length - before, 'one payment at the provider').to.equal(1);
+    }
+  });
+
+  describe('a provider error on a phone', () => {
+    afterEach(async () => {
+      await emulateDesktop();
+      await emulateMedia({ colorScheme: 'light' });
+    });
+
+    it('shows right above pay, scrolled into view, and names another method to try (axe light and dark)', async () => {
+      await emulatePhone();
+      // A shop page: the order summary above the checkout, so the pay button is far down.
+      const page = await fixture<HTMLDivElement>(
+        html`<div><div class="summary"></div><kassa-checkout endpoint=${env.endpointUrl} order=${freshOrder('DEMO-EUR')} locale="en"></kassa-checkout></div>`,
+      );
+      page.querySelector<HTMLElement>('.summary')!.style.setProperty('height', '1500px');
+      const el = page.querySelector('kassa-checkout')!;
+      const p = await methodsShown(el);
+      await choose(el, 'hi-health');
+      // The endpoint answers provider-unavailable after a while, when the shopper has scrolled back up.
+      spyFetch((url, init) => {
+        if (!(init?.method === 'POST' && url.endsWith('/kassa/payments'))) return undefined;
+        return aTimeout(300).then(
+          () =>
+            new Response(JSON.stringify({ type: problemType('provider-unavailable'), title: 'down', status: 503 }), {
+              status: 503,
+              headers: { 'content-type': 'application/problem+json' },
+            }),
+        );
+      });
+      payButton(el).scrollIntoView();
+      payButton(el).click();
+      await aTimeout(50);
+      window.scrollTo(0, 0);
+      expect(payButton(el).getBoundingClientRect().top, 'pay is off screen now').to.be.above(window.innerHeight);
+      await waitUntil(() => part(el, 'error'), 'the error shows', { timeout: 5_000 });
+      await aTimeout(50);
+      const error = part(el, 'error')!;
+      const box = error.getBoundingClientRect();
+      expect(window.innerWidth).to.equal(375);
+      expect(box.top, 'in view').to.be.at.least(0);
+      expect(box.bottom, 'in view').to.be.at.most(window.innerHeight);
+      expect(payButton(el).getBoundingClientRect().top - box.bottom, 'right above pay').to.be.within(0, 24);
+      const first = p.shadowRoot!.querySelector('[role="radio"] [part~="name"]')!.textContent!.trim();
+      expect(error.textContent?.trim()).to.equal(`${en['error.provider-unavailable']} ${translate(en, 'checkout.tryAnother', { method: first })}`);
+      expect(error.getAttribute('role')).to.equal('alert');
+      // The pay button's colours move from busy to ready: axe judges the end state.
+      await waitUntil(() => payButton(el).getAnimations().length === 0, 'the pay button settles');
+      await expect(el).to.be.accessible();
+      await emulateMedia({ colorScheme: 'dark' });
+      await aTimeout(300); // the colours' transition
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  it('works from the keyboard alone with fields and a slow start: Tab from the method into its fields, then pay; Tab to Cancel', async () => {
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div><button id="before">Before</button><kassa-checkout endpoint=${env.endpointUrl} order=${freshOrder('DEMO-EUR')} locale="en"></kassa-checkout></div>`,
+    );
+    const el = wrapper.querySelector('kassa-checkout')!;
+    el.navigate = () => undefined;
+    await methodsShown(el);
+    const chosen: string[] = [];
+    el.addEventListener('kassa-method-change', (e) => chosen.push(e.method.id));
+    wrapper.querySelector<HTMLButtonElement>('#before')!.focus();
+    await sendKeys({ press: 'Tab' });
+    for (let i = 0; i < 12 && chosen.at(-1) !== 'mbway'; i++) await sendKeys({ press: 'ArrowDown' });
+    expect(chosen.at(-1)).to.equal('mbway');
+    await waitUntil(() => fieldsOf(el)?.shadowRoot?.querySelector('input'), 'the MB WAY phone field');
+
+    await sendKeys({ press: 'Tab' });
+    const phone = fieldsOf(el)!.shadowRoot!.querySelector('input')!;
+    expect(deepActive(), 'Tab from the method goes into its fields').to.equal(phone);
+    await sendKeys({ type: '+351912345678 ' }); // a Space types, it does not choose
+    expect(chosen.at(-1)).to.equal('mbway');
+    expect(phone.value).to.equal('+351912345678 ');
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ up: 'Shift' });
+    expect(deepActive()?.getAttribute('aria-checked'), 'Shift+Tab back to the method').to.equal('true');
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Tab' });
+    expect(deepActive(), 'from the fields, Tab reaches pay').to.equal(payButton(el));
+
+    // The first start is slow: its Cancel is reached by Tab; the next Enter sends the same key, so it pays once.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let hold = true;
+    const calls = spyFetch((url, init, real) => {
+      if (!(hold && init?.method === 'POST' && url.endsWith('/kassa/payments'))) return undefined;
+      hold = false;
+      return held.then(() => real(url, init));
+    });
+    await waitUntil(() => payButton(el).getAttribute('aria-disabled') === 'false', 'pay enabled with a valid number');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => part(el, 'cancel'), 'Cancel once the start is slow', { timeout: 3_000 });
+    await sendKeys({ press: 'Tab' });
+    expect(deepActive(), 'Tab reaches Cancel').to.equal(part(el, 'cancel'));
+    await sendKeys({ press: 'Space' });
+    await el.updateComplete;
+    expect(part(el, 'cancel')).to.equal(null);
+    expect(deepActive(), 'focus back on pay').to.equal(payButton(el));
+    release();
+    const started = waitFor<KassaPaymentStartEvent>(el, 'kassa-payment-start');
+    // MilkyPay posts a form to its page: the checkout leaves this test page before it can.
+    el.addEventListener('kassa-payment-start', () => el.remove(), { once: true });
+    await sendKeys({ press: 'Enter' });
+    expect((await started).payment.method).to.match(/mbway/);
+    expect(payRequests(calls)).to.have.length(2);
+    expect(payRequests(calls)[1]!.key, 'the same click again: the same key').to.equal(payRequests(calls)[0]!.key);
   });
 
   it('renders hostile provider text as text, refuses a javascript: logo and a javascript: redirect', async () => {

@@ -1,13 +1,15 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { formatAmount } from '../../core/format.ts';
 import { methodNames } from '../../core/i18n.ts';
-import type { PaymentState, SessionResponse } from '../../core/model.ts';
+import type { PaymentView, SessionResponse } from '../../core/model.ts';
 import type { KassaCompleteEvent, KassaErrorEvent, KassaFailEvent } from '../shared/events.ts';
+import { KassaElement } from '../shared/kassa-element.ts';
 import { LocaleController } from '../shared/locale-controller.ts';
 import type { KassaMethodFields } from '../method-fields/method-fields.ts';
-import type { KassaMethodPicker } from '../method-picker/method-picker.ts';
+import { alternativeMethod, type KassaMethodPicker, type MethodGrouping } from '../method-picker/method-picker.ts';
+import type { EndpointErrorCode } from '../../core/endpoint-client.ts';
 import { CheckoutController, type CheckoutView, type KronorWatch } from './checkout-controller.ts';
 import { styles } from './checkout.styles.ts';
 
@@ -15,11 +17,11 @@ import { styles } from './checkout.styles.ts';
  * The children's parts, exported so a page styles them through `kassa-checkout::part(…)`: under their own names,
  * except where a name would be ambiguous next to the checkout's own parts (`error`, `amount`, `retry`) or too generic (`message`, `button`).
  */
-const PICKER_PARTS = 'radiogroup, group, group-label, method, method-checked, logo, name, brands, empty';
+const PICKER_PARTS = 'radiogroup, group, group-label, method, method-checked, logo, name, brands, empty, details: method-details';
 const FIELDS_PARTS = 'fieldset, legend, field, label, input, input-invalid, hint, error: field-error';
 const REDIRECT_PARTS = 'message: redirect-message, button: redirect-button';
-const QR_PARTS = 'code, instructions, open-app, countdown';
-const STATUS_PARTS = 'status, icon: status-icon, message: status-message, amount: status-amount, retry: status-retry';
+const QR_PARTS = 'code, instructions, open-app, show-code, countdown';
+const STATUS_PARTS = 'status, icon: status-icon, message: status-message, detail: status-detail, note: status-note, amount: status-amount, retry: status-retry';
 
 /**
  * The drop-in checkout: opens a session for `order` at the merchant's Kassa `endpoint`, lets the shopper choose a
@@ -51,14 +53,19 @@ const STATUS_PARTS = 'status, icon: status-icon, message: status-message, amount
  * @csspart amount - The order total above the methods.
  * @csspart pay-button - The pay button ("Pay €49.90").
  * @csspart error - An endpoint problem, localized (role=alert).
- * @csspart retry - The "Try again" button after an error or a failed payment.
- * @csspart cancel - The "Cancel" button while waiting for the payment, back to the methods.
- * @csspart result - The final message: success, or why the payment failed.
+ * @csspart retry - The "Try again" button after an error; "Choose another payment method" after a failed payment (back to the methods).
+ * @csspart cancel - The "Cancel" button while waiting for the payment, back to the methods; also while a slow
+ *   provider is being asked to start it.
+ * @csspart progress - While a payment start takes longer than a second: "Contacting {provider}…" with a spinner
+ *   (role=status), under the pay button.
+ * @csspart result - The final result: around the status card (icon, message, amount) once the payment succeeded or
+ *   failed; the message itself when the order was already paid or the payment could not go on.
  * @csspart radiogroup - From `kassa-method-picker`: the container of every group.
  * @csspart group - From `kassa-method-picker`: one group of methods.
  * @csspart group-label - From `kassa-method-picker`: a group's label.
  * @csspart method - From `kassa-method-picker`: one method.
  * @csspart method-checked - From `kassa-method-picker`: also on the checked method.
+ * @csspart method-details - `kassa-method-picker`'s `details` part: the box under the checked method holding its fields.
  * @csspart logo - From `kassa-method-picker`: a method's logo.
  * @csspart name - From `kassa-method-picker`: a method's name.
  * @csspart brands - From `kassa-method-picker`: a card's brand marks.
@@ -74,20 +81,23 @@ const STATUS_PARTS = 'status, icon: status-icon, message: status-message, amount
  * @csspart redirect-message - `kassa-redirect`'s `message` part: where the shopper is being taken.
  * @csspart redirect-button - `kassa-redirect`'s `button` part: the "Continue to payment" fallback.
  * @csspart code - From `kassa-qr`: the QR code.
- * @csspart instructions - From `kassa-qr`: the line telling the shopper to scan.
- * @csspart open-app - From `kassa-qr`: the "Open {app}" link.
+ * @csspart instructions - From `kassa-qr`: the first line ("Approve the payment in {app}" on a phone, else "Scan the code with {app} on your phone").
+ * @csspart open-app - From `kassa-qr`: the app link ("Open {app}" button on a phone, else "Open {app} on this device").
+ * @csspart show-code - From `kassa-qr`: on a phone, the "Paying on another device? Show the QR code" button.
  * @csspart countdown - From `kassa-qr`: the time left.
  * @csspart status - From `kassa-status`: the live region with the payment's state.
  * @csspart status-icon - `kassa-status`' `icon` part.
  * @csspart status-message - `kassa-status`' `message` part: the localized state.
+ * @csspart status-detail - `kassa-status`' `detail` part: after a failure, what it means and what to do next.
+ * @csspart status-note - `kassa-status`' `note` part: offline, back online, or reconnecting.
  * @csspart status-amount - `kassa-status`' `amount` part.
  * @csspart status-retry - `kassa-status`' `retry` part, shown when the endpoint cannot be read.
  *
  * @cssproperty --kassa-color-text - Text colour.
- * @cssproperty --kassa-color-muted - Colour of secondary text (loading, hints).
+ * @cssproperty --kassa-color-muted - Colour of secondary text (loading, hints) and of the disabled pay button's label.
  * @cssproperty --kassa-color-background - Background of the checkout.
- * @cssproperty --kassa-color-surface - Background of the total and of secondary buttons.
- * @cssproperty --kassa-color-border - Border of secondary buttons.
+ * @cssproperty --kassa-color-surface - Background of the total, of secondary buttons and of the disabled pay button.
+ * @cssproperty --kassa-color-border - Border of secondary buttons and of the disabled pay button.
  * @cssproperty --kassa-color-accent - Background of the pay button.
  * @cssproperty --kassa-color-accent-text - Text colour of the pay button.
  * @cssproperty --kassa-color-error - Colour of errors and of a failed result.
@@ -96,9 +106,9 @@ const STATUS_PARTS = 'status, icon: status-icon, message: status-message, amount
  * @cssproperty --kassa-radius - Corner radius.
  * @cssproperty --kassa-spacing - Base spacing unit.
  * @cssproperty --kassa-font-family - Font family.
- * @cssproperty --kassa-font-size - Base font size.
+ * @cssproperty --kassa-font-size - Base font size; by default `1rem`, the shopper's preferred size.
  */
-export class KassaCheckout extends LitElement {
+export class KassaCheckout extends KassaElement {
   static override styles = styles;
 
   /** The merchant's Kassa endpoint, e.g. `/kassa` (relative to the page, or absolute on an allowed origin). */
@@ -164,6 +174,8 @@ export class KassaCheckout extends LitElement {
   }
 
   private onPickerChange(event: Event): void {
+    // The fields sit inside the picker: their own `change` bubbles through it.
+    if (event.target !== event.currentTarget) return;
     const picker = event.currentTarget as KassaMethodPicker;
     if (picker.value) this.flow.choose(picker.value);
   }
@@ -171,6 +183,21 @@ export class KassaCheckout extends LitElement {
   private onFieldsChange(event: Event): void {
     const fields = event.currentTarget as KassaMethodFields;
     this.flow.setFields(fields.values ?? {}, fields.valid);
+  }
+
+  /** Stops waiting for a slow payment start; the pay button takes the focus the Cancel button had. */
+  private async onCancelStart(): Promise<void> {
+    this.flow.cancel();
+    await this.updateComplete;
+    (this.renderRoot as ShadowRoot).querySelector<HTMLElement>('[part~="pay-button"]')?.focus();
+  }
+
+  /** A pay error shows right above the pay button; on a phone the shopper may have scrolled away meanwhile. */
+  private async revealPayError(): Promise<void> {
+    await this.updateComplete;
+    const root = this.renderRoot as ShadowRoot;
+    root.querySelector('[part~="pay-button"]')?.scrollIntoView({ block: 'nearest' });
+    root.querySelector('[part~="error"]')?.scrollIntoView({ block: 'nearest' });
   }
 
   private async onPay(): Promise<void> {
@@ -186,7 +213,8 @@ export class KassaCheckout extends LitElement {
       return;
     }
     if (fields) this.flow.setFields(fields.values ?? {}, true);
-    void this.flow.pay();
+    await this.flow.pay();
+    if (this.flow.payError && this.flow.view.name === 'choose') void this.revealPayError();
   }
 
   private onComplete(event: KassaCompleteEvent): void {
@@ -259,19 +287,24 @@ export class KassaCheckout extends LitElement {
       case 'waiting':
         return html`<div class="view" tabindex="-1">${this.renderStatus(view.payment.reference, view.kronor)} ${this.renderCancel()}</div>`;
       case 'succeeded':
+        // The same card as the return page's (icon, message, amount): kassa-status, given the payment it just reported.
         return html`<div class="view" tabindex="-1">
-          <p part="result" class="result success" role="status" tabindex="-1" data-focus>${t(stateMessage(view.payment.state, 'paid'))}</p>
+          <div part="result" class="result" tabindex="-1" data-focus>${this.renderStatus(view.payment.reference, undefined, view.payment)}</div>
         </div>`;
       case 'failed': {
-        const message =
-          view.reason === 'unsafe-action'
-            ? t('redirect.unsafe')
-            : view.reason === 'kronor'
-              ? t('checkout.error.kronor')
-              : t(stateMessage(view.state, 'failed'));
+        const again = html`<button part="retry" class="secondary" type="button" data-focus @click=${() => this.flow.retry()}>
+          ${t('status.chooseAnother')}
+        </button>`;
+        if (view.payment && view.state && !view.reason) {
+          return html`<div class="view" tabindex="-1">
+            <div part="result" class="result" role="alert">${this.renderStatus(view.payment.reference, undefined, view.payment)}</div>
+            ${again}
+          </div>`;
+        }
+        const message = view.reason === 'unsafe-action' ? t('redirect.unsafe') : view.reason === 'kronor' ? t('checkout.error.kronor') : t('status.failed');
         return html`<div class="view" tabindex="-1">
           <p part="result" class="result failure" role="alert">${message}</p>
-          <button part="retry" class="secondary" type="button" data-focus @click=${() => this.flow.retry()}>${t('common.retry')}</button>
+          ${again}
         </div>`;
       }
     }
@@ -279,9 +312,10 @@ export class KassaCheckout extends LitElement {
 
   private renderChoose(): TemplateResult {
     const t = this.i18n.t.bind(this.i18n);
-    const { session, method, busy, payError, canPay } = this.flow;
+    const { session, method, busy, slow, payError, canPay } = this.flow;
     if (!session) return html``;
     const amount = formatAmount(session.amount, session.currency, this.i18n.tag);
+    const waitingLong = busy && slow && method;
     return html`<div class="view" tabindex="-1">
       <p part="amount" class="amount"><span>${t('checkout.total')}</span> <span class="amount-value">${amount}</span></p>
       <kassa-method-picker
@@ -293,18 +327,20 @@ export class KassaCheckout extends LitElement {
         ?disabled=${busy}
         data-focus
         @change=${this.onPickerChange}
-      ></kassa-method-picker>
-      ${method?.fields?.length
-        ? html`<kassa-method-fields
-            exportparts=${FIELDS_PARTS}
-            .method=${method}
-            .values=${this.flow.values}
-            locale=${this.i18n.tag}
-            ?disabled=${busy}
-            @change=${this.onFieldsChange}
-          ></kassa-method-fields>`
-        : nothing}
-      ${payError ? html`<p part="error" class="message error" role="alert">${t(`error.${payError}`)}</p>` : nothing}
+      >
+        ${method?.fields?.length
+          ? html`<kassa-method-fields
+              slot="details"
+              exportparts=${FIELDS_PARTS}
+              .method=${method}
+              .values=${this.flow.values}
+              locale=${this.i18n.tag}
+              ?disabled=${busy}
+              @change=${this.onFieldsChange}
+            ></kassa-method-fields>`
+          : nothing}
+      </kassa-method-picker>
+      ${payError ? html`<p part="error" class="message error" role="alert">${this.payErrorMessage(payError)}</p>` : nothing}
       <button
         part="pay-button"
         class="pay"
@@ -315,16 +351,35 @@ export class KassaCheckout extends LitElement {
       >
         ${busy ? t('checkout.paying') : t('checkout.pay', { amount })}
       </button>
+      <p part="progress" class="message progress" role="status">${waitingLong
+        ? html`<span class="spinner" aria-hidden="true"></span>${t('checkout.contacting', { provider: t(`picker.provider.${method.provider}`) })}`
+        : nothing}</p>
+      ${waitingLong ? html`<button part="cancel" class="secondary" type="button" @click=${this.onCancelStart}>${t('common.cancel')}</button>` : nothing}
       ${method ? nothing : html`<p id="pay-hint" class="hint">${t('checkout.choose')}</p>`}
     </div>`;
   }
 
-  private renderStatus(reference: string, kronor: KronorWatch | undefined): TemplateResult {
+  /** Why the payment did not start and, when the method or its provider is the trouble, another method to try. */
+  private payErrorMessage(code: EndpointErrorCode): string {
+    const t = this.i18n.t.bind(this.i18n);
+    const failed = this.flow.method;
+    const groupBy: MethodGrouping = this.groupBy === 'provider' ? 'provider' : 'kind';
+    // A provider that did not answer or refused is avoided; for an unavailable method any other will do.
+    const avoid = code === 'method-unavailable' ? undefined : failed?.provider;
+    const alternative = failed && SUGGEST_ANOTHER.has(code) ? alternativeMethod(this.session?.methods ?? [], failed.id, groupBy, avoid) : undefined;
+    if (!alternative) return t(`error.${code}`);
+    // "Please choose another one" would say the suggestion twice.
+    const problem = code === 'method-unavailable' ? t('checkout.methodUnavailable') : t(`error.${code}`);
+    return `${problem} ${t('checkout.tryAnother', { method: this.methodName(alternative.id) })}`;
+  }
+
+  private renderStatus(reference: string, kronor: KronorWatch | undefined, known?: PaymentView): TemplateResult {
     return html`<kassa-status
       exportparts=${STATUS_PARTS}
       endpoint=${this.endpoint}
       reference=${reference}
       .kronor=${kronor}
+      .payment=${known}
       locale=${this.i18n.tag}
       @kassa-complete=${this.onComplete}
       @kassa-fail=${this.onFail}
@@ -343,10 +398,8 @@ export class KassaCheckout extends LitElement {
   }
 }
 
-/** The message for a final state, or `fallback`'s when the state is not a final one. */
-function stateMessage(state: PaymentState | undefined, fallback: PaymentState): `status.${PaymentState}` {
-  return `status.${state ?? fallback}`;
-}
+/** Pay errors where the method or its provider is the trouble: another method may well work. */
+const SUGGEST_ANOTHER: ReadonlySet<EndpointErrorCode> = new Set(['provider-unavailable', 'provider-refused', 'method-unavailable', 'unknown-method']);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -21,7 +21,7 @@ export const styles = [
     .field {
       display: flex;
       flex-direction: column;
-      gap: 4px;
+      gap: 0.25em;
     }
     .label {
       font-weight: 500;
@@ -36,7 +36,7 @@ export const styles = [
       box-sizing: border-box;
       width: 100%;
       min-height: 44px;
-      padding: 8px var(--_k-spacing);
+      padding: 0.5em var(--_k-spacing);
       border: 1px solid var(--_k-border);
       border-radius: var(--_k-radius);
       background: var(--_k-background);
@@ -61,6 +61,10 @@ export const styles = [
     }
     .hint {
       color: var(--_k-muted);
+    }
+    /* The provider's example, on a line of its own under the hint. */
+    .example {
+      display: block;
     }
     .error {
       color: var(--_k-error);

@@ -1,12 +1,16 @@
 /// <reference types="mocha" />
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { LOCALES, loadMessages, translate } from '../../core/i18n.ts';
+import { LOCALES, loadMessages, translate, type Locale, type Messages } from '../../core/i18n.ts';
+import en from '../../core/locales/en.ts';
 import type { FieldKind, MethodField, PaymentMethod } from '../../core/model.ts';
 import { ISSUER_FIELD_KEYS, issuerFields } from '../../providers/hero/issuer.ts';
 import { KRONOR_METHODS } from '../../providers/kronor/methods.ts';
 import './define.ts';
-import { KNOWN_FIELDS, KassaMethodFields, fieldKindOf, isBlikCode, isEmailAddress, isSwedishMobile } from './method-fields.ts';
+import { KNOWN_FIELDS, KassaMethodFields, fieldKindOf, exampleToShow, inputModeFor, isBlikCode, isEmailAddress, isSwedishMobile } from './method-fields.ts';
+
+/** A language's whole catalogue: English in full (`kassa.js` loads only the checkout's part of it), the others as loaded. */
+const catalogue = (locale: Locale): Promise<Messages> => (locale === 'en' ? Promise.resolve(en) : loadMessages(locale));
 
 const CATASTROPHIC = '^(a+)+$';
 
@@ -98,7 +102,7 @@ describe('kassa-method-fields', () => {
       expect(customElements.get('kassa-method-fields')).to.equal(KassaMethodFields);
     });
 
-    it('renders one labelled input per MilkyPay field, with hint, example and limits', async () => {
+    it('renders one labelled input per MilkyPay field, with hint (the example in it, no placeholder) and limits', async () => {
       const el = await fields(MILKY);
       expect(inputs(el)).to.have.length(2);
       expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal('Details for Mobile money');
@@ -107,12 +111,13 @@ describe('kassa-method-fields', () => {
       const phone = input(el, 0);
       expect(phone.type).to.equal('tel');
       expect(phone.name).to.equal('phone_number');
-      expect(phone.placeholder).to.equal('380501234567');
+      expect(phone.hasAttribute('placeholder'), 'an example in the box reads as a value already there').to.equal(false);
       expect(phone.maxLength).to.equal(256);
       expect(phone.autocomplete).to.equal('tel');
       expect(phone.required).to.equal(true);
       expect(input(el, 1).required).to.equal(false);
-      expect(hintOf(el, 0)).to.equal('International format, digits only');
+      expect(hintOf(el, 0)).to.equal('International format, digits only e.g. 380501234567');
+      expect(root(el).querySelector('[part="hint"] .example')!.textContent).to.equal('e.g. 380501234567');
       expect(phone.hasAttribute('aria-invalid')).to.equal(false);
       // The provider's pattern never reaches the browser's own (unbounded) pattern matching.
       expect(inputs(el).some((i) => i.hasAttribute('pattern'))).to.equal(false);
@@ -173,8 +178,8 @@ describe('kassa-method-fields', () => {
       await el.updateComplete;
       const phone = input(el, 0);
       expect(phone.getAttribute('aria-invalid')).to.equal('true');
-      expect(errorOf(el, 0)).to.equal('Please fill in Phone number.');
-      expect(hintOf(el, 0)).to.equal('International format, digits only'); // hint still linked
+      expect(errorOf(el, 0)).to.equal('Please fill this in.');
+      expect(hintOf(el, 0)).to.equal('International format, digits only e.g. 380501234567'); // hint still linked
       expect(phone.getAttribute('part')).to.equal('input input-invalid');
       expect(root(el).activeElement).to.equal(phone);
       // The optional field is fine empty.
@@ -198,7 +203,7 @@ describe('kassa-method-fields', () => {
       expect(input(el, 0).hasAttribute('aria-invalid')).to.equal(false);
       await sendKeys({ press: 'Tab' });
       await el.updateComplete;
-      expect(errorOf(el, 0)).to.equal('Phone number does not look right.');
+      expect(errorOf(el, 0)).to.equal('This does not look right. Please check it.');
       expect(input(el, 0).getAttribute('aria-invalid')).to.equal('true');
       input(el, 0).select();
       await sendKeys({ type: '380501234567' });
@@ -231,7 +236,7 @@ describe('kassa-method-fields', () => {
       expect(valid).to.equal(false);
       expect(validated).to.equal(false);
       await el.updateComplete;
-      expect(errorOf(el, 1)).to.equal('Account name does not look right.');
+      expect(errorOf(el, 1)).to.equal('This does not look right. Please check it.');
       el.values = { ...el.values, account_name: 'a'.repeat(200) };
       expect(el.validate()).to.equal(true);
     });
@@ -259,7 +264,7 @@ describe('kassa-method-fields', () => {
       const el = await fields(MILKY, 'en', { phone_number: '3'.repeat(300) });
       expect(el.validate()).to.equal(false);
       await el.updateComplete;
-      expect(errorOf(el, 0)).to.equal('Phone number is too long.');
+      expect(errorOf(el, 0)).to.equal('This is too long.');
     });
 
     it('trims a value when the shopper leaves the field, and tests it trimmed', async () => {
@@ -302,7 +307,7 @@ describe('kassa-method-fields', () => {
     it('keeps the provider\u2019s own label and hint when it has them in the shopper\u2019s language', async () => {
       const el = await fields(SWISH);
       expect(labelText(el)).to.equal('Mobile number for Swish');
-      expect(hintOf(el)).to.equal(SWISH_FIELD.hint!.en);
+      expect(hintOf(el)).to.equal(`${SWISH_FIELD.hint!.en} e.g. ${SWISH_FIELD.example}`);
     });
 
     it('gives Hero\u2019s company details autofill tokens, and Kassa labels when the provider has no text', async () => {
@@ -365,7 +370,7 @@ describe('kassa-method-fields', () => {
     });
 
     it('a BLIK code in German: "BLIK-Code", Kassa\u2019s German hint, a numeric keyboard, one-time-code autofill, a 6-digit check', async () => {
-      const de = await loadMessages('de');
+      const de = await catalogue('de');
       const el = await fields(BLIK, 'de', { blik_code: '12345' });
       await waitUntil(() => labelText(el) === 'BLIK-Code', `label: ${labelText(el)}`);
       expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal('Angaben für BLIK');
@@ -393,7 +398,7 @@ describe('kassa-method-fields', () => {
     });
 
     it('a phone number from MilkyPay: Kassa\u2019s label in the shopper\u2019s language, a tel input, no Swedish check', async () => {
-      const pl = await loadMessages('pl');
+      const pl = await catalogue('pl');
       const el = await fields(MBWAY, 'pl', { phone_number: '+351912345678' });
       await waitUntil(() => labelText(el) === pl['fields.phoneNumber'], `label: ${labelText(el)}`);
       expect(input(el).type).to.equal('tel');
@@ -413,9 +418,9 @@ describe('kassa-method-fields', () => {
     });
 
     it('in each of the nine languages: Kassa\u2019s label for every known kind, the legend names the method as the picker does, no provider English', async () => {
-      const english = await loadMessages('en');
+      const english = await catalogue('en');
       for (const locale of LOCALES) {
-        const messages = await loadMessages(locale);
+        const messages = await catalogue(locale);
         for (const method of [BLIK, MBWAY, SWISH_NUMBER]) {
           const bare = { ...method, fields: method.fields!.map((f) => ({ ...f, label: { en: f.label.en! } })) };
           const el = await fields(bare, locale);
@@ -434,13 +439,118 @@ describe('kassa-method-fields', () => {
 
     it('every kind has a label, and its check (if any) an error, in every catalogue', async () => {
       for (const locale of LOCALES) {
-        const messages = await loadMessages(locale);
+        const messages = await catalogue(locale);
         for (const known of Object.values(KNOWN_FIELDS)) {
           expect(messages[known.label], `${locale} ${known.label}`).to.be.a('string').and.not.equal('');
           if (known.check) expect(known.error, known.label).to.be.a('string');
         }
       }
     });
+  });
+
+  describe('keyboards, examples and error copy', () => {
+    const modes: Array<[field: Pick<MethodField, 'type' | 'pattern'>, known: FieldKind | undefined, mode: string | undefined]> = [
+      [{ type: 'text' }, 'blik-code', 'numeric'],
+      [{ type: 'text' }, 'phone', 'tel'],
+      [{ type: 'text' }, 'swish-number', 'tel'],
+      [{ type: 'text' }, 'email', 'email'],
+      [{ type: 'text', pattern: '^[0-9]{5}$' }, 'postal-code', 'numeric'], // the provider's digits-only pattern
+      [{ type: 'text' }, 'postal-code', undefined], // British and Dutch postcodes have letters
+      [{ type: 'text' }, 'city', undefined],
+      [{ type: 'tel', pattern: '^380[0-9]{9}$' }, undefined, 'tel'],
+      [{ type: 'email' }, undefined, 'email'],
+      [{ type: 'text', pattern: '^[0-9]{6}$' }, undefined, 'numeric'],
+      [{ type: 'text', pattern: '^\\d{4,8}$' }, undefined, 'numeric'],
+      [{ type: 'number', pattern: '^[0-9]+$' }, undefined, 'numeric'],
+      [{ type: 'number' }, undefined, 'decimal'],
+      [{ type: 'text', pattern: '^[0-9]{2}-[0-9]{3}$' }, undefined, undefined], // a dash: the full keyboard
+      [{ type: 'text', pattern: '^[A-Z]{2}[0-9]+$' }, undefined, undefined],
+      [{ type: 'text' }, undefined, undefined],
+    ];
+    for (const [field, kind, mode] of modes) {
+      it(`inputModeFor ${JSON.stringify(field)} of kind ${String(kind)} → ${String(mode)}`, () => {
+        expect(inputModeFor(field, kind ? KNOWN_FIELDS[kind] : undefined)).to.equal(mode);
+      });
+    }
+
+    const examples: Array<[hint: string, example: string | undefined, shown: string | undefined]> = [
+      ['', '0701234567', '0701234567'],
+      ['International format', ' 380501234567 ', '380501234567'],
+      ['The number your Swish app uses, e.g. 0701234567', '070 123 45 67', undefined], // the hint shows it already
+      ['International format', undefined, undefined],
+      ['International format', '   ', undefined],
+    ];
+    for (const [hint, example, shown] of examples) {
+      it(`exampleToShow ${JSON.stringify(hint)} + ${JSON.stringify(example)} → ${JSON.stringify(shown)}`, () => {
+        expect(exampleToShow(hint, example)).to.equal(shown);
+      });
+    }
+
+    /** What each kind brings on a phone: keyboard, autofill, input type. */
+    const keyboards: Record<FieldKind, { inputMode: string; autocomplete: string; type: string }> = {
+      phone: { inputMode: 'tel', autocomplete: 'tel', type: 'tel' },
+      'swish-number': { inputMode: 'tel', autocomplete: 'tel', type: 'tel' },
+      email: { inputMode: 'email', autocomplete: 'email', type: 'email' },
+      'blik-code': { inputMode: 'numeric', autocomplete: 'one-time-code', type: 'text' },
+      'company-name': { inputMode: '', autocomplete: 'organization', type: 'text' },
+      'address-line1': { inputMode: '', autocomplete: 'address-line1', type: 'text' },
+      'postal-code': { inputMode: '', autocomplete: 'postal-code', type: 'text' },
+      city: { inputMode: '', autocomplete: 'address-level2', type: 'text' },
+    };
+    const KINDS = Object.keys(keyboards) as FieldKind[];
+    const methodWith = (kind: FieldKind | undefined, label: Record<string, string>): PaymentMethod => ({
+      id: `milkypay:${kind ?? 'plain'}`,
+      provider: 'milkypay',
+      kind: 'mobile',
+      name: { en: 'Test' },
+      fields: [{ key: 'value', ...(kind ? { kind } : {}), type: 'text', label, example: 'X-123', required: true }],
+    });
+
+    for (const kind of KINDS) {
+      it(`${kind}: no placeholder, the example in the hint, inputmode "${keyboards[kind].inputMode}", autocomplete "${keyboards[kind].autocomplete}"`, async () => {
+        const el = await fields(methodWith(kind, {}));
+        const box = input(el);
+        expect(box.hasAttribute('placeholder')).to.equal(false);
+        expect(root(el).querySelector('[part="hint"] .example')?.textContent).to.equal('e.g. X-123');
+        expect(box.inputMode).to.equal(keyboards[kind].inputMode);
+        expect(box.autocomplete).to.equal(keyboards[kind].autocomplete);
+        expect(box.type).to.equal(keyboards[kind].type);
+      });
+    }
+
+    /** A label put in a sentence with its capital ("Please fill in Mobile number.") — fine only for German nouns. */
+    const capitalisedMidSentence = (message: string, label: string) =>
+      label.length > 1 && label[1] === label[1]!.toLowerCase() && message.indexOf(label) > 0;
+
+    for (const locale of LOCALES) {
+      it(`${locale}: every kind's "required" error says what to enter and reads as a sentence; other fields need no name`, async () => {
+        const messages = await catalogue(locale);
+        for (const kind of KINDS) {
+          const el = await fields(methodWith(kind, {}), locale);
+          await waitUntil(() => labelText(el) === messages[KNOWN_FIELDS[kind].label], `${locale} ${kind} label`);
+          el.validate();
+          await el.updateComplete;
+          const error = errorOf(el)!;
+          expect(error, `${locale} ${kind}`).to.equal(messages[KNOWN_FIELDS[kind].required]);
+          expect(error, `${locale} ${kind}`).to.not.match(/[{}]/);
+          if (locale !== 'de') expect(capitalisedMidSentence(error, labelText(el)), `${locale} ${kind}: ${error}`).to.equal(false);
+          el.remove();
+        }
+        const label = { en: 'Account name', [locale]: 'Reference' };
+        const el = await fields(methodWith(undefined, label), locale);
+        await waitUntil(() => labelText(el) === 'Reference', `${locale} provider label`);
+        el.values = {};
+        el.validate();
+        await el.updateComplete;
+        expect(errorOf(el)).to.equal(messages['fields.error.required']);
+        expect(errorOf(el)).to.not.contain('Reference');
+        el.values = { value: 'x'.repeat(300) };
+        await el.updateComplete;
+        expect(errorOf(el)).to.equal(messages['fields.error.tooLong']);
+        for (const key of ['fields.error.required', 'fields.error.pattern', 'fields.error.tooLong'] as const) expect(messages[key], `${locale} ${key}`).to.not.contain('{');
+        el.remove();
+      });
+    }
   });
 
   describe('events', () => {
@@ -511,10 +621,10 @@ describe('kassa-method-fields', () => {
       expect(el.reportErrors({ 'fields.nope': 'fields.phone.error' })).to.equal(false);
       expect(el.reportErrors({ city: 'no.such.key' as never })).to.equal(true);
       await el.updateComplete;
-      expect(errorOf(el, 3)).to.equal('City does not look right.');
+      expect(errorOf(el, 3)).to.equal('This does not look right. Please check it.');
       expect(el.reportErrors({})).to.equal(false);
       await el.updateComplete;
-      expect(errorOf(el, 3)).to.equal('Please fill in City.'); // its own error stays shown once shown
+      expect(errorOf(el, 3)).to.equal('Enter the city.'); // its own error stays shown once shown
     });
   });
 
@@ -524,15 +634,15 @@ describe('kassa-method-fields', () => {
       const el = await fields({
         ...MILKY,
         name: { en: hostile },
-        fields: [{ key: 'x', type: 'text', label: { en: hostile }, hint: { en: hostile }, example: hostile, required: true }],
+        fields: [{ key: 'x', type: 'text', label: { en: hostile }, hint: { en: hostile }, example: `${hostile}!`, required: true }],
       });
       el.validate();
       await el.updateComplete;
       await aTimeout(50);
       expect(labelText(el)).to.equal(hostile);
-      expect(hintOf(el)).to.equal(hostile);
-      expect(input(el).placeholder).to.equal(hostile);
-      expect(errorOf(el)).to.equal(`Please fill in ${hostile}.`);
+      expect(hintOf(el)).to.equal(`${hostile} e.g. ${hostile}!`);
+      expect(input(el).hasAttribute('placeholder')).to.equal(false);
+      expect(errorOf(el)).to.equal('Please fill this in.');
       expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal(`Details for ${hostile}`);
       expect(root(el).querySelector('img')).to.equal(null);
       expect((window as unknown as Record<string, unknown>).__kassaPwned).to.equal(undefined);
@@ -566,7 +676,7 @@ describe('kassa-method-fields', () => {
 
   describe('localization', () => {
     it('picks the provider\u2019s Swedish label and Kassa\u2019s Swedish messages with locale="sv"', async () => {
-      const sv = await loadMessages('sv');
+      const sv = await catalogue('sv');
       const el = await fields(SWISH, 'sv', { phone: '0812345678' });
       await waitUntil(() => labelText(el) === 'Mobilnummer för Swish', 'no Swedish label');
       expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal(translate(sv, 'fields.legend', { method: 'Swish med mobilnummer' }));
@@ -576,7 +686,7 @@ describe('kassa-method-fields', () => {
     });
 
     it('uses Kassa\u2019s label for a known field when the provider has none in the shopper\u2019s language (Hero in Swedish)', async () => {
-      const sv = await loadMessages('sv');
+      const sv = await catalogue('sv');
       const el = await fields(HERO, 'sv');
       await waitUntil(() => labelText(el) === sv['fields.companyName'], 'no Swedish Kassa label');
       expect(labelText(el, 3)).to.equal(sv['fields.city']);
@@ -586,7 +696,7 @@ describe('kassa-method-fields', () => {
     it('locale="uk" is not a Kassa language: English throughout, the provider\u2019s English label included', async () => {
       const el = await fields(MILKY, 'uk');
       expect(labelText(el)).to.equal('Phone number');
-      expect(hintOf(el)).to.equal('International format, digits only');
+      expect(hintOf(el)).to.equal('International format, digits only e.g. 380501234567');
       expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal('Details for Mobile money');
     });
 

@@ -1,10 +1,12 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { englishMessages, methodName, pickLocalized, type MessageKey } from '../../core/i18n.ts';
 import type { FieldKind, MethodField, PaymentMethod } from '../../core/model.ts';
 import { retryableImport } from '../../core/retryable-import.ts';
+import { KassaElement } from '../shared/kassa-element.ts';
 import { LocaleController } from '../shared/locale-controller.ts';
+import enParts from '../../core/locales/en-parts.ts';
 import { styles } from './method-fields.styles.ts';
 
 /** Longest value an input takes (`maxlength`); a longer value set by code is reported as too long. */
@@ -16,11 +18,17 @@ export interface KnownField {
   hint?: MessageKey;
   check?: (value: string) => boolean;
   error?: MessageKey;
+  /** What to say when it is left empty: names what to enter, so no label is put in the middle of a sentence. */
+  required: MessageKey;
   autocomplete: string;
   /** The input's type when Kassa knows better than the provider (a phone number is `tel`). */
   type?: 'tel' | 'email';
-  inputMode?: 'numeric';
+  /** The on-screen keyboard: a number pad for codes and phone numbers. */
+  inputMode?: FieldInputMode;
 }
+
+/** The `inputmode` values Kassa sets: the keyboard a phone shows for a field. */
+export type FieldInputMode = 'numeric' | 'decimal' | 'tel' | 'email';
 
 /** A Swedish mobile number as Swish takes it: 07XXXXXXXX, 467XXXXXXXX, +467… or 00467…, spaces and dashes allowed. */
 export function isSwedishMobile(value: string): boolean {
@@ -46,30 +54,67 @@ export function isBlikCode(value: string): boolean {
   return /^[0-9]{6}$/.test(value);
 }
 
+// A postal code keeps the full keyboard: British, Dutch and Canadian ones have letters.
 export const KNOWN_FIELDS: Readonly<Record<FieldKind, KnownField>> = {
-  phone: { label: 'fields.phoneNumber', autocomplete: 'tel', type: 'tel' },
+  phone: { label: 'fields.phoneNumber', required: 'fields.phoneNumber.required', autocomplete: 'tel', type: 'tel', inputMode: 'tel' },
   'swish-number': {
     label: 'fields.phone',
     hint: 'fields.phone.hint',
     check: isSwedishMobile,
     error: 'fields.phone.error',
+    required: 'fields.phone.error',
     autocomplete: 'tel',
     type: 'tel',
+    inputMode: 'tel',
   },
-  email: { label: 'fields.email', check: isEmailAddress, error: 'fields.email.error', autocomplete: 'email', type: 'email' },
+  email: {
+    label: 'fields.email',
+    check: isEmailAddress,
+    error: 'fields.email.error',
+    required: 'fields.email.error',
+    autocomplete: 'email',
+    type: 'email',
+    inputMode: 'email',
+  },
   'blik-code': {
     label: 'fields.blikCode',
     hint: 'fields.blikCode.hint',
     check: isBlikCode,
     error: 'fields.blikCode.error',
+    required: 'fields.blikCode.error',
     autocomplete: 'one-time-code',
     inputMode: 'numeric',
   },
-  'company-name': { label: 'fields.companyName', autocomplete: 'organization' },
-  'address-line1': { label: 'fields.addressLine1', autocomplete: 'address-line1' },
-  'postal-code': { label: 'fields.postalCode', autocomplete: 'postal-code' },
-  city: { label: 'fields.city', autocomplete: 'address-level2' },
+  'company-name': { label: 'fields.companyName', required: 'fields.companyName.required', autocomplete: 'organization' },
+  'address-line1': { label: 'fields.addressLine1', required: 'fields.addressLine1.required', autocomplete: 'address-line1' },
+  'postal-code': { label: 'fields.postalCode', required: 'fields.postalCode.required', autocomplete: 'postal-code' },
+  city: { label: 'fields.city', required: 'fields.city.required', autocomplete: 'address-level2' },
 };
+
+/** A provider pattern that only ever accepts digits (`^[0-9]{6}$`, `^\\d{4,8}$`, `^380[0-9]{9}$`): a code, for the number pad. */
+const DIGITS_ONLY_PATTERN = /^\^?(?:(?:\[0-9\]|\\d|[0-9])(?:\{\d+(?:,\d*)?\}|[+*?])?)+\$?$/;
+
+/**
+ * The keyboard a field brings up on a phone: Kassa's for a known kind; else the provider's input type's (`tel`,
+ * `email`), the number pad for a pattern of digits only, a decimal pad for a `number`.
+ */
+export function inputModeFor(field: Pick<MethodField, 'type' | 'pattern'>, known: Pick<KnownField, 'inputMode'> | undefined): FieldInputMode | undefined {
+  if (known?.inputMode) return known.inputMode;
+  if (field.type === 'tel' || field.type === 'email') return field.type;
+  if (typeof field.pattern === 'string' && DIGITS_ONLY_PATTERN.test(field.pattern)) return 'numeric';
+  return field.type === 'number' ? 'decimal' : undefined;
+}
+
+/**
+ * The provider's example to show under a field's hint ("e.g. 0701234567"), or undefined when there is none or the
+ * hint shows it already (spaces and dashes aside). The example is never a placeholder: grey text in the box reads
+ * as a value already filled in, and is gone once typing starts.
+ */
+export function exampleToShow(hint: string, example: string | undefined): string | undefined {
+  const shown = typeof example === 'string' ? example.trim() : '';
+  const bare = (text: string) => text.replace(/[\s-]/g, '');
+  return shown && !bare(hint).includes(bare(shown)) ? shown : undefined;
+}
 
 /** Field keys Kassa recognizes when a provider names no `kind`: Hero's company details, MilkyPay's BLIK code. */
 const KIND_BY_KEY: Readonly<Record<string, FieldKind>> = {
@@ -106,14 +151,19 @@ interface FieldView {
 
 /**
  * The inputs a chosen payment method needs: MilkyPay service fields, the Swish number of Kronor's phone flow, Hero's
- * company details. One labelled input per `method.fields` entry, with hint, placeholder (the provider's example),
- * autofill tokens and inline validation.
+ * company details. One labelled input per `method.fields` entry, with a hint (the provider's example goes there,
+ * `e.g. 0701234567`: inputs have no placeholder, which reads as a value already filled in), autofill tokens, the right
+ * on-screen keyboard and inline validation.
  *
  * What a field asks for: its `kind` (`phone`, `swish-number`, `email`, `blik-code`, `company-name`, `address-line1`,
  * `postal-code`, `city`), else what Kassa knows its key to mean (`phone` on a Kronor method = Swish number; Hero's
  * `companyName`, `addressLine1`, `postalCode`, `city`, `email`, `phone`; MilkyPay's `blik_code`). A known kind brings
  * Kassa's check, autofill token and keyboard (a BLIK code: 6 digits, `inputmode="numeric"`,
- * `autocomplete="one-time-code"`).
+ * `autocomplete="one-time-code"`; a phone number `inputmode="tel"`; an e-mail `inputmode="email"`); other fields get
+ * the number pad when the provider's pattern takes digits only, a decimal pad for `number` inputs.
+ *
+ * Error messages never put a label in the middle of a sentence: a known kind says what to enter ("Enter your phone
+ * number."), any other field a message that needs no name ("Please fill this in."), shown right under its label.
  *
  * Labels: the provider's text in the shopper's language when it has one; else Kassa's own localized label for the
  * kind; else the provider's text by `pickLocalized` (its English, then any), and the field key as a last resort.
@@ -166,9 +216,9 @@ interface FieldView {
  * @cssproperty --kassa-radius - Corner radius.
  * @cssproperty --kassa-spacing - Spacing unit.
  * @cssproperty --kassa-font-family - Font.
- * @cssproperty --kassa-font-size - Base font size.
+ * @cssproperty --kassa-font-size - Base font size; by default `1rem`, the shopper's preferred size.
  */
-export class KassaMethodFields extends LitElement {
+export class KassaMethodFields extends KassaElement {
   static override styles = styles;
 
   /** The chosen method; its `fields` are rendered. Without fields the element renders nothing and is valid. */
@@ -191,7 +241,7 @@ export class KassaMethodFields extends LitElement {
   /** Errors reported by the endpoint, until the shopper edits that field. */
   @state() private serverErrors: Readonly<Record<string, MessageKey>> = {};
 
-  private readonly i18n = new LocaleController(this);
+  private readonly i18n = new LocaleController(this, enParts);
   /** Keys the shopper edited since the method was set: their errors show once they leave the field. */
   private edited = new Set<string>();
   private lastValid = true;
@@ -229,7 +279,7 @@ export class KassaMethodFields extends LitElement {
       const key = path.startsWith('fields.') ? path.slice('fields.'.length) : path;
       const view = views.find((v) => v.field.key === key);
       if (!view) continue;
-      errors[key] = typeof message === 'string' && message in englishMessages ? message : (view.known?.error ?? 'fields.error.pattern');
+      errors[key] = typeof message === 'string' && (message in enParts || message in englishMessages) ? message : (view.known?.error ?? 'fields.error.pattern');
     }
     this.serverErrors = errors;
     this.shown = new Set([...this.shown, ...Object.keys(errors)]);
@@ -290,11 +340,12 @@ export class KassaMethodFields extends LitElement {
     const id = `field-${index}`;
     const label = this.labelFor(view);
     const hint = this.hintFor(view);
+    const example = exampleToShow(hint, field.example);
     const error = this.shown.has(field.key) ? this.errorFor(view) : undefined;
-    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+    const describedBy = [hint || example ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
     const autocomplete = known?.autocomplete ?? (field.type === 'tel' ? 'tel' : field.type === 'email' ? 'email' : undefined);
     const type = known?.type ?? (field.type === 'tel' || field.type === 'email' ? field.type : 'text');
-    const inputMode = known?.inputMode ?? (field.type === 'number' ? 'decimal' : undefined);
+    const inputMode = inputModeFor(field, known);
     return html`
       <div part="field" class="field">
         <label part="label" class="label" for=${id}>
@@ -309,15 +360,16 @@ export class KassaMethodFields extends LitElement {
           type=${type}
           inputmode=${inputMode ?? nothing}
           maxlength=${MAX_FIELD_LENGTH}
-          placeholder=${field.example ?? nothing}
           autocomplete=${autocomplete ?? nothing}
           ?required=${field.required}
           aria-invalid=${error ? 'true' : nothing}
           aria-describedby=${describedBy || nothing}
           .value=${live(this.values?.[field.key] ?? '')}
         />
-        ${hint ? html`<p part="hint" class="hint" id="${id}-hint">${hint}</p>` : nothing}
-        ${error ? html`<p part="error" class="error" id="${id}-error">${this.i18n.t(error, { field: label })}</p>` : nothing}
+        ${hint || example
+          ? html`<p part="hint" class="hint" id="${id}-hint">${hint} ${example ? html`<span class="example">${this.i18n.t('fields.example', { example })}</span>` : nothing}</p>`
+          : nothing}
+        ${error ? html`<p part="error" class="error" id="${id}-error">${this.i18n.t(error)}</p>` : nothing}
       </div>
     `;
   }
@@ -344,9 +396,7 @@ export class KassaMethodFields extends LitElement {
   }
 
   private hintFor({ field, known }: FieldView): string {
-    const own = textIn(field.hint, this.i18n.locale);
-    if (own) return own;
-    return known?.hint ? this.i18n.t(known.hint) : '';
+    return textIn(field.hint, this.i18n.locale) ?? (known?.hint ? this.i18n.t(known.hint) : '');
   }
 
   /** The message key of a field's current problem, or undefined when its value is acceptable. */
@@ -355,7 +405,7 @@ export class KassaMethodFields extends LitElement {
     if (server) return server;
     const raw = this.values?.[field.key];
     const value = typeof raw === 'string' ? raw.trim() : '';
-    if (!value) return field.required ? 'fields.error.required' : undefined;
+    if (!value) return field.required ? (known?.required ?? 'fields.error.required') : undefined;
     if (value.length > MAX_FIELD_LENGTH) return 'fields.error.tooLong';
     if (known?.check && !known.check(value)) return known.error ?? 'fields.error.pattern';
     if ((field.type === 'email' || field.key === 'email') && !isEmailAddress(value)) return 'fields.email.error';

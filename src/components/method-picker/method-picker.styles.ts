@@ -1,6 +1,7 @@
 import { css } from 'lit';
 import { theme } from '../shared/theme.ts';
 
+// The checked method's details (its fields) hang from its row as one box (its 1px border + 1px inset shadow = 2px).
 // Logos are sized in em, so they grow with zoom and the shop's font size. A provider's image sits on the same light
 // chip as Kassa's marks (logos-marks.ts), so both read on a dark page.
 
@@ -41,6 +42,17 @@ export const styles = [
     .method[aria-checked='true'] {
       border-color: var(--_k-accent);
       box-shadow: inset 0 0 0 1px var(--_k-accent);
+      background: var(--_k-surface);
+    }
+    .method[aria-checked='true']:has(+ .details:not([hidden])) {
+      border-radius: var(--_k-radius) var(--_k-radius) 0 0;
+    }
+    .details {
+      margin-top: calc(var(--_k-spacing) / -2);
+      padding: calc(var(--_k-spacing) * 0.75) var(--_k-spacing) var(--_k-spacing);
+      border: 2px solid var(--_k-accent);
+      border-top: 0;
+      border-radius: 0 0 var(--_k-radius) var(--_k-radius);
       background: var(--_k-surface);
     }
     .dot {

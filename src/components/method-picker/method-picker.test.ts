@@ -5,7 +5,7 @@ import { openSession } from '../../core/endpoint-client.ts';
 import { LOCALES, loadMessages, methodName, translate, type Locale } from '../../core/i18n.ts';
 import type { MethodKind, MethodType, PaymentMethod, ProviderName } from '../../core/model.ts';
 import './define.ts';
-import { KassaMethodPicker } from './method-picker.ts';
+import { KassaMethodPicker, alternativeMethod, groupMethods } from './method-picker.ts';
 import { testEnv } from '../../../test/browser/env.ts';
 
 const LOGO = 'https://cdn.example/logos/card.svg';
@@ -408,6 +408,127 @@ describe('kassa-method-picker', () => {
     });
   });
 
+  describe('details under the checked method', () => {
+    const BLIK_FIELDS: PaymentMethod = {
+      id: 'milkypay:blik',
+      provider: 'milkypay',
+      kind: 'mobile',
+      name: { en: 'BLIK' },
+      fields: [{ key: 'blik_code', kind: 'blik-code', type: 'text', label: { en: 'BLIK code' }, required: true }],
+    };
+    const withDetails = (value: string) =>
+      picker(
+        METHODS,
+        html`<kassa-method-picker locale="en" value=${value}><div slot="details" id="details"><label>Code <input id="code" /></label></div></kassa-method-picker>`,
+      );
+    const radioOf = (el: KassaMethodPicker, id: string) => radios(el)[ORDER.indexOf(id)]!;
+    const box = (node: Element) => node.getBoundingClientRect();
+
+    it('shows the details slot right under the checked method, above the next one, and moves it with the choice', async () => {
+      const el = await withDetails('milkypay:blik');
+      const details = el.querySelector('#details')!;
+      const under = (id: string) => {
+        const radio = box(radioOf(el, id));
+        const next = box(radios(el)[ORDER.indexOf(id) + 1]!);
+        const shown = box(details);
+        expect(shown.height, 'the details are shown').to.be.above(0);
+        expect(shown.top - radio.bottom, `${id}: right under the method`).to.be.within(0, 24);
+        expect(next.top - shown.bottom, `${id}: above the next method`).to.be.at.least(0);
+      };
+      under('milkypay:blik');
+      el.value = 'kronor:payPal';
+      await el.updateComplete;
+      under('kronor:payPal');
+      el.value = '';
+      await el.updateComplete;
+      expect(details.getClientRects().length, 'nothing checked: no details').to.equal(0);
+    });
+
+    it('takes no room when the slot is empty', async () => {
+      const el = await picker();
+      const gap = () => box(radioOf(el, 'kronor:bankTransfer')).top - box(radioOf(el, 'milkypay:blik')).bottom;
+      const unchecked = gap();
+      el.value = 'milkypay:blik';
+      await el.updateComplete;
+      expect(gap()).to.equal(unchecked);
+      expect(shadow(el).querySelector('[part="details"]')!.getClientRects().length).to.equal(0);
+    });
+
+    it('Tab goes from the checked method into its details; arrows, Space, Home and clicks there leave the choice alone', async () => {
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div><button>before</button><kassa-method-picker locale="en" value="kronor:payPal"><div slot="details"><input id="code" /></div></kassa-method-picker><button id="after">after</button></div>`,
+      );
+      const el = wrapper.querySelector('kassa-method-picker')!;
+      el.methods = METHODS;
+      await el.updateComplete;
+      const changes = countChanges(el);
+      wrapper.querySelector('button')!.focus();
+      await sendKeys({ press: 'Tab' });
+      expect(focusedRadio(el)).to.equal(radioOf(el, 'kronor:payPal'));
+      await sendKeys({ press: 'Tab' });
+      const code = wrapper.querySelector<HTMLInputElement>('#code')!;
+      expect(document.activeElement, 'Tab from the checked method lands in its details').to.equal(code);
+      await sendKeys({ type: '12 3' });
+      for (const key of ['ArrowDown', 'ArrowUp', 'Home', 'End']) await sendKeys({ press: key });
+      code.click();
+      await el.updateComplete;
+      expect(code.value, 'Space typed a space').to.equal('12 3');
+      expect(el.value).to.equal('kronor:payPal');
+      expect(changes.count).to.equal(0);
+      await sendKeys({ press: 'Tab' });
+      expect(document.activeElement, 'then out of the picker: the other methods are not tab stops').to.equal(wrapper.querySelector('#after'));
+      await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ up: 'Shift' });
+      expect(focusedRadio(el)).to.equal(radioOf(el, 'kronor:payPal'));
+      await sendKeys({ press: 'ArrowDown' });
+      expect(el.value, 'arrows on the radios still choose').to.equal('milkypay:blik');
+    });
+
+    for (const scheme of ['light', 'dark'] as const) {
+      it(`passes axe with a method's fields in its details (${scheme})`, async () => {
+        await import('../method-fields/define.ts');
+        await emulateMedia({ colorScheme: scheme });
+        try {
+          const el = await picker([...METHODS.filter((m) => m.id !== 'milkypay:blik'), BLIK_FIELDS], html`<kassa-method-picker locale="en" value="milkypay:blik"><kassa-method-fields slot="details" locale="en"></kassa-method-fields></kassa-method-picker>`);
+          const fields = el.querySelector('kassa-method-fields')!;
+          fields.method = BLIK_FIELDS;
+          await fields.updateComplete;
+          fields.validate();
+          await fields.updateComplete;
+          expect(box(fields).height).to.be.above(0);
+          await expect(el).to.be.accessible();
+        } finally {
+          await emulateMedia({ colorScheme: 'light' });
+        }
+      });
+    }
+
+    const suggestions: Array<[failed: string, groupBy: 'kind' | 'provider', avoid: ProviderName | undefined, suggested: string | undefined]> = [
+      ['kronor:creditCard', 'kind', undefined, 'whenthen:card'], // the first one shown that is not the failed one
+      ['whenthen:card', 'kind', undefined, 'kronor:creditCard'],
+      ['kronor:creditCard', 'kind', 'kronor', 'whenthen:card'],
+      ['kronor:payPal', 'kind', 'kronor', 'whenthen:card'], // another provider's first
+      ['hero:pay3x', 'provider', undefined, 'milkypay:blik'], // in the provider order: Hero, MilkyPay, …
+      ['hero:pay3x', 'provider', 'hero', 'milkypay:blik'],
+    ];
+    for (const [failed, groupBy, avoid, suggested] of suggestions) {
+      it(`alternativeMethod after ${failed} (${groupBy}${avoid ? `, not ${avoid}` : ''}) → ${String(suggested)}`, () => {
+        expect(alternativeMethod(METHODS, failed, groupBy, avoid)?.id).to.equal(suggested);
+      });
+    }
+    it('alternativeMethod: none when the failed one is the only method; a method of the same provider when only those are left', () => {
+      expect(alternativeMethod([METHODS[0]!], METHODS[0]!.id, 'kind')).to.equal(undefined);
+      const kronorOnly = METHODS.filter((m) => m.provider === 'kronor');
+      expect(alternativeMethod(kronorOnly, 'kronor:payPal', 'kind', 'kronor')?.id).to.equal('kronor:creditCard');
+    });
+    it('groupMethods numbers the methods in the order they are shown', () => {
+      const shown = groupMethods(METHODS, 'kind').flatMap((g) => g.methods.map((m) => [m.index, m.method.id]));
+      expect(shown).to.deep.equal(ORDER.map((id, i) => [i, id]));
+    });
+  });
+
   describe('localization', () => {
     it('uses the Swedish catalogue and Swedish provider names with locale="sv" (English where not translated)', async () => {
       const sv = await loadMessages('sv');
@@ -560,6 +681,7 @@ describe('kassa-method-picker', () => {
       // A dark page, as a shop in dark mode has: the picker paints its methods, not the page behind its labels.
       const page = await fixture<HTMLDivElement>(html`<div><kassa-method-picker locale="en"></kassa-method-picker></div>`);
       page.style.setProperty('background', '#16181c');
+      page.style.setProperty('color-scheme', 'dark');
       const el = page.querySelector('kassa-method-picker')!;
       el.methods = SESSIONS.PLN!;
       await el.updateComplete;

@@ -1,7 +1,8 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { methodNames, type MessageKey } from '../../core/i18n.ts';
 import { PROVIDER_NAMES, isProviderName, type MethodKind, type PaymentMethod } from '../../core/model.ts';
+import { KassaElement } from '../shared/kassa-element.ts';
 import { LocaleController } from '../shared/locale-controller.ts';
 import { loadedLogoMarks, loadLogoMarks } from '../shared/logos.ts';
 import { styles } from './method-picker.styles.ts';
@@ -12,10 +13,53 @@ export const KIND_ORDER: readonly MethodKind[] = ['card', 'wallet', 'mobile', 'b
 /** How the picker groups methods: by what they are (`kind`) or by who handles them (`provider`). */
 export type MethodGrouping = 'kind' | 'provider';
 
-interface MethodGroup {
+export interface MethodGroup {
   key: string;
   label: MessageKey;
   methods: Array<{ method: PaymentMethod; index: number }>;
+}
+
+/**
+ * The methods the picker shows, in groups and in the order it shows them: methods whose provider is not one of
+ * Kassa's, or whose id repeats an earlier one, are left out; within a group the list's order stands.
+ */
+export function groupMethods(list: readonly PaymentMethod[] | unknown, groupBy: MethodGrouping): MethodGroup[] {
+  const seen = new Set<string>();
+  const usable = (Array.isArray(list) ? (list as PaymentMethod[]) : []).filter((m) => {
+    if (!m || typeof m.id !== 'string' || !m.id || seen.has(m.id) || !isProviderName(m.provider)) return false;
+    seen.add(m.id);
+    return true;
+  });
+  const byProvider = groupBy === 'provider';
+  const keys: readonly string[] = byProvider ? PROVIDER_NAMES : KIND_ORDER;
+  const buckets = new Map<string, PaymentMethod[]>(keys.map((key) => [key, []]));
+  for (const method of usable) {
+    const key = byProvider ? method.provider : KIND_ORDER.includes(method.kind) ? method.kind : 'other';
+    buckets.get(key)!.push(method);
+  }
+  let index = 0;
+  const groups: MethodGroup[] = [];
+  for (const [key, methods] of buckets) {
+    if (!methods.length) continue;
+    const label = (byProvider ? `picker.provider.${key}` : `picker.group.${key}`) as MessageKey;
+    groups.push({ key, label, methods: methods.map((method) => ({ method, index: index++ })) });
+  }
+  return groups;
+}
+
+/**
+ * Another method to suggest when `failedId` could not start: the first one the picker shows that is not it,
+ * preferring one of another provider when the provider itself was the trouble; undefined when there is no other.
+ */
+export function alternativeMethod(
+  list: readonly PaymentMethod[],
+  failedId: string,
+  groupBy: MethodGrouping,
+  avoidProvider?: string,
+): PaymentMethod | undefined {
+  const shown = groupMethods(list, groupBy).flatMap((group) => group.methods.map((entry) => entry.method));
+  const others = shown.filter((m) => m.id !== failedId);
+  return others.find((m) => m.provider !== avoidProvider && !m.providers?.every((p) => p === avoidProvider)) ?? others[0];
 }
 
 /**
@@ -46,17 +90,26 @@ interface MethodGroup {
  * Method names and logos from the providers are untrusted and rendered as text. Methods whose provider is not one
  * of Kassa's, or whose id repeats an earlier one, are left out.
  *
+ * Details under the checked method: content given in the `details` slot (the method's fields, as the checkout does
+ * with `kassa-method-fields`) shows right under the checked method's row, inside its group, and moves with the
+ * choice; nothing shows it while no method is checked. It is in the tab order right after the checked method, so Tab
+ * goes from the method into its fields and then out of the picker; arrow keys, Home, End and Space pressed inside it
+ * stay with it (they move the caret, not the choice), and clicks in it choose nothing.
+ *
  * @tag kassa-method-picker
  * @summary Choose a payment method: an accessible radio group, grouped, localized, with logos.
  *
  * @fires change - The shopper selected another method (click, Space, arrow keys, Home/End); read the new id from
  *   `value`. A plain `Event` with `bubbles` and `composed`; not fired when `value` is set by code.
  *
+ * @slot details - What the checked method needs (its fields): shown right under the checked method's row.
+ *
  * @csspart radiogroup - The radio group holding every group of methods.
  * @csspart group - One group of methods.
  * @csspart group-label - A group's visible label.
  * @csspart method - One method (role `radio`).
  * @csspart method-checked - Also on the method that is checked (`::part()` cannot test attributes).
+ * @csspart details - The box under the checked method that holds the `details` slot.
  * @csspart logo - A method's logo: the provider's image, or Kassa's mark (2.5em × 1.6em).
  * @csspart name - A method's name.
  * @csspart brands - A card method's brand marks, after its name.
@@ -75,9 +128,9 @@ interface MethodGroup {
  * @cssproperty --kassa-radius - Corner radius.
  * @cssproperty --kassa-spacing - Spacing unit.
  * @cssproperty --kassa-font-family - Font.
- * @cssproperty --kassa-font-size - Base font size.
+ * @cssproperty --kassa-font-size - Base font size; by default `1rem`, the shopper's preferred size.
  */
-export class KassaMethodPicker extends LitElement {
+export class KassaMethodPicker extends KassaElement {
   static override styles = styles;
 
   /** The methods to offer, as the endpoint's session lists them. Within a group they keep this order. */
@@ -96,6 +149,8 @@ export class KassaMethodPicker extends LitElement {
   @property({ type: Boolean, reflect: true }) disabled = false;
 
   @state() private brokenLogos: ReadonlySet<string> = new Set();
+  /** Whether the `details` slot has content: an empty one takes no room under the checked method. */
+  @state() private hasDetails = false;
 
   private readonly i18n = new LocaleController(this);
   private groups: MethodGroup[] = [];
@@ -143,7 +198,12 @@ export class KassaMethodPicker extends LitElement {
           (group, g) => html`
             <div part="group" class="group" role="group" aria-labelledby="group-${g}">
               <div part="group-label" class="group-label" id="group-${g}">${this.i18n.t(group.label)}</div>
-              ${group.methods.map(({ method, index }) => this.renderMethod(method, labels[index]!, index, index === tabStop))}
+              ${group.methods.map(({ method, index }) => [
+                this.renderMethod(method, labels[index]!, index, index === tabStop),
+                method.id === this.value
+                  ? html`<div part="details" class="details" ?hidden=${!this.hasDetails}><slot name="details" @slotchange=${this.onDetailsChange}></slot></div>`
+                  : nothing,
+              ])}
             </div>
           `,
         )}
@@ -177,27 +237,7 @@ export class KassaMethodPicker extends LitElement {
   }
 
   private regroup(): void {
-    const list = Array.isArray(this.methods) ? this.methods : [];
-    const seen = new Set<string>();
-    const usable = list.filter((m) => {
-      if (!m || typeof m.id !== 'string' || !m.id || seen.has(m.id) || !isProviderName(m.provider)) return false;
-      seen.add(m.id);
-      return true;
-    });
-    const byProvider = this.groupBy === 'provider';
-    const keys: readonly string[] = byProvider ? PROVIDER_NAMES : KIND_ORDER;
-    const buckets = new Map<string, PaymentMethod[]>(keys.map((key) => [key, []]));
-    for (const method of usable) {
-      const key = byProvider ? method.provider : KIND_ORDER.includes(method.kind) ? method.kind : 'other';
-      buckets.get(key)!.push(method);
-    }
-    let index = 0;
-    this.groups = [];
-    for (const [key, methods] of buckets) {
-      if (!methods.length) continue;
-      const label = (byProvider ? `picker.provider.${key}` : `picker.group.${key}`) as MessageKey;
-      this.groups.push({ key, label, methods: methods.map((method) => ({ method, index: index++ })) });
-    }
+    this.groups = groupMethods(this.methods, this.groupBy);
     this.ordered = this.groups.flatMap((group) => group.methods.map((entry) => entry.method));
   }
 
@@ -211,7 +251,7 @@ export class KassaMethodPicker extends LitElement {
   }
 
   private indexOf(target: EventTarget | null): number | undefined {
-    const radio = target instanceof Element ? target.closest('[role="radio"]') : null;
+    const radio = target instanceof Element && target.getRootNode() === this.renderRoot ? target.closest('[role="radio"]') : null;
     const index = radio ? Number(radio.getAttribute('data-index')) : NaN;
     return Number.isInteger(index) && index >= 0 && index < this.ordered.length ? index : undefined;
   }
@@ -224,8 +264,10 @@ export class KassaMethodPicker extends LitElement {
 
   private onKeydown = (event: KeyboardEvent): void => {
     if (this.disabled || event.altKey || event.ctrlKey || event.metaKey) return;
+    // Keys pressed in the details (the method's fields) are theirs: a Space or an arrow there edits the text.
+    const current = this.indexOf(event.target);
+    if (current === undefined) return;
     const count = this.ordered.length;
-    const current = this.indexOf(event.target) ?? this.tabStopIndex();
     const rtl = this.matches(':dir(rtl)');
     let next: number;
     switch (event.key) {
@@ -266,6 +308,10 @@ export class KassaMethodPicker extends LitElement {
     this.value = method.id;
     this.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
   }
+
+  private onDetailsChange = (event: Event): void => {
+    this.hasDetails = (event.target as HTMLSlotElement).assignedNodes({ flatten: true }).some((node) => node.nodeType === Node.ELEMENT_NODE || node.textContent?.trim());
+  };
 
   private logoFailed(url: string): void {
     this.brokenLogos = new Set([...this.brokenLogos, url]);

@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import { correction, generate } from 'lean-qr';
 import { toSvgPath } from 'lean-qr/extras/svg';
 import { loadMessages, translate } from '../../core/i18n.ts';
@@ -8,6 +8,7 @@ import en from '../../core/locales/en.ts';
 import './define.ts';
 import type { KassaQr } from './qr.ts';
 import { formatRemaining, safeDeepLink } from './qr-code.ts';
+import { emulateDesktop, emulatePhone } from '../../../test/browser/phone.ts';
 
 declare global {
   interface Window {
@@ -63,7 +64,7 @@ describe('kassa-qr', () => {
     const quiet = svgEl.querySelector('rect')!;
     expect(getComputedStyle(quiet).fill).to.equal('rgb(255, 255, 255)');
     expect([quiet.getAttribute('x'), quiet.getAttribute('width')]).to.deep.equal(['-4', String(code.size + 8)]);
-    expect(part(el, 'instructions')!.textContent!.trim()).to.equal('Open Swish on your phone and scan the code.');
+    expect(part(el, 'instructions')!.textContent!.trim()).to.equal('Scan the code with Swish on your phone.');
     await expect(el).to.be.accessible();
   });
 
@@ -83,12 +84,12 @@ describe('kassa-qr', () => {
     expect(absent(part(el, 'code'))).to.equal(true);
   });
 
-  it('shows an "Open {app}" link for a payment-app deep link', async () => {
+  it('shows an "Open {app} on this device" link for a payment-app deep link', async () => {
     const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish"></kassa-qr>`);
     const link = part<HTMLAnchorElement>(el, 'open-app')!;
     expect(link.localName).to.equal('a');
     expect(link.getAttribute('href')).to.equal(new URL(SWISH_LINK).href);
-    expect(link.textContent!.trim()).to.equal('Open Swish');
+    expect(link.textContent!.trim()).to.equal('Open Swish on this device');
     await expect(el).to.be.accessible();
 
     const before = document.createElement('button');
@@ -129,8 +130,8 @@ describe('kassa-qr', () => {
   it('renders a hostile app name as text and runs nothing', async () => {
     const name = '<img src=x onerror=window.__kassaPwned=1>';
     const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app=${name}></kassa-qr>`);
-    expect(part(el, 'instructions')!.textContent!.trim()).to.equal(`Open ${name} on your phone and scan the code.`);
-    expect(part(el, 'open-app')!.textContent!.trim()).to.equal(`Open ${name}`);
+    expect(part(el, 'instructions')!.textContent!.trim()).to.equal(`Scan the code with ${name} on your phone.`);
+    expect(part(el, 'open-app')!.textContent!.trim()).to.equal(`Open ${name} on this device`);
     expect(part(el, 'code')!.getAttribute('aria-label')).to.equal(`QR code for paying with ${name}`);
     expect(absent(el.shadowRoot!.querySelector('img'))).to.equal(true);
     await aTimeout(50);
@@ -139,7 +140,8 @@ describe('kassa-qr', () => {
 
   it('names no app when none is given', async () => {
     const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH}></kassa-qr>`);
-    expect(part(el, 'instructions')!.textContent!.trim()).to.equal(translate(en, 'qr.instructions', { app: en['qr.appFallback'] }));
+    expect(part(el, 'instructions')!.textContent!.trim()).to.equal(en['qr.instructionsAnyApp']);
+    expect(part(el, 'code')!.getAttribute('aria-label')).to.equal(translate(en, 'qr.alt', { app: en['qr.appFallback'] }));
   });
 
   it('counts down every second without announcing it', async () => {
@@ -220,4 +222,201 @@ describe('kassa-qr', () => {
     expect([0, 5, 65, 600, 3599, 3600, 3725].map(formatRemaining)).to.deep.equal(['0:00', '0:05', '1:05', '10:00', '59:59', '1:00:00', '1:02:05']);
     expect(formatRemaining(-3)).to.equal('0:00');
   });
+});
+
+/** The element's first control a keyboard (or a thumb reading top-down) reaches. */
+function firstControl(el: KassaQr): Element | null {
+  return el.shadowRoot!.querySelector('a[href], button');
+}
+
+/** Whether a node is laid out and painted (not inside `hidden`, not `display: none`). */
+function shown(node: Element | null): boolean {
+  return node !== null && node.checkVisibility();
+}
+
+/** Distance between the horizontal centres of two boxes, in CSS pixels. */
+function centreOffset(a: Element, b: Element): number {
+  const ra = a.getBoundingClientRect();
+  const rb = b.getBoundingClientRect();
+  return Math.abs(ra.left + ra.width / 2 - (rb.left + rb.width / 2));
+}
+
+describe('kassa-qr on a phone', () => {
+  beforeEach(async () => {
+    await emulatePhone();
+  });
+  afterEach(async () => {
+    await emulateMedia({ colorScheme: 'light' });
+    await emulateDesktop();
+  });
+
+  it('leads with a big "Open {app}" button to the deep link, and names the app to approve in', async () => {
+    const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish"></kassa-qr>`);
+    const link = part<HTMLAnchorElement>(el, 'open-app')!;
+    expect(firstControl(el) === link).to.equal(true);
+    expect(link.getAttribute('href')).to.equal(new URL(SWISH_LINK).href);
+    expect(link.textContent!.trim()).to.equal('Open Swish');
+    expect(part(el, 'instructions')!.textContent!.trim()).to.equal('Approve the payment in Swish.');
+    // A button, not a link in the text: filled, as wide as the element, tall enough for a thumb.
+    const box = link.getBoundingClientRect();
+    expect(box.height).to.be.at.least(48);
+    expect(Math.round(box.width)).to.equal(Math.round(el.getBoundingClientRect().width));
+    expect(getComputedStyle(link).backgroundColor).to.not.equal('rgba(0, 0, 0, 0)');
+    // The phone cannot scan its own screen: no code in sight.
+    expect(shown(part(el, 'code'))).to.equal(false);
+    expect((el.shadowRoot!.querySelector('.qr') as HTMLElement).innerText).to.not.contain('Scan the code');
+    await expect(el).to.be.accessible();
+  });
+
+  it('keeps the code behind "Paying on another device? Show the QR code" until it is opened', async () => {
+    const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish"></kassa-qr>`);
+    const toggle = part<HTMLButtonElement>(el, 'show-code')!;
+    expect([toggle.localName, toggle.type, toggle.textContent!.trim()]).to.deep.equal(['button', 'button', 'Paying on another device? Show the QR code']);
+    expect(toggle.getAttribute('aria-expanded')).to.equal('false');
+    const box = el.shadowRoot!.getElementById(toggle.getAttribute('aria-controls')!)!;
+    expect(box.hidden).to.equal(true);
+    expect(shown(part(el, 'code'))).to.equal(false);
+
+    toggle.click();
+    await el.updateComplete;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+    expect(box.hidden).to.equal(false);
+    const code = part<SVGSVGElement>(el, 'code')!;
+    expect(shown(code)).to.equal(true);
+    expect(code.querySelector('path')!.getAttribute('d')).to.equal(toSvgPath(generate(SWISH, { minCorrectionLevel: correction.M })));
+    expect(box.textContent!.trim()).to.equal('Scan the code with Swish on your phone.');
+    await expect(el).to.be.accessible();
+
+    // From the keyboard too: Tab past the app button to the toggle, Enter closes it.
+    part(el, 'open-app')!.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement === toggle).to.equal(true);
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect([toggle.getAttribute('aria-expanded'), box.hidden, shown(part(el, 'code'))]).to.deep.equal(['false', true, false]);
+  });
+
+  it('shows the time left as m:ss under the app button', async () => {
+    const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish" expires-at=${inSeconds(125.5)}></kassa-qr>`);
+    const countdown = part(el, 'countdown')!;
+    expect(shown(countdown)).to.equal(true);
+    expect(countdown.textContent!.trim()).to.match(/^Expires in 2:0[56]$/);
+    const order = [...el.shadowRoot!.querySelectorAll('[part]')].map((node) => node.getAttribute('part'));
+    expect(order.slice(0, 4)).to.deep.equal(['instructions', 'open-app', 'countdown', 'show-code']);
+  });
+
+  it('at zero leaves only the announced expiry', async () => {
+    const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish" expires-at=${inSeconds(1.2)}></kassa-qr>`);
+    const status = part(el, 'countdown')!.querySelector('[role="status"]')!;
+    await waitUntil(() => el.hasAttribute('expired'), 'never expired', { timeout: 3000 });
+    await el.updateComplete;
+    expect(part(el, 'countdown')!.querySelector('[role="status"]') === status).to.equal(true);
+    expect(status.textContent!.trim()).to.equal(en['qr.expired']);
+    expect(['open-app', 'show-code', 'code', 'instructions'].map((name) => absent(part(el, name)))).to.deep.equal([true, true, true, true]);
+  });
+
+  it('lets the code lead when asked (layout="qr") or when there is no app link to open', async () => {
+    for (const el of [
+      await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish" layout="qr"></kassa-qr>`),
+      await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link="javascript:alert(1)" app="Swish"></kassa-qr>`),
+    ]) {
+      expect(shown(part(el, 'code'))).to.equal(true);
+      expect(absent(part(el, 'show-code'))).to.equal(true);
+      expect(part(el, 'instructions')!.textContent!.trim()).to.equal('Scan the code with Swish on your phone.');
+    }
+  });
+
+  it('names no app it does not know', async () => {
+    const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK}></kassa-qr>`);
+    expect(part(el, 'instructions')!.textContent!.trim()).to.equal(en['qr.approveAnyApp']);
+    expect(part(el, 'open-app')!.textContent!.trim()).to.equal(translate(en, 'qr.openApp', { app: en['qr.appFallback'] }));
+  });
+
+  it('starts text at the left like the other views, with the opened code centred in its own box', async () => {
+    const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish" expires-at=${inSeconds(300)}></kassa-qr>`);
+    part<HTMLButtonElement>(el, 'show-code')!.click();
+    await el.updateComplete;
+    const left = el.getBoundingClientRect().left;
+    for (const name of ['instructions', 'countdown', 'show-code']) {
+      const node = part(el, name)!;
+      expect([name, ['start', 'left'].includes(getComputedStyle(node).textAlign)]).to.deep.equal([name, true]);
+      expect([name, Math.round(node.getBoundingClientRect().left - left)]).to.deep.equal([name, 0]);
+    }
+    const code = part(el, 'code')!;
+    expect(centreOffset(code, code.parentElement!)).to.be.below(1);
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`passes axe app-first, closed and open, in ${scheme}`, async () => {
+      await emulateMedia({ colorScheme: scheme });
+      const page = await fixture<HTMLDivElement>(
+        html`<div><kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish" expires-at=${inSeconds(300)} theme="auto"></kassa-qr></div>`,
+      );
+      // The shop's page in the same scheme, so contrast is measured against what a shopper sees.
+      page.style.setProperty('color-scheme', scheme);
+      page.style.setProperty('background', scheme === 'dark' ? '#16181c' : '#ffffff');
+      const el = page.querySelector('kassa-qr')!;
+      await el.updateComplete;
+      await expect(page).to.be.accessible();
+      part<HTMLButtonElement>(el, 'show-code')!.click();
+      await el.updateComplete;
+      await expect(page).to.be.accessible();
+    });
+  }
+});
+
+describe('kassa-qr on a desktop', () => {
+  afterEach(async () => {
+    await emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('leads with the code to scan, and offers the app on this device as a plain link after it', async () => {
+    const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish" expires-at=${inSeconds(65.5)}></kassa-qr>`);
+    const order = [...el.shadowRoot!.querySelectorAll('[part]')].map((node) => node.getAttribute('part'));
+    expect(order).to.deep.equal(['instructions', 'code', 'countdown', 'open-app']);
+    expect(part(el, 'instructions')!.textContent!.trim()).to.equal('Scan the code with Swish on your phone.');
+    expect(shown(part(el, 'code'))).to.equal(true);
+    expect(part(el, 'countdown')!.textContent!.trim()).to.match(/^Expires in 1:0[56]$/);
+    const link = part<HTMLAnchorElement>(el, 'open-app')!;
+    expect([link.textContent!.trim(), link.getAttribute('href')]).to.deep.equal(['Open Swish on this device', new URL(SWISH_LINK).href]);
+    // Plain: no filled button competing with the code.
+    expect(getComputedStyle(link).backgroundColor).to.equal('rgba(0, 0, 0, 0)');
+    expect(getComputedStyle(link).textDecorationLine).to.equal('underline');
+    expect(absent(part(el, 'show-code'))).to.equal(true);
+  });
+
+  it('leads with the app when asked (layout="app")', async () => {
+    const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish" layout="app"></kassa-qr>`);
+    expect(firstControl(el) === part(el, 'open-app')).to.equal(true);
+    expect(part(el, 'open-app')!.textContent!.trim()).to.equal('Open Swish');
+    expect(part(el, 'show-code')!.getAttribute('aria-expanded')).to.equal('false');
+    expect(shown(part(el, 'code'))).to.equal(false);
+  });
+
+  it('starts text at the left like the other views, with the code centred in its own box', async () => {
+    const el = await fixture<KassaQr>(html`<kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish" expires-at=${inSeconds(300)}></kassa-qr>`);
+    const left = el.getBoundingClientRect().left;
+    for (const name of ['instructions', 'countdown', 'open-app']) {
+      const node = part(el, name)!;
+      expect([name, ['start', 'left'].includes(getComputedStyle(node).textAlign)]).to.deep.equal([name, true]);
+      expect([name, Math.round(node.getBoundingClientRect().left - left)]).to.deep.equal([name, 0]);
+    }
+    const code = part(el, 'code')!;
+    // The box spans the element; the code sits in its middle.
+    expect(Math.round(code.parentElement!.getBoundingClientRect().width)).to.equal(Math.round(el.getBoundingClientRect().width));
+    expect(centreOffset(code, code.parentElement!)).to.be.below(1);
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`passes axe code-first in ${scheme}`, async () => {
+      await emulateMedia({ colorScheme: scheme });
+      const page = await fixture<HTMLDivElement>(
+        html`<div><kassa-qr data=${SWISH} deep-link=${SWISH_LINK} app="Swish" expires-at=${inSeconds(300)} theme="auto"></kassa-qr></div>`,
+      );
+      page.style.setProperty('color-scheme', scheme);
+      page.style.setProperty('background', scheme === 'dark' ? '#16181c' : '#ffffff');
+      await page.querySelector('kassa-qr')!.updateComplete;
+      await expect(page).to.be.accessible();
+    });
+  }
 });

@@ -1,9 +1,11 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import type { NextAction } from '../../core/model.ts';
-import type { PendingPayment } from '../../core/pending-payment.ts';
+import { checkoutPageUrl, type PendingPayment } from '../../core/pending-payment.ts';
 import { KassaErrorEvent } from '../shared/events.ts';
+import { KassaElement } from '../shared/kassa-element.ts';
 import { LocaleController } from '../shared/locale-controller.ts';
+import enParts from '../../core/locales/en-parts.ts';
 import { RedirectController } from './redirect-controller.ts';
 import { redirectTarget, type RedirectTarget } from './redirect-target.ts';
 import { styles } from './redirect.styles.ts';
@@ -42,9 +44,9 @@ const autoConverter = {
  * @cssproperty --kassa-radius - Corner radius of the button.
  * @cssproperty --kassa-spacing - Base spacing unit.
  * @cssproperty --kassa-font-family - Font family.
- * @cssproperty --kassa-font-size - Base font size.
+ * @cssproperty --kassa-font-size - Base font size; by default `1rem`, the shopper's preferred size.
  */
-export class KassaRedirect extends LitElement {
+export class KassaRedirect extends KassaElement {
   static override styles = styles;
 
   /** The next action from `POST /payments`. Only `redirect` and `form` are acted on; other types render nothing. */
@@ -79,7 +81,7 @@ export class KassaRedirect extends LitElement {
 
   @query('form') private form!: HTMLFormElement | null;
 
-  private readonly i18n = new LocaleController(this);
+  private readonly i18n = new LocaleController(this, enParts);
   private readonly redirect = new RedirectController(this);
   private target: RedirectTarget = { kind: 'none' };
   /** The action already left for (automatically or by the button): never acted on twice automatically. */
@@ -117,6 +119,16 @@ export class KassaRedirect extends LitElement {
     }
   }
 
+  /**
+   * The payment to remember, with where it was checked out (this page, this language) unless the page said so
+   * itself: the return page comes back to it and speaks its language.
+   */
+  private leaving(): Omit<PendingPayment, 'savedAt'> | undefined {
+    if (!this.pending) return undefined;
+    const checkoutUrl = checkoutPageUrl();
+    return { ...(checkoutUrl ? { checkoutUrl } : {}), locale: this.i18n.tag, ...this.pending };
+  }
+
   /** Leaves for the current action now (what the button does). Does nothing when there is no safe action. */
   go(): void {
     const action = this.action;
@@ -124,20 +136,20 @@ export class KassaRedirect extends LitElement {
     if (!action || (target.kind !== 'get' && target.kind !== 'post')) return;
     if (target.kind === 'get') {
       this.wentFor = action;
-      this.redirect.leave(this.pending, () => this.navigate(target.url));
+      this.redirect.leave(this.leaving(), () => this.navigate(target.url));
       return;
     }
     const form = this.form;
     if (!form) return; // not rendered yet: the automatic step runs after the first render
     this.wentFor = action;
-    this.redirect.leave(this.pending, () => this.submitForm(form));
+    this.redirect.leave(this.leaving(), () => this.submitForm(form));
   }
 
   private onLinkClick(event: MouseEvent): void {
     if (event.defaultPrevented) return;
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
       // Opening in a new tab or window: the browser follows the link; the return page still needs the payment.
-      if (this.pending) this.redirect.leave(this.pending, () => undefined);
+      if (this.pending) this.redirect.leave(this.leaving(), () => undefined);
       return;
     }
     event.preventDefault();

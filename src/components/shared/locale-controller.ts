@@ -10,13 +10,20 @@ export class LocaleController implements ReactiveController {
   locale: Locale = 'en';
   /** The BCP 47 tag for Intl formatting (keeps the page's region, e.g. `de-CH`). */
   tag = 'en';
-  private messages: Messages = englishMessages;
+  /** English with the element's own messages, when they do not ship in `kassa.js` (`en-parts.ts`). */
+  private readonly english: Messages;
+  private messages: Messages;
   private observer: MutationObserver | undefined;
   private key = '';
   /** Set while the chosen language could not load (offline): back online, it is tried again. */
   private onOnline: (() => void) | undefined;
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement & { locale?: string }) {
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement & { locale?: string },
+    englishParts?: Partial<Messages>,
+  ) {
+    this.english = englishParts ? { ...englishMessages, ...englishParts } : englishMessages;
+    this.messages = this.english;
     host.addController(this);
   }
 
@@ -59,7 +66,7 @@ export class LocaleController implements ReactiveController {
     void loadMessages(chosen.locale).then((messages) => {
       if (this.key !== key) return; // a newer choice won
       this.locale = chosen.locale;
-      this.messages = messages;
+      this.messages = messages === englishMessages ? this.english : messages;
       this.host.requestUpdate();
       if (messages === englishMessages && chosen.locale !== 'en') this.retryWhenOnline();
     });

@@ -11,6 +11,11 @@
  *   now, with `import()`) follows the payment request over Kronor's subscription; when the page becomes visible
  *   again (the shopper is back from the Swish app) Kronor is asked to refresh. If Kronor cannot be followed, the
  *   endpoint's stream takes over.
+ *
+ * On a return page (the reference is in the address, or the checkout remembered the payment) the shopper has just
+ * acted at the provider, so a first state that still waits for the shopper is taken for news from before the
+ * return: it is shown as "checking" until a read that followed the return answers (`GET /payments/{ref}` reads the
+ * provider) or the state moves on. While the state is awaited, going offline and coming back online are said.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { EndpointError, paymentEventsUrl, readPayment, type EndpointErrorCode } from '../../core/endpoint-client.ts';
@@ -31,6 +36,14 @@ export type KronorStatusAccess = KronorAccess & { waitToken?: string };
 export const POLL_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 15_000];
 /** Errors in a row (with no status between them) after which the stream counts as not holding. */
 export const MAX_STREAM_ERRORS = 3;
+/** How long "back online" is said before the note goes. */
+export const BACK_ONLINE_MS = 4_000;
+/** The longest a state from before the shopper's return is held back while the read that follows the return runs. */
+export const RETURN_HOLD_MS = 6_000;
+
+/** States that say the shopper still has to act: not news on a page the shopper reached by acting. */
+const SHOPPER_TURN: ReadonlySet<PaymentState> = new Set(['created', 'action_required']);
+
 
 /** Endpoint failures that may pass by themselves: keep trying (and show the error meanwhile). */
 const TRANSIENT: ReadonlySet<EndpointErrorCode> = new Set(['network', 'generic', 'internal', 'provider-unavailable', 'rate-limited', 'too-many-streams', 'server-busy']);
@@ -38,6 +51,8 @@ const SUCCESS: ReadonlySet<PaymentState> = new Set(['paid', 'authorized']);
 const FAILURE: ReadonlySet<PaymentState> = new Set(['failed', 'declined', 'cancelled', 'expired']);
 
 export type StatusPhase = 'checking' | 'live' | 'unknown' | 'error';
+/** The browser's connection as the shopper is told about it: `back` for a while after it returned. */
+export type Connection = 'online' | 'offline' | 'back';
 
 export interface StatusHost extends ReactiveControllerHost, HTMLElement {
   endpoint?: string | undefined;
@@ -120,6 +135,15 @@ export class StatusController implements ReactiveController {
   error: EndpointErrorCode | undefined;
   /** The stream was lost and the last read failed: the shown state may be stale. */
   reconnecting = false;
+  /** Offline, or back online a moment ago; said only while the state is awaited (`awaiting`). */
+  connection: Connection = 'online';
+  /** A state from before the shopper's return is held back: show "checking" instead of asking the shopper to act. */
+  holding = false;
+  /**
+   * The payment as someone already read it (the checkout, showing the final state its status element reported):
+   * shown at once when a run starts for it, and not followed again when it is final.
+   */
+  known: PaymentView | undefined;
 
   private run: AbortController | undefined;
   /** The host's inputs the current run started from (before defaults). */
@@ -127,6 +151,8 @@ export class StatusController implements ReactiveController {
   private connected = false;
   private completed = false;
   private failed = false;
+  private backTimer: ReturnType<typeof setTimeout> | undefined;
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly host: StatusHost,
@@ -139,8 +165,22 @@ export class StatusController implements ReactiveController {
     return this.payment?.state;
   }
 
+  /** Whether the shopper is still waiting for a settled state (final, or authorized). */
+  get awaiting(): boolean {
+    if (this.phase === 'unknown' || !this.given) return false;
+    return !this.payment || !isSettledForShopper(this.payment.state);
+  }
+
+  /** The state to put in words: a state held back since the return reads as no state yet. */
+  get shownState(): PaymentState | undefined {
+    return this.holding ? undefined : this.state;
+  }
+
   hostConnected(): void {
     this.connected = true;
+    this.connection = navigator.onLine === false ? 'offline' : 'online';
+    window.addEventListener('offline', this.onOffline);
+    window.addEventListener('online', this.onOnline);
     this.host.requestUpdate(); // the run starts in hostUpdate, once the host's properties are all in place
   }
 
@@ -156,9 +196,30 @@ export class StatusController implements ReactiveController {
 
   hostDisconnected(): void {
     this.connected = false;
+    window.removeEventListener('offline', this.onOffline);
+    window.removeEventListener('online', this.onOnline);
+    clearTimeout(this.backTimer);
     this.stop();
     this.given = undefined;
   }
+
+  private readonly onOffline = (): void => {
+    clearTimeout(this.backTimer);
+    this.connection = 'offline';
+    this.host.requestUpdate();
+  };
+
+  /** Back online: said for a moment; the stream and the polling resume by themselves (their own `online` listeners). */
+  private readonly onOnline = (): void => {
+    if (this.connection === 'online') return;
+    this.connection = 'back';
+    this.host.requestUpdate();
+    clearTimeout(this.backTimer);
+    this.backTimer = setTimeout(() => {
+      this.connection = 'online';
+      this.host.requestUpdate();
+    }, BACK_ONLINE_MS);
+  };
 
   /** The retry button: start again from scratch with the same inputs. */
   retry(): void {
@@ -171,16 +232,29 @@ export class StatusController implements ReactiveController {
    * What to follow: the host's own inputs, with the defaults resolved now (the address, then what the checkout
    * remembered). Resolved once per start: forgetting the pending payment at the end must not change what is shown.
    */
-  private resolveInputs(): Inputs {
+  private resolveInputs(): Inputs & { returned: boolean } {
     const endpoint = this.host.endpoint?.trim() || undefined;
-    const reference = this.host.reference?.trim() || referenceFromUrl() || recallPending()?.reference;
+    const given = this.host.reference?.trim();
+    const fromUrl = referenceFromUrl();
+    const reference = given || fromUrl || recallPending()?.reference;
     const pending = reference ? recallPending(reference) : undefined;
-    return { endpoint, reference, kronor: usableKronorAccess(this.host.kronor ?? pending?.kronor) };
+    // Back from the provider: the endpoint's return URL names the payment, or the checkout remembered leaving for it.
+    const returned = Boolean(reference && (reference === fromUrl || (!given && pending)));
+    return { endpoint, reference, kronor: usableKronorAccess(this.host.kronor ?? pending?.kronor), returned };
   }
 
   private stop(): void {
     this.run?.abort();
     this.run = undefined;
+    this.endHold();
+  }
+
+  private endHold(): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    if (!this.holding) return;
+    this.holding = false;
+    this.host.requestUpdate();
   }
 
   private start(): void {
@@ -199,13 +273,42 @@ export class StatusController implements ReactiveController {
       this.phase = 'unknown';
       return;
     }
+    const known = this.known?.reference === reference ? this.known : undefined;
+    if (known) {
+      this.payment = known;
+      this.phase = 'live';
+      // Already told: a known outcome is not announced again with a second kassa-complete or kassa-fail.
+      this.completed = SUCCESS.has(known.state);
+      this.failed = FAILURE.has(known.state);
+      if (FINAL_STATES.has(known.state)) return;
+    }
     if (!endpoint) {
       this.phase = 'error';
       this.error = 'generic';
       return;
     }
+    if (inputs.returned) {
+      this.holding = true;
+      this.holdTimer = setTimeout(() => this.endHold(), RETURN_HOLD_MS);
+    }
     if (inputs.kronor) void this.followKronor(run.signal, endpoint, reference, inputs.kronor);
-    else this.followStream(run.signal, endpoint, reference);
+    else {
+      this.followStream(run.signal, endpoint, reference);
+      // The stream's first status is what the endpoint had stored; a read asks the provider what happened since.
+      if (inputs.returned) void this.readAfterReturn(run.signal, endpoint, reference);
+    }
+  }
+
+  /** One read once the shopper is back; if it fails, the stream goes on alone (its errors are its own to show). */
+  private async readAfterReturn(signal: AbortSignal, endpoint: string, reference: string): Promise<void> {
+    try {
+      const view = parsePaymentView(await readPayment(endpoint, reference, signal), reference);
+      if (view && !signal.aborted) this.apply(view);
+    } catch {
+      // offline, or the endpoint could not read the provider: nothing more to learn from this read
+    } finally {
+      if (!signal.aborted) this.endHold();
+    }
   }
 
   // ——— the endpoint's stream, then polling ———
@@ -275,6 +378,7 @@ export class StatusController implements ReactiveController {
       if (!view) throw new EndpointError('generic', 200);
       this.reconnecting = false;
       this.apply(view);
+      this.endHold();
       return view;
     } catch (error) {
       if (signal.aborted) return null;
@@ -348,6 +452,8 @@ export class StatusController implements ReactiveController {
     const previous = this.payment?.state;
     // A final state is never left for another one by a late or out-of-order answer.
     if (previous && FINAL_STATES.has(previous) && view.state !== previous) return;
+    // Held back only while the state still waits for the shopper: any other state is news after the return.
+    if (this.holding && !SHOPPER_TURN.has(view.state)) this.endHold();
     this.payment = view;
     this.phase = 'live';
     this.error = undefined;

@@ -31,6 +31,10 @@ export const styles = [
     .problem .icon {
       color: var(--_k-error);
     }
+    /* The shopper's own cancel is no error: the muted colour, not the failure's. */
+    .neutral .icon {
+      color: var(--_k-muted);
+    }
     .waiting .icon svg {
       animation: kassa-spin 1.2s linear infinite;
     }
@@ -59,10 +63,15 @@ export const styles = [
     .amount {
       color: var(--_k-muted);
     }
+    .detail {
+      line-height: 1.4;
+    }
     .amount {
       font-variant-numeric: tabular-nums;
     }
-    .retry {
+    .retry,
+    .action {
+      box-sizing: border-box;
       margin-top: var(--_k-spacing);
       padding: calc(var(--_k-spacing) * 0.75) calc(var(--_k-spacing) * 1.5);
       border: none;
@@ -72,6 +81,25 @@ export const styles = [
       font: inherit;
       font-weight: 600;
       cursor: pointer;
+    }
+    /* A link that does what a button would: at least a fingertip high, and the whole width on a narrow screen. */
+    .action {
+      display: inline-flex;
+      align-items: center;
+      justify-content: center;
+      min-height: 44px;
+      max-width: 100%;
+      text-align: center;
+      text-decoration: none;
+    }
+    .retry {
+      min-height: 44px;
+    }
+    @media (max-width: 30rem) {
+      .action {
+        display: flex;
+        width: 100%;
+      }
     }
   `,
 ];

@@ -46,9 +46,9 @@ const messages: Messages = {
   // kassa-method-fields
   'fields.legend': 'Oplysninger til {method}',
   'fields.required': 'Påkrævet',
-  'fields.error.required': 'Udfyld {field}.',
-  'fields.error.pattern': '{field} ser ikke rigtigt ud.',
-  'fields.error.tooLong': 'For mange tegn i {field}.',
+  'fields.error.required': 'Udfyld dette felt.',
+  'fields.error.pattern': 'Det ser ikke rigtigt ud. Tjek det.',
+  'fields.error.tooLong': 'For mange tegn.',
   'fields.phone': 'Mobilnummer',
   'fields.phone.hint': 'Nummeret, din Swish-app bruger, f.eks. 0701234567',
   'fields.phone.error': 'Indtast et svensk mobilnummer, f.eks. 0701234567.',
@@ -62,6 +62,12 @@ const messages: Messages = {
   'fields.blikCode': 'BLIK-kode',
   'fields.blikCode.hint': '6 cifre fra din bankapp',
   'fields.blikCode.error': 'Indtast den 6-cifrede BLIK-kode fra din bankapp.',
+  'fields.phoneNumber.required': 'Indtast dit telefonnummer.',
+  'fields.companyName.required': 'Indtast firmanavnet.',
+  'fields.addressLine1.required': 'Indtast adressen.',
+  'fields.postalCode.required': 'Indtast postnummeret.',
+  'fields.city.required': 'Indtast byen.',
+  'fields.example': 'f.eks. {example}',
 
   // kassa-checkout
   'checkout.title': 'Betaling',
@@ -70,6 +76,9 @@ const messages: Messages = {
   'checkout.choose': 'Vælg en betalingsmetode for at fortsætte.',
   'checkout.total': 'I alt',
   'checkout.error.kronor': 'Betalingen kunne ikke startes. Prøv igen.',
+  'checkout.contacting': 'Kontakter {provider}…',
+  'checkout.tryAnother': 'Prøv en anden betalingsmetode, f.eks. {method}.',
+  'checkout.methodUnavailable': 'Denne betalingsmetode er ikke tilgængelig lige nu.',
 
   // kassa-redirect
   'redirect.going': 'Sender dig videre til {provider} for at betale…',
@@ -80,8 +89,13 @@ const messages: Messages = {
 
   // kassa-qr
   'qr.title': 'Scan for at betale',
-  'qr.instructions': 'Åbn {app} på din telefon, og scan koden.',
+  'qr.instructions': 'Scan koden med {app} på din telefon.',
+  'qr.instructionsAnyApp': 'Scan koden med din betalingsapp på din telefon.',
+  'qr.approve': 'Godkend betalingen i {app}.',
+  'qr.approveAnyApp': 'Godkend betalingen i din betalingsapp.',
   'qr.openApp': 'Åbn {app}',
+  'qr.openAppHere': 'Åbn {app} på denne enhed',
+  'qr.showCode': 'Betaler du på en anden enhed? Vis QR-koden',
   'qr.expiresIn': 'Udløber om {time}',
   'qr.expired': 'Koden er udløbet.',
   'qr.alt': 'QR-kode til betaling med {app}',
@@ -103,6 +117,13 @@ const messages: Messages = {
   'status.unknown': 'Vi kunne ikke finde betalingen.',
   'status.reconnecting': 'Forbindelsen blev afbrudt – prøver igen…',
   'status.checking': 'Tjekker betalingens status…',
+  'status.nextDeclined': 'Der er ikke trukket nogen penge. Prøv et andet kort eller en anden betalingsmetode.',
+  'status.nextCancelled': 'Der er ikke trukket noget. Du kan vælge en anden betalingsmetode.',
+  'status.nextExpired': 'Tiden til at godkende betalingen udløb. Der er ikke trukket noget.',
+  'status.nextFailed': 'Der er ikke trukket noget. Prøv igen, eller vælg en anden betalingsmetode.',
+  'status.chooseAnother': 'Vælg en anden betalingsmetode',
+  'status.offline': 'Du er offline. Vi opdaterer dette, når du er online igen.',
+  'status.backOnline': 'Online igen.',
 
   // Problems from the endpoint
   'error.invalid-body': 'Noget i forespørgslen var forkert. Prøv igen.',

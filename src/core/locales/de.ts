@@ -46,9 +46,9 @@ const messages: Messages = {
   // kassa-method-fields
   'fields.legend': 'Angaben für {method}',
   'fields.required': 'Pflichtfeld',
-  'fields.error.required': 'Bitte {field} angeben.',
-  'fields.error.pattern': '{field} scheint nicht zu stimmen.',
-  'fields.error.tooLong': '{field} ist zu lang.',
+  'fields.error.required': 'Bitte füllen Sie dieses Feld aus.',
+  'fields.error.pattern': 'Das scheint nicht zu stimmen. Bitte prüfen Sie die Angabe.',
+  'fields.error.tooLong': 'Die Angabe ist zu lang.',
   'fields.phone': 'Handynummer',
   'fields.phone.hint': 'Die Nummer, die Ihre Swish-App verwendet, z. B. 0701234567',
   'fields.phone.error': 'Bitte eine schwedische Handynummer eingeben, z. B. 0701234567.',
@@ -62,6 +62,12 @@ const messages: Messages = {
   'fields.blikCode': 'BLIK-Code',
   'fields.blikCode.hint': '6 Ziffern aus Ihrer Banking-App',
   'fields.blikCode.error': 'Bitte den 6-stelligen BLIK-Code aus Ihrer Banking-App eingeben.',
+  'fields.phoneNumber.required': 'Bitte Ihre Telefonnummer eingeben.',
+  'fields.companyName.required': 'Bitte den Firmennamen eingeben.',
+  'fields.addressLine1.required': 'Bitte Straße und Hausnummer eingeben.',
+  'fields.postalCode.required': 'Bitte die Postleitzahl eingeben.',
+  'fields.city.required': 'Bitte den Ort eingeben.',
+  'fields.example': 'z. B. {example}',
 
   // kassa-checkout
   'checkout.title': 'Bezahlung',
@@ -70,6 +76,9 @@ const messages: Messages = {
   'checkout.choose': 'Bitte wählen Sie eine Zahlungsart, um fortzufahren.',
   'checkout.total': 'Gesamt',
   'checkout.error.kronor': 'Die Zahlung konnte nicht gestartet werden. Bitte versuchen Sie es erneut.',
+  'checkout.contacting': 'Verbindung zu {provider} wird hergestellt…',
+  'checkout.tryAnother': 'Versuchen Sie eine andere Zahlungsart, zum Beispiel {method}.',
+  'checkout.methodUnavailable': 'Diese Zahlungsart ist gerade nicht verfügbar.',
 
   // kassa-redirect
   'redirect.going': 'Sie werden zur Zahlung an {provider} weitergeleitet…',
@@ -80,8 +89,13 @@ const messages: Messages = {
 
   // kassa-qr
   'qr.title': 'Scannen und bezahlen',
-  'qr.instructions': 'Öffnen Sie {app} auf Ihrem Handy und scannen Sie den Code.',
+  'qr.instructions': 'Scannen Sie den Code mit {app} auf Ihrem Handy.',
+  'qr.instructionsAnyApp': 'Scannen Sie den Code mit Ihrer Bezahl-App auf Ihrem Handy.',
+  'qr.approve': 'Bestätigen Sie die Zahlung in {app}.',
+  'qr.approveAnyApp': 'Bestätigen Sie die Zahlung in Ihrer Bezahl-App.',
   'qr.openApp': '{app} öffnen',
+  'qr.openAppHere': '{app} auf diesem Gerät öffnen',
+  'qr.showCode': 'Zahlen Sie auf einem anderen Gerät? QR-Code anzeigen',
   'qr.expiresIn': 'Läuft ab in {time}',
   'qr.expired': 'Der Code ist abgelaufen.',
   'qr.alt': 'QR-Code zum Bezahlen mit {app}',
@@ -103,6 +117,13 @@ const messages: Messages = {
   'status.unknown': 'Wir konnten diese Zahlung nicht finden.',
   'status.reconnecting': 'Verbindung unterbrochen – wird erneut geprüft…',
   'status.checking': 'Zahlungsstatus wird geprüft…',
+  'status.nextDeclined': 'Es wurde kein Geld abgebucht. Versuchen Sie eine andere Karte oder Zahlungsart.',
+  'status.nextCancelled': 'Es wurde nichts berechnet. Sie können eine andere Zahlungsart wählen.',
+  'status.nextExpired': 'Die Zeit für die Freigabe ist abgelaufen. Es wurde nichts berechnet.',
+  'status.nextFailed': 'Es wurde nichts berechnet. Bitte versuchen Sie es erneut oder wählen Sie eine andere Zahlungsart.',
+  'status.chooseAnother': 'Andere Zahlungsart wählen',
+  'status.offline': 'Sie sind offline. Wir aktualisieren die Anzeige, sobald Sie wieder online sind.',
+  'status.backOnline': 'Wieder online.',
 
   // Problems from the endpoint
   'error.invalid-body': 'Bei der Anfrage ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',

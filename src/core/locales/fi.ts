@@ -46,9 +46,9 @@ const messages: Messages = {
   // kassa-method-fields
   'fields.legend': 'Maksutavan {method} tiedot',
   'fields.required': 'Pakollinen',
-  'fields.error.required': '{field} puuttuu.',
-  'fields.error.pattern': '{field} ei näytä oikealta.',
-  'fields.error.tooLong': '{field} on liian pitkä.',
+  'fields.error.required': 'Täytä tämä kenttä.',
+  'fields.error.pattern': 'Tämä ei näytä oikealta. Tarkista se.',
+  'fields.error.tooLong': 'Liian monta merkkiä.',
   'fields.phone': 'Matkapuhelinnumero',
   'fields.phone.hint': 'Numero, jota Swish-sovelluksesi käyttää, esim. 0701234567',
   'fields.phone.error': 'Anna ruotsalainen matkapuhelinnumero, esim. 0701234567.',
@@ -62,6 +62,12 @@ const messages: Messages = {
   'fields.blikCode': 'BLIK-koodi',
   'fields.blikCode.hint': '6 numeroa pankkisovelluksestasi',
   'fields.blikCode.error': 'Anna 6-numeroinen BLIK-koodi pankkisovelluksestasi.',
+  'fields.phoneNumber.required': 'Anna puhelinnumerosi.',
+  'fields.companyName.required': 'Anna yrityksen nimi.',
+  'fields.addressLine1.required': 'Anna katuosoite.',
+  'fields.postalCode.required': 'Anna postinumero.',
+  'fields.city.required': 'Anna postitoimipaikka.',
+  'fields.example': 'esim. {example}',
 
   // kassa-checkout
   'checkout.title': 'Maksu',
@@ -70,6 +76,9 @@ const messages: Messages = {
   'checkout.choose': 'Valitse maksutapa jatkaaksesi.',
   'checkout.total': 'Yhteensä',
   'checkout.error.kronor': 'Maksua ei voitu aloittaa. Yritä uudelleen.',
+  'checkout.contacting': 'Otetaan yhteyttä: {provider}…',
+  'checkout.tryAnother': 'Kokeile toista maksutapaa, esimerkiksi: {method}.',
+  'checkout.methodUnavailable': 'Tämä maksutapa ei ole juuri nyt käytettävissä.',
 
   // kassa-redirect
   'redirect.going': 'Siirrytään palveluun {provider} maksamaan…',
@@ -80,8 +89,13 @@ const messages: Messages = {
 
   // kassa-qr
   'qr.title': 'Skannaa ja maksa',
-  'qr.instructions': 'Avaa {app} puhelimessasi ja skannaa koodi.',
+  'qr.instructions': 'Skannaa koodi puhelimesi {app}-sovelluksella.',
+  'qr.instructionsAnyApp': 'Skannaa koodi puhelimesi maksusovelluksella.',
+  'qr.approve': 'Hyväksy maksu {app}-sovelluksessa.',
+  'qr.approveAnyApp': 'Hyväksy maksu maksusovelluksessa.',
   'qr.openApp': 'Avaa {app}',
+  'qr.openAppHere': 'Avaa {app} tällä laitteella',
+  'qr.showCode': 'Maksatko toisella laitteella? Näytä QR-koodi',
   'qr.expiresIn': 'Vanhenee {time} kuluttua',
   'qr.expired': 'Koodi on vanhentunut.',
   'qr.alt': 'QR-koodi maksamiseen ({app})',
@@ -103,6 +117,13 @@ const messages: Messages = {
   'status.unknown': 'Maksua ei löytynyt.',
   'status.reconnecting': 'Yhteys katkesi – tarkistetaan uudelleen…',
   'status.checking': 'Tarkistetaan maksun tilaa…',
+  'status.nextDeclined': 'Rahaa ei veloitettu. Kokeile toista korttia tai maksutapaa.',
+  'status.nextCancelled': 'Mitään ei veloitettu. Voit valita toisen maksutavan.',
+  'status.nextExpired': 'Maksun hyväksymisaika päättyi. Mitään ei veloitettu.',
+  'status.nextFailed': 'Mitään ei veloitettu. Yritä uudelleen tai valitse toinen maksutapa.',
+  'status.chooseAnother': 'Valitse toinen maksutapa',
+  'status.offline': 'Olet offline-tilassa. Päivitämme tämän, kun yhteys palaa.',
+  'status.backOnline': 'Yhteys palasi.',
 
   // Problems from the endpoint
   'error.invalid-body': 'Pyynnössä oli jotain vialla. Yritä uudelleen.',

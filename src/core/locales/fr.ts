@@ -46,9 +46,9 @@ const messages: Messages = {
   // kassa-method-fields
   'fields.legend': 'Informations pour {method}',
   'fields.required': 'Obligatoire',
-  'fields.error.required': 'Veuillez renseigner le champ « {field} ».',
-  'fields.error.pattern': 'Le champ « {field} » semble incorrect.',
-  'fields.error.tooLong': 'Le champ « {field} » est trop long.',
+  'fields.error.required': 'Veuillez remplir ce champ.',
+  'fields.error.pattern': 'Cette valeur semble incorrecte. Veuillez la vérifier.',
+  'fields.error.tooLong': 'Cette valeur est trop longue.',
   'fields.phone': 'Numéro de mobile',
   'fields.phone.hint': 'Le numéro utilisé par votre app Swish, p. ex. 0701234567',
   'fields.phone.error': 'Saisissez un numéro de mobile suédois, p. ex. 0701234567.',
@@ -62,6 +62,12 @@ const messages: Messages = {
   'fields.blikCode': 'Code BLIK',
   'fields.blikCode.hint': '6 chiffres de votre application bancaire',
   'fields.blikCode.error': 'Saisissez le code BLIK à 6 chiffres de votre application bancaire.',
+  'fields.phoneNumber.required': 'Saisissez votre numéro de téléphone.',
+  'fields.companyName.required': 'Saisissez le nom de l’entreprise.',
+  'fields.addressLine1.required': 'Saisissez l’adresse.',
+  'fields.postalCode.required': 'Saisissez le code postal.',
+  'fields.city.required': 'Saisissez la ville.',
+  'fields.example': 'p. ex. {example}',
 
   // kassa-checkout
   'checkout.title': 'Paiement',
@@ -70,6 +76,9 @@ const messages: Messages = {
   'checkout.choose': 'Choisissez un moyen de paiement pour continuer.',
   'checkout.total': 'Total',
   'checkout.error.kronor': 'Le paiement n’a pas pu être lancé. Veuillez réessayer.',
+  'checkout.contacting': 'Connexion à {provider}…',
+  'checkout.tryAnother': 'Essayez un autre moyen de paiement, par exemple {method}.',
+  'checkout.methodUnavailable': 'Ce moyen de paiement n’est pas disponible pour le moment.',
 
   // kassa-redirect
   'redirect.going': 'Redirection vers {provider} pour le paiement…',
@@ -80,8 +89,13 @@ const messages: Messages = {
 
   // kassa-qr
   'qr.title': 'Scannez pour payer',
-  'qr.instructions': 'Ouvrez {app} sur votre téléphone et scannez le code.',
+  'qr.instructions': 'Scannez le code avec {app} sur votre téléphone.',
+  'qr.instructionsAnyApp': 'Scannez le code avec votre app de paiement sur votre téléphone.',
+  'qr.approve': 'Validez le paiement dans {app}.',
+  'qr.approveAnyApp': 'Validez le paiement dans votre app de paiement.',
   'qr.openApp': 'Ouvrir {app}',
+  'qr.openAppHere': 'Ouvrir {app} sur cet appareil',
+  'qr.showCode': 'Vous payez sur un autre appareil ? Afficher le QR code',
   'qr.expiresIn': 'Expire dans {time}',
   'qr.expired': 'Le code a expiré.',
   'qr.alt': 'QR code pour payer avec {app}',
@@ -103,6 +117,13 @@ const messages: Messages = {
   'status.unknown': 'Nous n’avons pas trouvé ce paiement.',
   'status.reconnecting': 'Connexion perdue, nouvelle vérification…',
   'status.checking': 'Vérification du statut du paiement…',
+  'status.nextDeclined': 'Aucun montant n’a été débité. Essayez une autre carte ou un autre moyen de paiement.',
+  'status.nextCancelled': 'Rien n’a été débité. Vous pouvez choisir un autre moyen de paiement.',
+  'status.nextExpired': 'Le délai pour valider le paiement est écoulé. Rien n’a été débité.',
+  'status.nextFailed': 'Rien n’a été débité. Réessayez ou choisissez un autre moyen de paiement.',
+  'status.chooseAnother': 'Choisir un autre moyen de paiement',
+  'status.offline': 'Vous êtes hors ligne. Nous mettrons cette page à jour dès votre retour en ligne.',
+  'status.backOnline': 'De nouveau en ligne.',
 
   // Problems from the endpoint
   'error.invalid-body': 'Un problème est survenu avec la demande. Veuillez réessayer.',

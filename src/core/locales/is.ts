@@ -46,9 +46,9 @@ const messages: Messages = {
   // kassa-method-fields
   'fields.legend': 'Upplýsingar fyrir {method}',
   'fields.required': 'Nauðsynlegt',
-  'fields.error.required': 'Fylltu út reitinn {field}.',
-  'fields.error.pattern': 'Athugaðu reitinn {field}.',
-  'fields.error.tooLong': 'Of margir stafir í reitnum {field}.',
+  'fields.error.required': 'Fylltu út þennan reit.',
+  'fields.error.pattern': 'Þetta virðist ekki rétt. Athugaðu það.',
+  'fields.error.tooLong': 'Of margir stafir.',
   'fields.phone': 'Farsímanúmer',
   'fields.phone.hint': 'Númerið sem Swish-appið þitt notar, t.d. 0701234567',
   'fields.phone.error': 'Sláðu inn sænskt farsímanúmer, t.d. 0701234567.',
@@ -62,6 +62,12 @@ const messages: Messages = {
   'fields.blikCode': 'BLIK-kóði',
   'fields.blikCode.hint': '6 tölustafir úr bankaappinu þínu',
   'fields.blikCode.error': 'Sláðu inn 6 stafa BLIK-kóðann úr bankaappinu þínu.',
+  'fields.phoneNumber.required': 'Sláðu inn símanúmerið þitt.',
+  'fields.companyName.required': 'Sláðu inn heiti fyrirtækisins.',
+  'fields.addressLine1.required': 'Sláðu inn heimilisfangið.',
+  'fields.postalCode.required': 'Sláðu inn póstnúmerið.',
+  'fields.city.required': 'Sláðu inn staðinn.',
+  'fields.example': 't.d. {example}',
 
   // kassa-checkout
   'checkout.title': 'Greiðsla',
@@ -70,6 +76,9 @@ const messages: Messages = {
   'checkout.choose': 'Veldu greiðsluleið til að halda áfram.',
   'checkout.total': 'Samtals',
   'checkout.error.kronor': 'Ekki tókst að hefja greiðsluna. Reyndu aftur.',
+  'checkout.contacting': 'Tengist {provider}…',
+  'checkout.tryAnother': 'Prófaðu aðra greiðsluleið, t.d. {method}.',
+  'checkout.methodUnavailable': 'Þessi greiðslumáti er ekki í boði í augnablikinu.',
 
   // kassa-redirect
   'redirect.going': 'Við sendum þig á {provider} til að greiða…',
@@ -80,8 +89,13 @@ const messages: Messages = {
 
   // kassa-qr
   'qr.title': 'Skannaðu til að greiða',
-  'qr.instructions': 'Opnaðu {app} í símanum og skannaðu kóðann.',
+  'qr.instructions': 'Skannaðu kóðann með {app} í símanum.',
+  'qr.instructionsAnyApp': 'Skannaðu kóðann með greiðsluappinu í símanum.',
+  'qr.approve': 'Samþykktu greiðsluna í {app}.',
+  'qr.approveAnyApp': 'Samþykktu greiðsluna í greiðsluappinu.',
   'qr.openApp': 'Opna {app}',
+  'qr.openAppHere': 'Opna {app} í þessu tæki',
+  'qr.showCode': 'Greiðirðu í öðru tæki? Sýna QR-kóðann',
   'qr.expiresIn': 'Rennur út eftir {time}',
   'qr.expired': 'Kóðinn er útrunninn.',
   'qr.alt': 'QR-kóði til greiðslu ({app})',
@@ -103,6 +117,13 @@ const messages: Messages = {
   'status.unknown': 'Við fundum ekki þessa greiðslu.',
   'status.reconnecting': 'Tengingin rofnaði – athuga aftur…',
   'status.checking': 'Athuga stöðu greiðslunnar…',
+  'status.nextDeclined': 'Engin upphæð var tekin. Prófaðu annað kort eða aðra greiðsluleið.',
+  'status.nextCancelled': 'Ekkert var gjaldfært. Þú getur valið aðra greiðsluleið.',
+  'status.nextExpired': 'Tíminn til að samþykkja greiðsluna rann út. Ekkert var gjaldfært.',
+  'status.nextFailed': 'Ekkert var gjaldfært. Reyndu aftur eða veldu aðra greiðsluleið.',
+  'status.chooseAnother': 'Velja aðra greiðsluleið',
+  'status.offline': 'Engin nettenging. Við uppfærum þetta þegar tengingin kemst aftur á.',
+  'status.backOnline': 'Nettengingin er komin aftur.',
 
   // Problems from the endpoint
   'error.invalid-body': 'Eitthvað var athugavert við beiðnina. Reyndu aftur.',

@@ -46,9 +46,9 @@ const messages: Messages = {
   // kassa-method-fields
   'fields.legend': 'Opplysninger for {method}',
   'fields.required': 'Påkrevd',
-  'fields.error.required': 'Fyll inn {field}.',
-  'fields.error.pattern': '{field} ser ikke riktig ut.',
-  'fields.error.tooLong': 'For mange tegn i {field}.',
+  'fields.error.required': 'Fyll inn dette feltet.',
+  'fields.error.pattern': 'Dette ser ikke riktig ut. Sjekk det.',
+  'fields.error.tooLong': 'For mange tegn.',
   'fields.phone': 'Mobilnummer',
   'fields.phone.hint': 'Nummeret Swish-appen din bruker, f.eks. 0701234567',
   'fields.phone.error': 'Skriv inn et svensk mobilnummer, f.eks. 0701234567.',
@@ -62,6 +62,12 @@ const messages: Messages = {
   'fields.blikCode': 'BLIK-kode',
   'fields.blikCode.hint': '6 sifre fra bankappen din',
   'fields.blikCode.error': 'Skriv inn den 6-sifrede BLIK-koden fra bankappen din.',
+  'fields.phoneNumber.required': 'Skriv inn telefonnummeret ditt.',
+  'fields.companyName.required': 'Skriv inn firmanavnet.',
+  'fields.addressLine1.required': 'Skriv inn gateadressen.',
+  'fields.postalCode.required': 'Skriv inn postnummeret.',
+  'fields.city.required': 'Skriv inn poststedet.',
+  'fields.example': 'f.eks. {example}',
 
   // kassa-checkout
   'checkout.title': 'Betaling',
@@ -70,6 +76,9 @@ const messages: Messages = {
   'checkout.choose': 'Velg en betalingsmåte for å fortsette.',
   'checkout.total': 'Totalt',
   'checkout.error.kronor': 'Betalingen kunne ikke startes. Prøv igjen.',
+  'checkout.contacting': 'Kontakter {provider}…',
+  'checkout.tryAnother': 'Prøv en annen betalingsmåte, for eksempel {method}.',
+  'checkout.methodUnavailable': 'Denne betalingsmåten er ikke tilgjengelig akkurat nå.',
 
   // kassa-redirect
   'redirect.going': 'Sender deg videre til {provider} for betaling…',
@@ -80,8 +89,13 @@ const messages: Messages = {
 
   // kassa-qr
   'qr.title': 'Skann for å betale',
-  'qr.instructions': 'Åpne {app} på telefonen og skann koden.',
+  'qr.instructions': 'Skann koden med {app} på telefonen.',
+  'qr.instructionsAnyApp': 'Skann koden med betalingsappen din på telefonen.',
+  'qr.approve': 'Godkjenn betalingen i {app}.',
+  'qr.approveAnyApp': 'Godkjenn betalingen i betalingsappen din.',
   'qr.openApp': 'Åpne {app}',
+  'qr.openAppHere': 'Åpne {app} på denne enheten',
+  'qr.showCode': 'Betaler du på en annen enhet? Vis QR-koden',
   'qr.expiresIn': 'Utløper om {time}',
   'qr.expired': 'Koden har utløpt.',
   'qr.alt': 'QR-kode for betaling med {app}',
@@ -103,6 +117,13 @@ const messages: Messages = {
   'status.unknown': 'Vi fant ikke denne betalingen.',
   'status.reconnecting': 'Mistet forbindelsen – sjekker på nytt…',
   'status.checking': 'Sjekker status for betalingen…',
+  'status.nextDeclined': 'Ingen penger er trukket. Prøv et annet kort eller en annen betalingsmåte.',
+  'status.nextCancelled': 'Ingenting er belastet. Du kan velge en annen betalingsmåte.',
+  'status.nextExpired': 'Tiden for å godkjenne betalingen gikk ut. Ingenting er belastet.',
+  'status.nextFailed': 'Ingenting er belastet. Prøv igjen eller velg en annen betalingsmåte.',
+  'status.chooseAnother': 'Velg en annen betalingsmåte',
+  'status.offline': 'Du er frakoblet. Vi oppdaterer dette når du er på nett igjen.',
+  'status.backOnline': 'På nett igjen.',
 
   // Problems from the endpoint
   'error.invalid-body': 'Noe i forespørselen var feil. Prøv igjen.',

@@ -46,9 +46,9 @@ const messages: Messages = {
   // kassa-method-fields
   'fields.legend': 'Dane dla metody {method}',
   'fields.required': 'Wymagane',
-  'fields.error.required': 'Uzupełnij pole „{field}”.',
-  'fields.error.pattern': 'Pole „{field}” wygląda na nieprawidłowe.',
-  'fields.error.tooLong': 'Pole „{field}” jest za długie.',
+  'fields.error.required': 'Uzupełnij to pole.',
+  'fields.error.pattern': 'Ta wartość wygląda na nieprawidłową. Sprawdź ją.',
+  'fields.error.tooLong': 'Ta wartość jest za długa.',
   'fields.phone': 'Numer telefonu komórkowego',
   'fields.phone.hint': 'Numer używany w aplikacji Swish, np. 0701234567',
   'fields.phone.error': 'Podaj szwedzki numer komórkowy, np. 0701234567.',
@@ -62,6 +62,12 @@ const messages: Messages = {
   'fields.blikCode': 'Kod BLIK',
   'fields.blikCode.hint': '6 cyfr z aplikacji bankowej',
   'fields.blikCode.error': 'Wpisz 6-cyfrowy kod BLIK z aplikacji bankowej.',
+  'fields.phoneNumber.required': 'Podaj numer telefonu.',
+  'fields.companyName.required': 'Podaj nazwę firmy.',
+  'fields.addressLine1.required': 'Podaj ulicę i numer.',
+  'fields.postalCode.required': 'Podaj kod pocztowy.',
+  'fields.city.required': 'Podaj miejscowość.',
+  'fields.example': 'np. {example}',
 
   // kassa-checkout
   'checkout.title': 'Płatność',
@@ -70,6 +76,9 @@ const messages: Messages = {
   'checkout.choose': 'Wybierz metodę płatności, aby kontynuować.',
   'checkout.total': 'Razem',
   'checkout.error.kronor': 'Nie udało się rozpocząć płatności. Spróbuj ponownie.',
+  'checkout.contacting': 'Łączenie z {provider}…',
+  'checkout.tryAnother': 'Spróbuj innej metody płatności, np. {method}.',
+  'checkout.methodUnavailable': 'Ta metoda płatności jest teraz niedostępna.',
 
   // kassa-redirect
   'redirect.going': 'Przekierowanie do serwisu {provider} w celu zapłaty…',
@@ -80,8 +89,13 @@ const messages: Messages = {
 
   // kassa-qr
   'qr.title': 'Zeskanuj, aby zapłacić',
-  'qr.instructions': 'Otwórz {app} w telefonie i zeskanuj kod.',
+  'qr.instructions': 'Zeskanuj kod w aplikacji {app} na telefonie.',
+  'qr.instructionsAnyApp': 'Zeskanuj kod w aplikacji płatniczej na telefonie.',
+  'qr.approve': 'Zatwierdź płatność w aplikacji {app}.',
+  'qr.approveAnyApp': 'Zatwierdź płatność w aplikacji płatniczej.',
   'qr.openApp': 'Otwórz {app}',
+  'qr.openAppHere': 'Otwórz {app} na tym urządzeniu',
+  'qr.showCode': 'Płacisz na innym urządzeniu? Pokaż kod QR',
   'qr.expiresIn': 'Wygasa za {time}',
   'qr.expired': 'Kod wygasł.',
   'qr.alt': 'Kod QR do płatności przez {app}',
@@ -103,6 +117,13 @@ const messages: Messages = {
   'status.unknown': 'Nie znaleźliśmy tej płatności.',
   'status.reconnecting': 'Utracono połączenie – sprawdzamy ponownie…',
   'status.checking': 'Sprawdzanie statusu płatności…',
+  'status.nextDeclined': 'Nie pobrano żadnych pieniędzy. Spróbuj innej karty lub metody płatności.',
+  'status.nextCancelled': 'Nic nie zostało pobrane. Możesz wybrać inną metodę płatności.',
+  'status.nextExpired': 'Czas na zatwierdzenie płatności minął. Nic nie zostało pobrane.',
+  'status.nextFailed': 'Nic nie zostało pobrane. Spróbuj ponownie lub wybierz inną metodę płatności.',
+  'status.chooseAnother': 'Wybierz inną metodę płatności',
+  'status.offline': 'Jesteś offline. Zaktualizujemy to, gdy połączenie wróci.',
+  'status.backOnline': 'Połączenie przywrócone.',
 
   // Problems from the endpoint
   'error.invalid-body': 'Coś poszło nie tak z żądaniem. Spróbuj ponownie.',

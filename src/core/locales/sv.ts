@@ -46,9 +46,9 @@ const messages: Messages = {
   // kassa-method-fields
   'fields.legend': 'Uppgifter för {method}',
   'fields.required': 'Obligatoriskt',
-  'fields.error.required': 'Fyll i {field}.',
-  'fields.error.pattern': '{field} verkar inte stämma.',
-  'fields.error.tooLong': 'För många tecken i {field}.',
+  'fields.error.required': 'Fyll i det här fältet.',
+  'fields.error.pattern': 'Det här verkar inte stämma. Kontrollera det.',
+  'fields.error.tooLong': 'För många tecken.',
   'fields.phone': 'Mobilnummer',
   'fields.phone.hint': 'Numret som din Swish-app använder, t.ex. 0701234567',
   'fields.phone.error': 'Ange ett svenskt mobilnummer, t.ex. 0701234567.',
@@ -62,6 +62,12 @@ const messages: Messages = {
   'fields.blikCode': 'BLIK-kod',
   'fields.blikCode.hint': '6 siffror från din bankapp',
   'fields.blikCode.error': 'Ange den 6-siffriga BLIK-koden från din bankapp.',
+  'fields.phoneNumber.required': 'Ange ditt telefonnummer.',
+  'fields.companyName.required': 'Ange företagsnamnet.',
+  'fields.addressLine1.required': 'Ange gatuadressen.',
+  'fields.postalCode.required': 'Ange postnumret.',
+  'fields.city.required': 'Ange orten.',
+  'fields.example': 't.ex. {example}',
 
   // kassa-checkout
   'checkout.title': 'Betalning',
@@ -70,6 +76,9 @@ const messages: Messages = {
   'checkout.choose': 'Välj ett betalsätt för att fortsätta.',
   'checkout.total': 'Totalt',
   'checkout.error.kronor': 'Betalningen kunde inte startas. Försök igen.',
+  'checkout.contacting': 'Kontaktar {provider}…',
+  'checkout.tryAnother': 'Prova ett annat betalsätt, till exempel {method}.',
+  'checkout.methodUnavailable': 'Det här betalsättet är inte tillgängligt just nu.',
 
   // kassa-redirect
   'redirect.going': 'Skickar dig vidare till {provider} för betalning…',
@@ -80,8 +89,13 @@ const messages: Messages = {
 
   // kassa-qr
   'qr.title': 'Skanna för att betala',
-  'qr.instructions': 'Öppna {app} i mobilen och skanna koden.',
+  'qr.instructions': 'Skanna koden med {app} i mobilen.',
+  'qr.instructionsAnyApp': 'Skanna koden med din betalapp i mobilen.',
+  'qr.approve': 'Godkänn betalningen i {app}.',
+  'qr.approveAnyApp': 'Godkänn betalningen i din betalapp.',
   'qr.openApp': 'Öppna {app}',
+  'qr.openAppHere': 'Öppna {app} på den här enheten',
+  'qr.showCode': 'Betalar du på en annan enhet? Visa QR-koden',
   'qr.expiresIn': 'Går ut om {time}',
   'qr.expired': 'Koden har gått ut.',
   'qr.alt': 'QR-kod för betalning med {app}',
@@ -103,6 +117,13 @@ const messages: Messages = {
   'status.unknown': 'Vi hittade inte betalningen.',
   'status.reconnecting': 'Anslutningen bröts – försöker igen…',
   'status.checking': 'Kontrollerar betalningens status…',
+  'status.nextDeclined': 'Inga pengar har dragits. Prova ett annat kort eller betalsätt.',
+  'status.nextCancelled': 'Inget har debiterats. Du kan välja ett annat betalsätt.',
+  'status.nextExpired': 'Tiden för att godkänna betalningen gick ut. Inget har debiterats.',
+  'status.nextFailed': 'Inget har debiterats. Försök igen eller välj ett annat betalsätt.',
+  'status.chooseAnother': 'Välj ett annat betalsätt',
+  'status.offline': 'Du är offline. Vi uppdaterar det här när du är online igen.',
+  'status.backOnline': 'Online igen.',
 
   // Problems from the endpoint
   'error.invalid-body': 'Något i förfrågan blev fel. Försök igen.',

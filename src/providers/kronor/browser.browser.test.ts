@@ -75,6 +75,8 @@ describe('Kronor browser client (openKronorSession)', () => {
     expect(waiting.state).to.equal('action_required');
     expect(waiting.qrCode).to.match(/^D/);
     expect(waiting.appUrl).to.match(/^swish:\/\/paymentrequest\?/);
+    // Kronor's own app link already brings the shopper back: Swish opens its callbackurl, the returnUrl given at start.
+    expect(new URL(waiting.appUrl!).searchParams.get('callbackurl')).to.equal(returnUrl());
     // INITIALIZING-only requests are never reported.
     expect(seen.map((r) => r.status)).not.to.include('INITIALIZING');
 

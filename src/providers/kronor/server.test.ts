@@ -326,6 +326,8 @@ describe('createPayment and readStatus', () => {
     assert.deepEqual(Object.keys(created.data!).sort(), ['expiresAt', 'method']);
     const ttl = Date.parse(String(created.data!.expiresAt)) - Date.now();
     assert.ok(ttl > 29 * 60_000 && ttl <= 30 * 60_000, `expires in 30 minutes, not ${ttl} ms`);
+    // The browser counts down to the session's end: Kronor's payment requests have no expiry of their own.
+    assert.equal(action.expiresAt, created.data!.expiresAt);
 
     // A real session token: the session role sees an empty session.
     assert.deepEqual((await asBrowser(action, '{ paymentRequests { waitToken } }')).paymentRequests, []);

@@ -212,6 +212,8 @@ class KronorAdapter implements ProviderAdapter {
       wsUrl: this.endpoints.wsUrl,
       paymentMethod: KRONOR_METHODS[code].paymentMethod,
       returnUrl: input.returnUrl,
+      // Kronor's payment requests carry no expiry of their own; the session's expiresAt (which Kronor enforces) is it.
+      expiresAt,
     };
     return { providerPaymentId: reference, action, ...kronorStatus({ status: null }), data };
   }
