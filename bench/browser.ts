@@ -55,3 +55,11 @@ export async function startShop(overrides: Partial<KassaConfig> = {}): Promise<S
     },
   };
 }
+
+/** A JSON request to the demo or the sandbox; a non-2xx answer throws with its body. */
+export async function json<T = any>(url: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body)}`);
+  return body as T;
+}

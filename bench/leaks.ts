@@ -30,7 +30,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { isFinalState, type NextAction, type PaymentResponse, type SessionResponse } from '../src/core/model.ts';
 import { MemoryStore } from '../src/server/stores/store.ts';
 import type { PaymentListener } from '../src/server/stores/store.ts';
-import { startShop, type Shop } from './browser.ts';
+import { json, type Shop, startShop } from './browser.ts';
 import { report } from './report.ts';
 
 const MB = 1024 * 1024;
@@ -208,13 +208,6 @@ interface Memory {
   heap: number;
   nodes: number;
   listeners: number;
-}
-
-async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body)}`);
-  return body as T;
 }
 
 /** A payment made through the demo endpoint as a shop's page would: session, then POST /payments. */

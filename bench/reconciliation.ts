@@ -38,7 +38,24 @@
  * Each store takes about 85 s (creating the payments 10 s, the first wave 12 s, the window 60 s): under 3 minutes in
  * all with the sandbox's start.
  *
- *   npx tsx bench/reconciliation.ts [--pending 1000] [--window 60] [--concurrency 16] [--stores memory,redis]
+ * Then "5,000 pending payments" (`--batch-pending`), on a MemoryStore: the providers that read many payments in one
+ * call (Hero `getPaymentsInfos`, WhenThen `listPayments`, Kronor `paymentRequests`), 16 % Hero (its sandbox takes
+ * 1,800 calls a minute per key, and a Hero payment costs 2 to make), 42 % WhenThen (Klarna), 42 % Kronor (Swish,
+ * its payment request started as the browser would). The payments are made through the endpoint over HTTP as above
+ * (16 at a time, interleaved across providers), but 5,000 take longer than one schedule period on a 2-core machine,
+ * and reading them while they are made would slow the making (and, one by one, run into Hero's rate limit): so the
+ * endpoint's reconciler is held back meanwhile (its store answers no due reads), then let go, as an instance taking
+ * over a store full of pending payments would be; the window starts 12 s later, once it has caught up, and ends
+ * before the oldest payment is 2 minutes old. Figures:
+ * - provider calls per second, all three providers together, as the sandbox counts their status calls. Budget ≤ 20:
+ *   the cost per tick is per provider, not per payment (one by one, 5,000 payments every 10 s would be 500 a second).
+ * - the endpoint process's CPU, % of one core. Budget ≤ 10 %.
+ * - between two reads of a payment, p95, the reads being the ones the store let through for it (alone or in a
+ *   batch: bench/provider-reads.ts). Budget as above: the schedule's promise.
+ * Measured on the project's 2-core machine before batch reads (the reconciler reading one by one, so calls = reads):
+ * see the bench's output; the making takes about 40 s and the part about 2 minutes.
+ *
+ *   npx tsx bench/reconciliation.ts [--pending 1000] [--window 60] [--concurrency 16] [--stores memory,redis|none] [--batch-pending 5000]
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -52,6 +69,7 @@ import { RECONCILE_SCHEDULE } from '../src/server/status/reconciler.ts';
 import { RedisStore } from '../src/server/stores/redis-store.ts';
 import { MemoryStore, type KassaStore } from '../src/server/stores/store.ts';
 import { startRedisServer, type RunningRedis } from '../test/support/redis.ts';
+import { ReadNotingStore, statusCalls, type SandboxCall } from './provider-reads.ts';
 import { format, mean, numberArg, percentile, report, sleep } from './report.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -289,6 +307,163 @@ async function measureStore(sandbox: SandboxProcess, target: Target, pending: nu
   return ok;
 }
 
+
+// ——— 5,000 pending payments at the providers with batch reads ———
+
+/** How the batch part's payments are shared out: Hero's sandbox takes 1,800 calls a minute per key, and each Hero payment costs 2 to make. */
+const BATCH_SHARE: ReadonlyArray<{ provider: BatchProvider; share: number }> = [
+  { provider: 'hero', share: 0.16 },
+  { provider: 'whenthen', share: 0.42 },
+  { provider: 'kronor', share: 0.42 },
+];
+type BatchProvider = 'hero' | 'whenthen' | 'kronor';
+const BATCH_PROVIDERS: readonly BatchProvider[] = ['hero', 'whenthen', 'kronor'];
+const BATCH_LABELS: Record<BatchProvider, string> = { hero: 'Hero', whenthen: 'WhenThen', kronor: 'Kronor' };
+/** The order and method each provider's payments are made with; none needs a field the shopper fills in. */
+const BATCH_METHODS: Record<BatchProvider, { order: string; pick: (m: { id: string; provider: string }) => boolean }> = {
+  hero: { order: 'DEMO-EUR', pick: (m) => m.provider === 'hero' },
+  whenthen: { order: 'DEMO-EUR', pick: (m) => m.provider === 'whenthen' && /klarna/.test(m.id) },
+  kronor: { order: 'DEMO-SEK', pick: (m) => m.provider === 'kronor' && /swish/.test(m.id) },
+};
+/** Kassa's budgets for the batch part; see the top comment. */
+const BATCH_BUDGET = { callsPerSecond: 20, cpuPercent: 10 };
+
+interface BatchPayment {
+  provider: BatchProvider;
+  reference: string;
+  at: number;
+}
+
+/** One pending payment of `provider` for a fresh order, made through the endpoint (Kronor's Swish request started as the browser would). */
+async function batchPayment(demo: RunningDemo, provider: BatchProvider, order: string): Promise<BatchPayment> {
+  const { pick } = BATCH_METHODS[provider];
+  const session = (await post<SessionResponse>(`${demo.url}/kassa/session`, { order })).body;
+  const method = session.methods.find(pick);
+  if (!method) throw new Error(`no ${provider} method for ${order}`);
+  const created = (await post<PaymentResponse>(`${demo.url}/kassa/payments`, { token: session.token, method: method.id }, { 'idempotency-key': randomUUID() })).body;
+  if (!created.payment || isFinalState(created.payment.state)) throw new Error(`a new ${provider} payment for ${order} is ${created.payment?.state}`);
+  const payment: BatchPayment = { provider, reference: created.payment.reference, at: Date.now() };
+  if (provider === 'kronor') {
+    const action = created.action as { type?: string; httpUrl: string; sessionToken: string; returnUrl: string } | undefined;
+    if (action?.type !== 'kronor') throw new Error(`a Kronor payment answered a ${action?.type} action`);
+    const response = await fetch(action.httpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${action.sessionToken}` },
+      body: JSON.stringify({
+        query: 'mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }',
+        variables: { pay: { flow: 'mcom', idempotencyKey: randomUUID(), returnUrl: action.returnUrl } },
+      }),
+    });
+    const started = (await response.json()) as { data?: { newSwishPayment?: { waitToken?: string } } };
+    if (!started.data?.newSwishPayment?.waitToken) throw new Error(`Kronor newSwishPayment: ${JSON.stringify(started)}`);
+  }
+  return payment;
+}
+
+async function measureBatchProviders(sandbox: SandboxProcess, pending: number, windowS: number, concurrency: number): Promise<boolean> {
+  await callControl(sandbox.url, 'POST', '/reset');
+  for (const provider of BATCH_PROVIDERS) await callControl(sandbox.url, 'POST', '/faults', { provider, operation: 'webhook', kind: 'drop' });
+  const errors: string[] = [];
+  const store = new ReadNotingStore();
+  store.holdReconciliation = true;
+  const demo = await startDemo({
+    sandboxUrl: sandbox.url,
+    overrides: {
+      store,
+      rateLimitPerMinute: 1e9,
+      statusRateLimitPerMinute: 1e9,
+      onError: (error, context) => void errors.push(`${context}: ${String(error)}`),
+    },
+  });
+  let ok = true;
+  try {
+    // Interleaved, so each provider's payments are made over the whole time it takes.
+    const plan: BatchProvider[] = [];
+    const made = new Map<BatchProvider, number>();
+    for (let n = 1; n <= pending; n++) {
+      // The provider furthest behind its share so far.
+      const { provider } = BATCH_SHARE.reduce((a, b) => (b.share * n - (made.get(b.provider) ?? 0) > a.share * n - (made.get(a.provider) ?? 0) ? b : a));
+      made.set(provider, (made.get(provider) ?? 0) + 1);
+      plan.push(provider);
+    }
+    const run = randomUUID().slice(0, 8);
+    const created: BatchPayment[] = [];
+    const startedCreating = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, pending) }, async () => {
+        while (next < plan.length) {
+          const n = next++;
+          const provider = plan[n]!;
+          created.push(await batchPayment(demo, provider, `${BATCH_METHODS[provider].order}~bench-batch-${run}-${n}`));
+        }
+      }),
+    );
+    const createdMs = Date.now() - startedCreating;
+    store.holdReconciliation = false;
+    const letGo = Date.now();
+
+    // The window: once the reconciler has caught up with the payments made while it was held back, ending before the oldest one's schedule slows down.
+    const oldest = Math.min(...created.map((c) => c.at));
+    const windowStart = letGo + FIRST_WAVE_MS;
+    const windowEnd = Math.min(windowStart + windowS * 1000, oldest + FIRST_STEP.untilAgeMs - AGE_MARGIN_MS);
+    const windowMs = windowEnd - windowStart;
+    const shares = BATCH_PROVIDERS.map((p) => `${format(created.filter((c) => c.provider === p).length)} ${BATCH_LABELS[p]}`).join(', ');
+    console.log(
+      `  ${format(pending)} pending payments (${shares}) made through the endpoint in ${(createdMs / 1000).toFixed(1)} s, at most ${concurrency} at a time, its reconciler held back meanwhile; window ${(windowMs / 1000).toFixed(1)} s from ${FIRST_WAVE_MS / 1000} s after letting it go`,
+    );
+    if (windowMs < 2 * FIRST_STEP.everyMs) throw new Error(`the window would be ${(windowMs / 1000).toFixed(1)} s: making the payments took too long`);
+    await sleep(windowStart - Date.now());
+    const cpuBefore = process.cpuUsage();
+    const sandboxBefore = sandbox.cpuSeconds();
+    const wallBefore = performance.now();
+    await sleep(windowEnd - Date.now());
+    const cpu = process.cpuUsage(cpuBefore);
+    const wallMs = performance.now() - wallBefore;
+    const sandboxAfter = sandbox.cpuSeconds();
+
+    const { requests } = await callControl<{ requests: SandboxCall[] }>(sandbox.url, 'GET', '/requests');
+    const inWindow = (t: number) => t >= windowStart && t < windowEnd;
+    const calls = statusCalls(requests, windowStart, windowEnd);
+    const callsOf = (p: BatchProvider) => calls.filter((r) => r.provider === p).length;
+    const reads = store.reads;
+    const gaps: number[] = [];
+    let longest = 0;
+    let unread = 0;
+    let paymentReads = 0;
+    for (const { reference, at } of created) {
+      const times = [at, ...(reads.get(reference) ?? []).filter((t) => t > at)];
+      for (let i = 1; i < times.length; i++) {
+        if (!inWindow(times[i]!)) continue;
+        paymentReads++;
+        gaps.push(times[i]! - times[i - 1]!);
+      }
+      if (!times.some(inWindow)) unread++;
+      longest = Math.max(longest, windowEnd - times.at(-1)!);
+    }
+    const windowSeconds = windowMs / 1000;
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const cpuPercent = (cpuSeconds / (wallMs / 1000)) * 100;
+    const sandboxCpu = sandboxBefore !== undefined && sandboxAfter !== undefined ? ((sandboxAfter - sandboxBefore) / (wallMs / 1000)) * 100 : undefined;
+    const [p50, p95, max] = [percentile(gaps, 50), percentile(gaps, 95), Math.max(longest, ...gaps)];
+    const perProvider = BATCH_PROVIDERS.map((p) => `${BATCH_LABELS[p]} ${(callsOf(p) / windowSeconds).toFixed(1)}`).join(', ');
+    console.log(
+      `  ${format(calls.length)} status calls in the window (${perProvider} a second), reading ${format(paymentReads)} payments (${format(paymentReads / windowSeconds)}/s); between two reads of a payment p50 ${(p50 / 1000).toFixed(1)} s, p95 ${(p95 / 1000).toFixed(1)} s, max ${(max / 1000).toFixed(1)} s; ${unread} not read in the window; endpoint CPU ${cpuSeconds.toFixed(2)} s${sandboxCpu !== undefined ? `, sandbox process ${sandboxCpu.toFixed(1)} %` : ''}`,
+    );
+    ok = report({ name: `${format(pending)} pending payments: provider calls/s`, value: calls.length / windowSeconds, unit: 'calls', budget: BATCH_BUDGET.callsPerSecond, note: `${perProvider}; ${format(paymentReads / windowSeconds)} payment reads/s` }) && ok;
+    ok = report({ name: `${format(pending)} pending payments: endpoint CPU, % of a core`, value: cpuPercent, unit: '%', budget: BATCH_BUDGET.cpuPercent, note: `sandbox (own process) ${sandboxCpu?.toFixed(1) ?? '?'} %` }) && ok;
+    ok = report({ name: `${format(pending)} pending payments: between two reads of a payment, p95`, value: p95 / 1000, unit: 's', budget: BUDGET.gapP95Ms / 1000, note: `p50 ${(p50 / 1000).toFixed(1)} s, max ${(max / 1000).toFixed(1)} s; ${unread} of ${format(pending)} not read in the window` }) && ok;
+  } finally {
+    await demo.close();
+    await callControl(sandbox.url, 'DELETE', '/faults').catch(() => {});
+  }
+  if (errors.length) {
+    console.log(`  ${format(pending)} pending payments: the endpoint reported ${errors.length} errors, the first: ${errors[0]}`);
+    ok = false;
+  }
+  return ok;
+}
+
 function memoryTarget(): Target {
   return { name: 'MemoryStore', store: () => new MemoryStore(), cpuSeconds: async () => undefined, close: async () => {} };
 }
@@ -322,7 +497,8 @@ async function redisTarget(redis: RunningRedis): Promise<Target> {
 function storesArg(): StoreName[] {
   const i = process.argv.indexOf('--stores');
   const names = i > 0 ? (process.argv[i + 1] ?? '').split(',') : ['memory', 'redis'];
-  return names.map((n) => (n.trim().toLowerCase().startsWith('redis') ? 'RedisStore' : 'MemoryStore'));
+  // `--stores none` leaves only the batch part.
+  return names.filter((n) => n.trim() && n.trim() !== 'none').map((n) => (n.trim().toLowerCase().startsWith('redis') ? 'RedisStore' : 'MemoryStore'));
 }
 
 export async function measureReconciliation(
@@ -330,6 +506,7 @@ export async function measureReconciliation(
   windowS = numberArg('window', 60),
   concurrency = numberArg('concurrency', 16),
   stores = storesArg(),
+  batchPending = numberArg('batch-pending', 5_000),
 ): Promise<boolean> {
   console.log(
     `\nreconciliation: ${format(pending)} pending ${PROVIDER} payments, no streams, webhooks withheld; provider reads and endpoint CPU over ${windowS} s; ${stores.join(', ')} (Node ${process.version})`,
@@ -360,6 +537,10 @@ export async function measureReconciliation(
       } finally {
         await redis.stop();
       }
+    }
+    if (batchPending > 0) {
+      console.log(`\n${format(batchPending)} pending payments at the providers with batch reads (${BATCH_PROVIDERS.map((p) => BATCH_LABELS[p]).join(', ')}), no streams, webhooks withheld; MemoryStore`);
+      ok = (await measureBatchProviders(sandbox, batchPending, windowS, concurrency)) && ok;
     }
   } finally {
     await sandbox.close();

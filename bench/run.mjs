@@ -7,9 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BENCHES = ['size', 'endpoint', 'routing', 'status-reads', 'streams', 'events', 'reconciliation', 'time-to-methods', 'status-latency', 'picker-render', 'leaks'];
-/** Each benchmark is stopped after 3 minutes; reconciliation waits out 60 s windows on two stores (about 2.5 minutes). */
-const TIMEOUT_MS = { reconciliation: 300_000 };
+const BENCHES = ['size', 'endpoint', 'routing', 'status-reads', 'streams', 'events', 'reconciliation', 'time-to-methods', 'status-latency', 'status-withheld', 'picker-render', 'page-load', 'leaks'];
+/**
+ * Each benchmark is stopped after 3 minutes; reconciliation waits out 60 s windows on two stores and then on 5,000
+ * payments (about 5 minutes), status-withheld changes payments over their first 2 minutes (about 2.5 minutes),
+ * page-load makes 80 cold page loads, half on an emulated slow phone (about 4 minutes).
+ */
+const TIMEOUT_MS = { reconciliation: 480_000, 'status-withheld': 240_000, 'page-load': 480_000 };
 const rows = [];
 const failed = [];
 

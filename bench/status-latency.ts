@@ -15,7 +15,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { startShop, type Shop } from './browser.ts';
+import { json, type Shop, startShop } from './browser.ts';
 import { mean, percentile, report } from './report.ts';
 
 /** Kassa's own budget: a live status beats 2 s polling's average wait by far, p95. */
@@ -73,13 +73,6 @@ window.kassaBench = {
   },
 };
 `;
-
-async function json(url: string, init: RequestInit = {}): Promise<any> {
-  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 let keys = 0;
 

@@ -129,8 +129,12 @@ Add <code>&amp;lang=sv</code> (or da, nb, fi, is, de, fr, pl) or <code>&amp;grou
   );
 }
 
-/** `/checkout.html?order=…[&lang=…][&group=provider]`: the drop-in with the order reference; the endpoint decides the amount. */
-export function checkoutPage(context: PageContext, order: string, lang: string | null, group: string | null, lines?: string[]): string {
+/**
+ * `/checkout.html?order=…[&lang=…][&group=provider]`: the drop-in with the order reference; the endpoint decides the
+ * amount. `session` is the session JSON the shop's server opened for the order (`kassa.sessionJson`), carried inside
+ * the element so the methods show without a request of its own; without it the checkout asks the endpoint.
+ */
+export function checkoutPage(context: PageContext, order: string, lang: string | null, group: string | null, lines?: string[], session?: string): string {
   const langAttr = lang && /^[a-zA-Z-]{2,10}$/.test(lang) ? ` lang="${escapeHtml(lang)}"` : '';
   const groupAttr = group === 'provider' ? ' group-by="provider"' : '';
   const summary = lines?.length ? `<p class="order-lines">${lines.map(escapeHtml).join(', ')}</p>\n` : '';
@@ -138,7 +142,7 @@ export function checkoutPage(context: PageContext, order: string, lang: string |
     'Checkout',
     `<h1>Checkout</h1>
 <p>Order <code>${escapeHtml(order)}</code></p>
-${summary}<kassa-checkout endpoint="/kassa" order="${escapeHtml(order)}"${langAttr}${groupAttr}></kassa-checkout>
+${summary}<kassa-checkout endpoint="/kassa" order="${escapeHtml(order)}"${langAttr}${groupAttr}>${session ? `<script type="application/json">${session}</script>` : ''}</kassa-checkout>
 ${ORDER_STATUS}
 <p><a href="/">Back to the shop</a></p>`,
     context,

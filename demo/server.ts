@@ -79,9 +79,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     // Kassa answers its own requests and every target the shop's pages cannot read (as a problem: Kassa's listener
     // takes any request); the pages need a target that reads as a path.
     const target = req.url ?? '/';
-    const address = URL.canParse(target, url) && !target.startsWith('//') ? new URL(target, url) : undefined;
     const kassaPath = (path: string) => path === '/kassa' || path.startsWith('/kassa/') || path.startsWith('/kassa?');
-    if (!address || kassaPath(target) || kassaPath(address.pathname)) return void kassa(req, res);
+    // Kassa's own requests go to it before the shop parses anything.
+    if (kassaPath(target)) return void kassa(req, res);
+    const address = URL.canParse(target, url) && !target.startsWith('//') ? new URL(target, url) : undefined;
+    if (!address || kassaPath(address.pathname)) return void kassa(req, res);
     const path = address.pathname;
     if (req.method === 'POST' && path === '/csp-report') return void collectReport(req, res, cspReports);
     const operation = operationRoute(path);
@@ -103,8 +105,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       // No order named: a new DEMO-EUR one, in the address so a reload keeps it.
       if (!query.has('order')) return void checkoutFixedOrder(res, query, context);
       const order = query.get('order')!;
-      const page = checkoutPage(context, order, query.get('lang'), query.get('group'), orderLines(order));
-      return void sendPage(res, page, options.sandboxUrl);
+      return void sendCheckoutPage(res, handler, context, order, query, options.sandboxUrl);
     }
     if (path === '/return.html') return void sendPage(res, returnPage(context), options.sandboxUrl);
     if (path.startsWith('/orders/') && path.endsWith('.json')) return void sendOrderState(res, orders, path.slice('/orders/'.length, -'.json'.length));
@@ -174,6 +175,17 @@ function checkoutFixedOrder(res: ServerResponse, query: URLSearchParams, context
     .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
   res.writeHead(303, { location: `/checkout.html?${params.join('&')}` });
   res.end();
+}
+
+/**
+ * The checkout page carrying the order's session (`kassa.sessionJson`), so the checkout shows its methods without a
+ * request of its own. An order the endpoint refuses (unknown, already paid) gets the page without one: the checkout
+ * then asks and says why.
+ */
+async function sendCheckoutPage(res: ServerResponse, kassa: KassaHandler, context: PageContext, order: string, query: URLSearchParams, sandboxUrl: string): Promise<void> {
+  const lang = query.get('lang');
+  const session = await kassa.sessionJson(order, { locale: lang && /^[a-zA-Z-]{2,10}$/.test(lang) ? lang : 'en' }).catch(() => undefined);
+  sendPage(res, checkoutPage(context, order, lang, query.get('group'), orderLines(order), session), sandboxUrl);
 }
 
 /** What the order holds, in words, for the checkout page ("2 × Kassa mug"); nothing for an unknown order. */

@@ -7,6 +7,8 @@ import { callArgument, checkout, settled, checkoutArgs, checkoutArgTypes, picker
 import { KRONOR, methodNamesEn, PAYMENTS, SESSIONS, STATES, type KronorFlow, type Order } from './support/fixtures.ts';
 import { ENDPOINT, MockKassa, MockKronor } from './support/network.ts';
 import { shadowOf } from './support/shadow.ts';
+import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { http, HttpResponse } from 'msw';
 import { problemType } from '../src/core/problem-codes.ts';
 
@@ -69,6 +71,35 @@ export const OrderAlreadyPaid: Story = {
     await expect(view.queryByRole('radiogroup')).toBeNull();
     await expect(view.queryByRole('button', { name: /^Pay/ })).toBeNull();
     await expect(alreadyPaid.sessionRequests).toHaveLength(1);
+  },
+};
+
+const carrying = new MockKassa({ session: ['never'] });
+
+/** The session JSON a shop's server writes into the checkout (`kassa.sessionJson`), with its time left renewed. */
+function carriedSession(): HTMLScriptElement {
+  const script = document.createElement('script');
+  script.type = 'application/json';
+  script.textContent = JSON.stringify({ ...SESSIONS['DEMO-EUR'], amountText: '€49.90', expiresAt: new Date(Date.now() + 15 * 60_000).toISOString() });
+  return script;
+}
+
+/**
+ * The page carries the session: a `<script type="application/json">` child, as the shop's server rendered it. The
+ * methods and the total show at once, with no loading state and no session request.
+ */
+export const CarriedSession: Story = {
+  beforeEach: ({ msw }) => carrying.install(msw),
+  render: (args) => html`<kassa-checkout endpoint=${args.endpoint} order=${args.order} locale=${ifDefined(args.locale)} theme=${ifDefined(args.theme)}
+    >${carriedSession()}</kassa-checkout
+  >`,
+  play: async ({ canvasElement }) => {
+    const view = await checkout(canvasElement);
+    await expect(await (await picker(canvasElement)).findByRole('radiogroup', { name: 'Payment method' })).toBeVisible();
+    await expect(view.getByText('Total').parentElement).toHaveTextContent('€49.90');
+    await expect(view.getByRole('button', { name: /^Pay / })).toHaveTextContent('€49.90');
+    await expect(view.queryByText('Loading payment methods…')).toBeNull();
+    await expect(carrying.sessionRequests).toHaveLength(0);
   },
 };
 

@@ -162,3 +162,35 @@ describe('Kronor websocket subscriptions', () => {
     }
   });
 });
+
+describe('Kronor merchant subscription filtered on waiting statuses', () => {
+  // Every waiting value of the real merchant PaymentStatusEnum, PROCESSING_REDIRECTED_APP/WEB included.
+  const WAITING = ['PRE_FLIGHT_CHECK', 'INITIALIZING', 'WAITING_FOR_PAYMENT', 'PROCESSING_REDIRECTED_APP', 'PROCESSING_REDIRECTED_WEB', 'WAITING_FOR_PROMOTION', 'FLOW_COMPLETED', 'CANCELLING'];
+  const WAITING_SUBSCRIPTION = `subscription($waiting: [PaymentStatusEnum!]!, $since: timestamptz!) {
+    paymentRequests(where: {createdAt: {_gte: $since}, reference: {_like: "%"}, status: {status: {_in: $waiting}}}, orderBy: [{createdAt: DESC}], limit: 10) {
+      reference status { status }
+    }
+  }`;
+
+  it('lists a waiting request, and drops it from the list once paid', async () => {
+    const token = await newSession(sandbox.url);
+    const waitToken = await newSwish(sandbox.url, token);
+    const client = connect(MERCHANT_TOKEN);
+    try {
+      const lengths: number[] = [];
+      for await (const result of client.iterate<{ paymentRequests: Array<{ reference: string }> }>({
+        query: WAITING_SUBSCRIPTION,
+        variables: { waiting: WAITING, since: new Date(Date.now() - 60_000).toISOString() },
+      })) {
+        assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+        lengths.push(result.data!.paymentRequests.length);
+        if (lengths.length === 1) await sandbox.control('POST', `/payments/kronor/${waitToken}/outcome`, { outcome: 'pay' });
+        if (result.data!.paymentRequests.length === 0) break;
+      }
+      assert.equal(lengths[0], 1);
+      assert.equal(lengths.at(-1), 0);
+    } finally {
+      await client.dispose();
+    }
+  });
+});

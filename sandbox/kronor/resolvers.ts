@@ -62,8 +62,8 @@ function paymentsQuery(store: KronorStore, baseUrl: string, args: ListArgs) {
 }
 
 /** A live query over snapshots of the records, re-run on every change `relevant` lets through. */
-function live<T>(store: KronorStore, relevant: (p: PaymentRecord) => boolean, compute: () => T) {
-  return liveQuery((notify) => store.onChange((change) => (relevant(change.payment) ? notify() : undefined)), compute);
+function live<T>(store: KronorStore, relevant: (p: PaymentRecord) => boolean, compute: () => T, options: { coalesce?: boolean } = {}) {
+  return liveQuery((notify) => store.onChange((change) => (relevant(change.payment) ? notify() : undefined)), compute, options);
 }
 
 function snapshot(records: PaymentRecord[]): PaymentRecord[] {
@@ -226,12 +226,18 @@ export function merchantRoots({ store, webhookSettings }: ResolverDeps): Roots {
     },
     subscription: {
       paymentRequests: (args: ListArgs, ctx: KronorContext) =>
-        live(store, () => true, () => ({ paymentRequests: requestsQuery('merchant', () => snapshot(all()), ctx.baseUrl, args) })),
+        // Computed when taken and sent at once: nothing to freeze, so no copy of every payment per result.
+        live(store, () => true, () => ({ paymentRequests: requestsQuery('merchant', all, ctx.baseUrl, args) }), { coalesce: true }),
       payments: (args: ListArgs, ctx: KronorContext) =>
-        live(store, () => true, () => {
-          const frozen = snapshot(all()).filter((p) => p.paymentId !== null);
-          return { payments: applyListArgs(frozen, paymentRow, args).map((p) => paymentView(p, ctx.baseUrl)) };
-        }),
+        live(
+          store,
+          () => true,
+          () => {
+            const frozen = all().filter((p) => p.paymentId !== null);
+            return { payments: applyListArgs(frozen, paymentRow, args).map((p) => paymentView(p, ctx.baseUrl)) };
+          },
+          { coalesce: true },
+        ),
     },
     mutation: {
       newPaymentSession: ({ payment }: Args<'payment', SessionInput>, ctx: KronorContext) =>

@@ -1,7 +1,11 @@
 /**
  * `POST /whenthen/graphql`: one GraphQL request (or a batch, a JSON array) counted and fault-checked by its root
  * field, authenticated by `Authorization: Bearer <private key | client token>`, made idempotent by
- * `X-Idempotency-Key` on mutations, and answered by graphql-js.
+ * `X-Idempotency-Key` on mutations, and answered by graphql-js (aliases included: `p0: getPayment(id: "…") …
+ * p1: getPayment(…)` asks many payments in one request, each alias answered or failed on its own).
+ *
+ * The request log counts calls: each root field once per HTTP request, however many aliases ask it. The `Date`
+ * header follows WhenThen's clock (`POST /_sandbox/whenthen/clock`).
  *
  * Answers: GraphQL errors (syntax, validation, WhenThen's own codes) come in the body with HTTP 200. INVENTED: a
  * missing, unknown or expired bearer token is refused before GraphQL runs, with HTTP 401 and a GraphQL-shaped body
@@ -89,7 +93,8 @@ export function graphqlHandler({ ctx, store, schema, rootValue, idempotency }: G
     const reading = readGraphqlBody(req.json(), REFUSALS);
     if (!reading.ok) return sendJson(res, 400, { errors: [{ message: reading.error }] });
     const prepared = reading.requests.map(prepareGraphql);
-    for (const field of prepared.flatMap((p) => p.rootFields)) ctx.record(PROVIDER, field);
+    for (const field of new Set(prepared.flatMap((p) => p.rootFields))) ctx.record(PROVIDER, field);
+    res.setHeader('date', new Date(store.now()).toUTCString());
 
     const first = prepared[0]?.rootFields[0] ?? 'unknown';
     if (await ctx.faults.intercept(PROVIDER, faultOperations(first), res, req)) return;

@@ -52,7 +52,7 @@ export function createRootValue({ store, onCreated, onChanged }: ResolverDeps) {
    * acted on, as WhenThen's own job would have done in the meantime.
    */
   async function lapseDue(): Promise<void> {
-    for (const payment of lapseAuthorisations(store, Date.now())) await onChanged(payment);
+    for (const payment of lapseAuthorisations(store, store.now())) await onChanged(payment);
   }
 
   return {
@@ -108,7 +108,7 @@ export function createRootValue({ store, onCreated, onChanged }: ResolverDeps) {
         amount == null ? null : requireAmount(amount),
         currency == null ? null : requireCurrency(currency, 'currency'),
       );
-      return { token: grant.token, ttl: Math.round((grant.expiresAt - Date.now()) / 1000) };
+      return { token: grant.token, ttl: Math.round((grant.expiresAt - store.now()) / 1000) };
     },
 
     tokenisePaymentMethod({ data }: { data: TokenInput }, context: RequestContext) {

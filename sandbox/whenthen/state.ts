@@ -119,9 +119,16 @@ export class WhenThenStore {
   private cards = new Map<string, StoredCard>();
   private clientTokens = new Map<string, ClientTokenGrant>();
   webhook: { url: string; secret: string } | null = null;
+  /** How far WhenThen's clock runs ahead of the host's (negative: behind); the control API sets it. */
+  clockOffsetMs = 0;
+
+  /** WhenThen's own time (epoch ms): payments' dates, token expiry and the API's `Date` header follow it. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
 
   create(input: NewPayment): WhenThenPayment {
-    const createdAt = new Date().toISOString();
+    const createdAt = new Date(this.now()).toISOString();
     const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as NewPayment;
     const payment: WhenThenPayment = {
       id: randomUUID(),
@@ -170,7 +177,7 @@ export class WhenThenStore {
 
   /** Moves a payment to a status and records it in its timeline. */
   transition(payment: WhenThenPayment, status: PaymentStatus, message: string | null = null): WhenThenPayment {
-    const time = new Date().toISOString();
+    const time = new Date(this.now()).toISOString();
     if (status === 'AUTHORISED' && payment.status !== 'AUTHORISED') payment.authorisedAt = time;
     payment.status = status;
     payment.updatedAt = time;
@@ -182,7 +189,7 @@ export class WhenThenStore {
     const stored: StoredCard = {
       id: randomUUID(),
       token: `wt_tok_${randomBytes(12).toString('hex')}`,
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.now()).toISOString(),
       bin: card.digits.slice(0, 6),
       last4: card.digits.slice(-4),
       brand: details.brand,
@@ -209,7 +216,7 @@ export class WhenThenStore {
       token: `wt_ct_${randomBytes(24).toString('base64url')}`,
       amount,
       currency,
-      expiresAt: new Date().getTime() + CLIENT_TOKEN_TTL_SECONDS * 1000,
+      expiresAt: this.now() + CLIENT_TOKEN_TTL_SECONDS * 1000,
     };
     this.clientTokens.set(grant.token, grant);
     return grant;
@@ -219,7 +226,7 @@ export class WhenThenStore {
   clientToken(token: string): ClientTokenGrant | undefined {
     const grant = this.clientTokens.get(token);
     if (!grant) return undefined;
-    if (grant.expiresAt <= new Date().getTime()) {
+    if (grant.expiresAt <= this.now()) {
       this.clientTokens.delete(token);
       return undefined;
     }
@@ -235,5 +242,6 @@ export class WhenThenStore {
     this.cards.clear();
     this.clientTokens.clear();
     this.webhook = null;
+    this.clockOffsetMs = 0;
   }
 }

@@ -423,6 +423,36 @@ describe('WhenThen operations', () => {
     const counted = await sandbox.control('GET', '/requests?provider=whenthen');
     assert.deepEqual(counted.requests.map((r: any) => r.operation), ['generateClientToken', 'listPayments']);
   });
+
+  it('answers many payments by alias in one request, each alias on its own, and counts it as one call', async () => {
+    const [a, b] = [await paid(cardPayment()), await paid(cardPayment())];
+    const before = (await sandbox.control('GET', '/requests?provider=whenthen&operation=getPayment')).count;
+    const answer = await gql(
+      'query($a: ID!, $b: ID!, $c: ID!) { p0: getPayment(id: $a) { id status } p1: getPayment(id: $b) { id status } p2: getPayment(id: $c) { id status } }',
+      { a: a.id, b: b.id, c: 'f00dfeed-0000-4000-8000-000000000000' },
+    );
+    assert.deepEqual(answer.body.data, { p0: { id: a.id, status: 'SUCCEEDED' }, p1: { id: b.id, status: 'SUCCEEDED' }, p2: null });
+    assert.deepEqual(answer.body.errors.map((e: any) => [e.path, e.extensions.code]), [[['p2'], 'error.payment.notFound']]);
+    assert.equal((await sandbox.control('GET', '/requests?provider=whenthen&operation=getPayment')).count - before, 1);
+  });
+
+  it("runs on a clock set through the control API: payments' dates, tokens and the Date header follow it", async () => {
+    assert.deepEqual((await sandbox.control('POST', '/whenthen/clock', { offsetSeconds: -3600 })).offsetSeconds, -3600);
+    const made = await paid(cardPayment());
+    const response = await fetch(`${sandbox.url}/whenthen/graphql`, {
+      method: 'POST',
+      headers: { authorization: PRIVATE, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: GET, variables: { id: made.id } }),
+    });
+    const hourAgo = Date.now() - 3_600_000;
+    assert.ok(Math.abs(Date.parse(response.headers.get('date')!) - hourAgo) < 5000, `Date ${response.headers.get('date')}`);
+    const listed = await sandboxPayments();
+    assert.ok(Math.abs(Date.parse((listed[0] as any).createdAt) - hourAgo) < 5000);
+    await assert.rejects(sandbox.control('POST', '/whenthen/clock', { offsetSeconds: 'soon' }), /400/);
+    await sandbox.control('POST', '/reset');
+    const now = await fetch(`${sandbox.url}/whenthen/graphql`, { method: 'POST', headers: { authorization: PRIVATE, 'content-type': 'application/json' }, body: JSON.stringify({ query: GET, variables: { id: 'x' } }) });
+    assert.ok(Math.abs(Date.parse(now.headers.get('date')!) - Date.now()) < 5000, 'reset sets the clock back');
+  });
 });
 
 describe('WhenThen operation rules', () => {

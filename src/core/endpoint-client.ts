@@ -50,7 +50,14 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
   throw new EndpointError(problemCode(problem.type) ?? 'generic', response.status, typeof problem.field === 'string' ? problem.field : undefined, payment);
 }
 
+/**
+ * Opens a session: `POST /session`, or — when the page preloads the session (`<link rel="preload" as="fetch"
+ * crossorigin href="{endpoint}/session?order=…">`) — a `GET` of exactly that URL, which the browser answers from
+ * the preload instead of asking again.
+ */
 export function openSession(endpoint: string, order: string, options: { locale?: string; signal?: AbortSignal } = {}): Promise<SessionResponse> {
+  const preloaded = preloadedSessionUrl(endpoint, order);
+  if (preloaded) return call(preloaded, { method: 'GET', signal: options.signal });
   const body: Record<string, string> = { order };
   if (options.locale) body.locale = options.locale;
   return call(endpointUrl(endpoint, '/session'), {
@@ -59,6 +66,16 @@ export function openSession(endpoint: string, order: string, options: { locale?:
     body: JSON.stringify(body),
     signal: options.signal,
   });
+}
+
+/** The href of the page's session preload for this endpoint and order, if there is one. */
+function preloadedSessionUrl(endpoint: string, order: string): string | undefined {
+  const session = endpointUrl(endpoint, '/session');
+  for (const link of document.querySelectorAll<HTMLLinkElement>('link[rel~="preload"][as="fetch"][href]')) {
+    const url = new URL(link.href);
+    if (`${url.origin}${url.pathname}` === session && url.searchParams.get('order') === order) return link.href;
+  }
+  return undefined;
 }
 
 export interface StartPaymentInput {

@@ -193,6 +193,13 @@ export interface SessionResponse {
   order: string;
   amount: number;
   currency: string;
+  /**
+   * `amount` in `currency` as the endpoint formatted it for `locale` ("€49.90"), with the options the checkout's own
+   * formatting uses: for display only, never for money. The checkout shows it at first, so its first paint does not
+   * wait for the browser's currency data, and switches to its own text where the browser formats differently.
+   * Absent from endpoints older than this field.
+   */
+  amountText?: string;
   locale: string;
   methods: PaymentMethod[];
   expiresAt: string;

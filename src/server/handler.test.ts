@@ -214,7 +214,9 @@ describe('the endpoint over HTTP', () => {
   describe('routes and CORS', () => {
     it('answers unknown routes and wrong methods with problems', async () => {
       assertProblem(await h.api('/nothing-here'), 404, 'not-found');
-      assertProblem(await h.api('/session'), 405, 'method-not-allowed');
+      const session = await h.api('/session', { method: 'DELETE' });
+      assertProblem(session, 405, 'method-not-allowed');
+      assert.deepEqual(session.headers.get('allow')?.split(', ').sort(), ['GET', 'HEAD', 'POST']);
       assertProblem(await h.api('/health', { method: 'POST' }), 405, 'method-not-allowed');
       const wrong = await h.api('/payments/kp_aaaaaaaaaaaaaaaaaaaaaaaa', { method: 'DELETE' });
       assertProblem(wrong, 405, 'method-not-allowed');

@@ -13,8 +13,9 @@ import { EventDelivery, type PaymentEventHook } from './events/delivery.ts';
 import { merchantPayment, type MerchantPayment, type PaymentEvent } from './events/event.ts';
 import { Client, RateLimits } from './http/client.ts';
 import { corsHeaders } from './http/cors.ts';
-import { HttpProblem, jsonResponse, problemResponse } from './http/problems.ts';
-import { matchRoute, withoutBody, type Route } from './http/router.ts';
+import { answerRequest, FetchIncoming, jsonAnswer, problemAnswer, toResponse, withHeaders, withoutBody, type IncomingRequest, type RouteAnswer } from './http/exchange.ts';
+import { HttpProblem } from './http/problems.ts';
+import { routeMatcher, type Route } from './http/router.ts';
 import { Payments } from './payments/create.ts';
 import { Ledger } from './payments/ledger.ts';
 import { MerchantApi } from './payments/merchant-api.ts';
@@ -43,6 +44,13 @@ export interface KassaHandler {
   (request: Request, context?: { clientAddress?: string }): Promise<Response>;
   /** The merchant's server-side view of payments: the same truth `onPaymentEvent` tells. */
   readonly payments: KassaPayments;
+  /**
+   * For the server rendering the checkout page: the session `POST /session` would answer for `order`, as JSON to
+   * write inside `<kassa-checkout>` in a `<script type="application/json">` (safe there as it is), so the checkout
+   * shows its methods without asking. `request` (the shopper's request for the page) is passed to `resolveOrder`.
+   * Throws as `POST /session` refuses (unknown, refused or already paid order): render the page without it then.
+   */
+  sessionJson(order: string, options?: { locale?: string; request?: Request }): Promise<string>;
   /** Stops the endpoint's background work (event delivery, reconciliation, status polling) and waits for work under way. */
   close(): Promise<void>;
 }
@@ -92,6 +100,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     onError,
     committed: async (record) => {
       delivery.notify(record.reference);
+      status.follow(record.provider); // the provider's live feed, where it has one, from its first payment here
       await reconciler.track(record);
     },
   });
@@ -110,8 +119,8 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
   const orphans = new Orphans({ store, ledger, operations, adapters, providerTimeoutMs: config.providerTimeoutMs, onError });
   const sessions = new Sessions({ tokens, resolveOrder, router, guard, maxBodyBytes: config.maxBodyBytes });
   const payments = new Payments({ ...config, store, ledger, guard, adapters, tokens, resolveOrder, router, health, orphans, publicBase });
-  const watcher = new StatusWatcher(store, (record) => status.refresh(record), onError);
-  const reconciler = new Reconciler({ store, read: (record) => status.refresh(record), onError, owner, readTimeoutMs: config.providerTimeoutMs });
+  const watcher = new StatusWatcher({ store, refreshAll: (records) => status.refreshAll(records), onError, intervalMs: config.providerReadIntervalMs });
+  const reconciler = new Reconciler({ store, readAll: (records) => status.refreshAll(records), onError, readTimeoutMs: config.providerTimeoutMs });
   const streams = new StatusStreams({ ...config, store, watcher });
   const webhooks = new Webhooks({ store, adapters, status });
   const limits = new RateLimits(store);
@@ -119,10 +128,14 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
 
   /** The endpoint's HTTP API, under `basePath`; each browser-facing route is rate-limited per client first. */
   const routes: Array<Route<Client>> = [
-    ['GET', 'health', () => jsonResponse({ status: 'ok', providers: config.enabled })],
+    ['GET', 'health', () => jsonAnswer({ status: 'ok', providers: config.enabled })],
     ['POST', 'session', async ({ request, client }) => {
       await limits.check(client, 'session', config.rateLimitPerMinute);
       return sessions.create(request);
+    }],
+    ['GET', 'session', async ({ request, client }) => {
+      await limits.check(client, 'session', config.rateLimitPerMinute);
+      return sessions.read(request);
     }],
     ['POST', 'payments', async ({ request, url, client }) => {
       await limits.check(client, 'payments', config.rateLimitPerMinute);
@@ -130,7 +143,7 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     }],
     ['GET', 'payments/*', async ({ client, ids: [reference] }) => {
       await limits.check(client, 'status', config.statusRateLimitPerMinute);
-      return jsonResponse(await status.read(reference!));
+      return jsonAnswer(await status.read(reference!));
     }],
     ['GET', 'payments/*/events', async ({ request, client, ids: [reference] }) => {
       await limits.check(client, 'status', config.statusRateLimitPerMinute);
@@ -153,10 +166,12 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     adapter.checkSetup?.(AbortSignal.timeout(config.providerTimeoutMs * 3)).catch((error: unknown) => onError(error, `checking the ${adapter.name} configuration`));
   }
 
+  const matchRoute = routeMatcher(routes);
   let warnedNoClientAddress = false;
-  const kassa = async function kassa(request: Request, context: { clientAddress?: string } = {}): Promise<Response> {
-    const url = new URL(request.url);
-    const client = new Client(() => context.clientAddress ?? config.clientAddress?.(request) ?? undefined, () => {
+  /** Every request, from either entry: the route's answer with CORS headers, or the problem. */
+  const answer = async (request: IncomingRequest, context: { clientAddress?: string } = {}): Promise<RouteAnswer> => {
+    const url = request.url;
+    const client = new Client(() => context.clientAddress ?? config.clientAddress?.(request.fetchRequest()) ?? undefined, () => {
       if (warnedNoClientAddress) return;
       warnedNoClientAddress = true;
       onError(
@@ -166,27 +181,26 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     });
     // Problems carry the CORS headers too, so a page on an allowed origin can read (and localize) them.
     let cors: Record<string, string> = {};
-    const withCors = (response: Response) => {
-      for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
-      return response;
-    };
     try {
       if (!url.pathname.startsWith(config.basePath)) throw new HttpProblem('not-found');
       const path = url.pathname.slice(config.basePath.length) || '/';
       // Providers and the merchant's own servers are not browsers: no CORS for their routes.
       const notFromBrowser = path.startsWith('/webhooks/') || path.startsWith('/return/') || path.startsWith('/merchant/');
       cors = notFromBrowser ? {} : corsHeaders(request, url, config.allowedOrigins);
-      if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: { ...cors, 'access-control-max-age': '600' } });
-      const { run, ids } = matchRoute(routes, request, path);
-      const response = await run({ request, url, client, ids });
-      return withCors(request.method === 'HEAD' ? await withoutBody(response) : response);
+      if (request.method === 'OPTIONS') return { status: 204, headers: { ...cors, 'access-control-max-age': '600' } };
+      const { run, ids } = matchRoute(request.method, path);
+      const routeAnswer = await run({ request, url, client, ids });
+      return withHeaders(request.method === 'HEAD' ? await withoutBody(routeAnswer) : routeAnswer, cors);
     } catch (error) {
-      if (error instanceof HttpProblem) return withCors(problemResponse(error));
+      if (error instanceof HttpProblem) return withHeaders(problemAnswer(error), cors);
       // A client that went away mid-request is not the endpoint's error: nothing to report.
-      if (request.signal.aborted) return problemResponse(new HttpProblem('bad-request', 'the client went away'));
+      if (request.signal.aborted) return problemAnswer(new HttpProblem('bad-request', 'the client went away'));
       onError(error, `${request.method} ${url.pathname}`);
-      return withCors(problemResponse(new HttpProblem('internal')));
+      return withHeaders(problemAnswer(new HttpProblem('internal')), cors);
     }
+  };
+  const kassa = async function kassa(request: Request, context: { clientAddress?: string } = {}): Promise<Response> {
+    return toResponse(await answer(new FetchIncoming(request), context));
   };
 
   const merchantView: KassaPayments = {
@@ -202,11 +216,15 @@ export function createKassaHandler(input: KassaConfig): KassaHandler {
     uploadDocument: (reference, options) => operations.uploadDocument(reference, options),
   };
   return Object.assign(kassa, {
+    // The Node listener's way in: its own request view, its answer written without a Response.
+    [answerRequest]: answer,
     payments: merchantView,
+    sessionJson: (order: string, options: { locale?: string; request?: Request } = {}) =>
+      sessions.forPage(order, { ...options, sessionUrl: `${config.publicUrl ?? `http://localhost${config.basePath}`}/session` }),
     close: async () => {
-      watcher.close();
       orphans.close();
-      await reconciler.close();
+      await Promise.all([watcher.close(), reconciler.close()]);
+      await status.close();
       await delivery.close();
     },
   });

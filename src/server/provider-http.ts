@@ -138,6 +138,14 @@ export async function callGraphQL<T>(
     { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify({ query, variables }) },
     options,
   );
+  return readGraphQLAnswer<T>(provider, response);
+}
+
+/**
+ * A provider's answer to a GraphQL POST as `callGraphQL` reads it: errors in the body (also on a refusal), transport
+ * failures thrown. For an adapter that calls `callProvider` itself because it needs the response (its headers).
+ */
+export async function readGraphQLAnswer<T>(provider: string, response: Response): Promise<GraphQLAnswer<T>> {
   if (response.status >= 400) {
     // A refusal with GraphQL errors is the adapter's to read; a bare one says at most that nothing was done.
     const text = await response.text();

@@ -154,6 +154,8 @@ export interface StatusRead {
    * the payment's amount) it decides `partially_refunded` against `refunded`.
    */
   refundedAmount?: number;
+  /** The provider's id when the read learned it. */
+  providerPaymentId?: string;
 }
 
 export interface WebhookRequest {
@@ -192,6 +194,26 @@ export interface ProviderAdapter {
    */
   createPayment(input: CreatePaymentInput): Promise<CreatedPayment>;
   readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead>;
+  /**
+   * Most payments one `readStatuses` call takes (Hero's `getPaymentsInfos` takes 100 ids). Set exactly when
+   * `readStatuses` is.
+   */
+  readonly batchReadLimit?: number;
+  /**
+   * Reads several payments in as few provider calls as the provider allows (Hero `getPaymentsInfos`, Kronor
+   * `paymentRequests`/`payments` filtered by reference, WhenThen `listPayments`), at most `batchReadLimit` at once.
+   * Answers a read per reference for every payment the provider answered about; a payment missing from the map was
+   * not found in this call (the endpoint reads it again later, or alone with `readStatus`). Only where the provider
+   * has a batch read; the endpoint reads one by one otherwise.
+   */
+  readStatuses?(payments: readonly StoredPaymentRef[], signal: AbortSignal): Promise<Map<string, StatusRead>>;
+  /**
+   * Follows the merchant's payments live over one long-lived connection (Kronor's `paymentRequests` subscription) and
+   * calls `onRead` with a payment's read whenever the provider reports a change, for payments created by Kassa
+   * (`reference` is Kassa's reference). Runs until `signal` aborts, reconnecting with backoff after a drop; resolves
+   * then. Only where the provider offers it.
+   */
+  followStatuses?(onRead: (reference: string, status: StatusRead) => void, signal: AbortSignal): Promise<void>;
   /**
    * Finds the payment a create for `reference` made, when the create went unanswered: undefined when the provider
    * holds none. Only where the provider can be asked by Kassa's reference; it lets the endpoint go on to another

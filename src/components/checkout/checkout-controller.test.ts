@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 /**
  * The checkout flow's on-demand parts (parts.ts), against the real demo endpoint and sandbox: the fields, redirect,
- * QR and status elements start loading once the methods are shown, and a pay click whose parts cannot load (the
+ * QR and status elements start loading once the methods are painted, and a pay click whose parts cannot load (the
  * shopper went offline) makes no payment, reports a network error, and pays once when clicked again.
  */
 import { expect, waitUntil } from '@open-wc/testing';
@@ -25,18 +25,22 @@ function mountFlow(loadParts: () => Promise<void>) {
 describe('checkout flow: parts loaded on demand', () => {
   afterEach(() => document.querySelectorAll('kassa-test-flow-host').forEach((el) => el.remove()));
 
-  it('starts loading the parts once the methods are shown, not before', async () => {
+  it('starts loading the parts once the methods are painted, not before', async () => {
     const { endpointUrl } = await testEnv();
     let calls = 0;
-    const { flow } = mountFlow(() => {
+    const { host, flow } = mountFlow(() => {
       calls++;
       return Promise.resolve();
     });
+    // How many loads had started when the host rendered the methods (before that frame is painted).
+    let atRender: number | undefined;
+    host.addController({ hostUpdate: () => void (flow.view.name === 'choose' && (atRender ??= calls)) });
     flow.configure(endpointUrl, 'DEMO-EUR', 'en');
     expect(flow.view.name).to.equal('loading');
     expect(calls, 'nothing loads while the session opens').to.equal(0);
     await waitUntil(() => flow.view.name === 'choose', 'the methods should be shown', { timeout: 5_000 });
-    expect(calls).to.equal(1);
+    expect(atRender, 'nothing loads before the methods are painted').to.equal(0);
+    await waitUntil(() => calls === 1, 'the parts start loading after the paint', { timeout: 1_000 });
   });
 
   it('makes no payment when the parts cannot load, and one payment on the next click', async () => {

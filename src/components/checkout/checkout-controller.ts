@@ -13,6 +13,7 @@ import {
   startPayment,
   type EndpointErrorCode,
 } from '../../core/endpoint-client.ts';
+import { carriedSession } from '../../core/carried-session.ts';
 import { forgetAttempt, recallAttempt, rememberAttempt } from '../../core/open-attempt.ts';
 import type { MessageKey } from '../../core/i18n.ts';
 import { retryableImport } from '../../core/retryable-import.ts';
@@ -70,8 +71,10 @@ export interface CheckoutDeps {
   newIdempotencyKey: () => string;
   /** Loads the Kronor browser module; only ever called when a Kronor method is used. */
   loadKronor: () => Promise<KronorModule>;
-  /** Loads (and registers) the fields, redirect, QR and status elements; started once the methods are shown. */
+  /** Loads (and registers) the fields, redirect, QR and status elements; started once the methods are painted. */
   loadParts: () => Promise<void>;
+  /** The session the page carries inside the element for this order (see core/carried-session.ts), if usable. */
+  carriedSession: (host: HTMLElement, order: string) => SessionResponse | undefined;
 }
 
 const DEFAULT_DEPS: CheckoutDeps = {
@@ -81,7 +84,11 @@ const DEFAULT_DEPS: CheckoutDeps = {
   newIdempotencyKey,
   loadKronor: retryableImport(() => import('../../providers/kronor/browser.ts')),
   loadParts: loadCheckoutParts,
+  carriedSession: (host, order) => carriedSession(host, order),
 };
+
+/** Runs `then` in a task after the next frame is painted (an animation frame, then a task). */
+export const afterPaint = (then: () => unknown): unknown => requestAnimationFrame(() => setTimeout(then));
 
 /** Session problems a new session fixes; the others leave the shopper on the picker. */
 const SESSION_PROBLEMS: ReadonlySet<EndpointErrorCode> = new Set(['invalid-token', 'token-mismatch', 'idempotency-conflict']);
@@ -123,6 +130,8 @@ export class CheckoutController implements ReactiveController {
   private unsettled: { key: string; body: string } | undefined;
   private kronor: { session?: KronorBrowserSession; access: KronorAccess; unwatch?: () => void } | undefined;
   private resumeOnConnect = false;
+  /** The token of the carried session last taken: never taken twice, so a refused one leads to a new session. */
+  private carriedToken: string | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -184,16 +193,17 @@ export class CheckoutController implements ReactiveController {
     this.payError = undefined;
     this.unsettled = undefined;
     if (!this.endpoint || !this.order) return this.show({ name: 'idle' });
-    this.show({ name: 'loading' });
+    const carried = this.takeCarriedSession();
+    if (!carried) this.show({ name: 'loading' });
     const abort = (this.abort = new AbortController());
     try {
-      const session = await this.deps.openSession(this.endpoint, this.order, { locale: this.locale, signal: abort.signal });
+      const session = carried ?? (await this.deps.openSession(this.endpoint, this.order, { locale: this.locale, signal: abort.signal }));
       if (run !== this.run) return;
       this.session = session;
       if (await this.resume(run, abort.signal)) return;
       this.show({ name: 'choose' });
-      // After the methods are on screen, so they never wait for it; pay() waits for it (and reports a failure).
-      this.deps.loadParts().catch(() => undefined);
+      // Once the methods are painted: starting four imports costs a phone ~15 ms. pay() waits for them (and reports a failure).
+      afterPaint(() => this.deps.loadParts().catch(() => undefined));
     } catch (error) {
       if (run !== this.run) return;
       if (this.showPaid(error)) return;
@@ -201,6 +211,14 @@ export class CheckoutController implements ReactiveController {
       this.show({ name: 'unavailable', code });
       this.reportError(code);
     }
+  }
+
+  /** The session the page carries for this order, unless it was taken before (it may be the one that failed). */
+  private takeCarriedSession(): SessionResponse | undefined {
+    const carried = this.deps.carriedSession(this.host, this.order);
+    if (!carried || carried.token === this.carriedToken) return undefined;
+    this.carriedToken = carried.token;
+    return carried;
   }
 
   /**

@@ -10,7 +10,7 @@ import { LocaleController } from '../shared/locale-controller.ts';
 import type { KassaMethodFields } from '../method-fields/method-fields.ts';
 import { alternativeMethod, type KassaMethodPicker, type MethodGrouping } from '../method-picker/method-picker.ts';
 import type { EndpointErrorCode } from '../../core/endpoint-client.ts';
-import { CheckoutController, type CheckoutView, type KronorWatch } from './checkout-controller.ts';
+import { afterPaint, CheckoutController, type CheckoutView, type KronorWatch } from './checkout-controller.ts';
 import { styles } from './checkout.styles.ts';
 
 /**
@@ -31,8 +31,14 @@ const STATUS_PARTS = 'status, icon: status-icon, message: status-message, detail
  * shows that payment's status instead of the picker; after a reload while a payment is under way (a QR code, a
  * provider's page) it shows that payment again rather than offering a second one.
  *
+ * The page may carry the session, saving the request: the JSON the shop's server got from `kassa.sessionJson(order)`
+ * in a `<script type="application/json">` child, taken when it is for `order` and has a minute or more left (else
+ * the checkout asks the endpoint); or a `<link rel="preload" as="fetch" crossorigin>` of
+ * `{endpoint}/session?order=…`, whose answer the checkout takes. Amounts are charged as the endpoint decides, never
+ * as the page says.
+ *
  * Composes `kassa-method-picker`, `kassa-method-fields`, `kassa-redirect`, `kassa-qr` and `kassa-status`. Its
- * `define.ts` registers the picker with it; once the methods are shown, the checkout loads the other four and
+ * `define.ts` registers the picker with it; once the methods are painted, the checkout loads the other four and
  * registers them under those tags (each once per page), so the first paint carries only the checkout and the
  * picker. Pay waits for them, and reports a network error if they cannot load. Their events (`kassa-status-change`, `kassa-complete`, `kassa-fail`, and `kassa-error` from a
  * refused redirect) bubble out of this element as they are; it adds none of its own for them.
@@ -133,6 +139,10 @@ export class KassaCheckout extends KassaElement {
   /** Whether focus was inside the checkout when its view was about to change. */
   private hadFocus = false;
   private shownView: CheckoutView['name'] | undefined;
+  /** The session whose endpoint-formatted amount is checked against the browser's own after it is painted. */
+  private amountChecked: SessionResponse | undefined;
+  /** The session whose amount the browser formats otherwise than the endpoint: shown with the browser's text. */
+  private ownAmount: SessionResponse | undefined;
 
   /** The open checkout session (order, amount, currency, methods), once loaded; read-only. */
   get session(): SessionResponse | undefined {
@@ -314,7 +324,7 @@ export class KassaCheckout extends KassaElement {
     const t = this.i18n.t.bind(this.i18n);
     const { session, method, busy, slow, payError, canPay } = this.flow;
     if (!session) return html``;
-    const amount = formatAmount(session.amount, session.currency, this.i18n.tag);
+    const amount = this.amountText(session);
     const waitingLong = busy && slow && method;
     return html`<div class="view" tabindex="-1">
       <p part="amount" class="amount"><span>${t('checkout.total')}</span> <span class="amount-value">${amount}</span></p>
@@ -357,6 +367,27 @@ export class KassaCheckout extends KassaElement {
       ${waitingLong ? html`<button part="cancel" class="secondary" type="button" @click=${this.onCancelStart}>${t('common.cancel')}</button>` : nothing}
       ${method ? nothing : html`<p id="pay-hint" class="hint">${t('checkout.choose')}</p>`}
     </div>`;
+  }
+
+  /**
+   * The session's amount in words: the endpoint's text while it is for this language, so the first paint never waits
+   * for the browser's currency data (tens of ms on a phone). After that paint the browser formats the amount too, and
+   * where its text differs (a browser without that language's data, another ICU) its own is shown from then on.
+   */
+  private amountText(session: SessionResponse): string {
+    const tag = this.i18n.tag;
+    const own = () => formatAmount(session.amount, session.currency, tag);
+    const text = session.amountText;
+    if (!text || session.locale !== tag || this.ownAmount === session) return own();
+    if (this.amountChecked !== session) {
+      this.amountChecked = session;
+      afterPaint(() => {
+        if (own() === text) return;
+        this.ownAmount = session;
+        this.requestUpdate();
+      });
+    }
+    return text;
   }
 
   /** Why the payment did not start and, when the method or its provider is the trouble, another method to try. */

@@ -453,6 +453,52 @@ function operation(created: CreatedPayment, state: OperationPayment['state'] = '
   };
 }
 
+describe('readStatuses: many payments in one getPaymentsInfos', () => {
+  const pay1x: PaymentMethod = { id: 'hero:Pay1X', provider: 'hero', kind: 'invoice', name: { en: 'Pay in full' } };
+
+  test('payments in every state are read in one call, each read as readStatus reads it alone', async () => {
+    const adapter = hero();
+    const outcomes = [undefined, 'pay', 'pay', 'decline', 'cancel', 'expire', 'fail'] as const;
+    const created: CreatedPayment[] = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      created.push(await adapter.createPayment({ ...paymentInput(companyOrder(15000), pay1x), reference: `kp_batch_${i}` }));
+      if (outcome) await sb.control('POST', `/payments/hero/${created[i]!.providerPaymentId}/outcome`, { outcome });
+    }
+    await adapter.refundPayment!(operation(created[2]!), { idempotencyKey: 'batch-refund', signal: signal(), amount: 5000 });
+    const refs = created.map((c, i) => ({ reference: `kp_batch_${i}`, providerPaymentId: c.providerPaymentId, data: c.data }));
+    const unknown = { reference: 'kp_batch_unknown', providerPaymentId: 'paycheckout-00000000-0000-0000-0000-000000000000' };
+
+    const before = await count('getPaymentsInfos');
+    const reads = await adapter.readStatuses!([...refs, unknown], signal());
+    assert.equal((await count('getPaymentsInfos')) - before, 1);
+
+    const alone = new Map();
+    for (const ref of refs) alone.set(ref.reference, await adapter.readStatus(ref, signal()));
+    assert.deepEqual(reads, alone);
+    assert.deepEqual(
+      refs.map((r) => reads.get(r.reference)?.state),
+      ['action_required', 'paid', 'partially_refunded', 'declined', 'cancelled', 'expired', 'failed'],
+    );
+    assert.equal(reads.has(unknown.reference), false, 'an id Hero does not know for this key gets no read');
+  });
+
+  test('takes up to batchReadLimit (100) payments; more is a programming error, and Hero is not called', async () => {
+    const adapter = hero();
+    assert.equal(adapter.batchReadLimit, 100);
+    const many = Array.from({ length: 101 }, (_, i) => ({ reference: `kp_${i}`, providerPaymentId: `paycheckout-${i}` }));
+    await assert.rejects(adapter.readStatuses!(many, signal()), (error: Error) => error instanceof RangeError && /at most 100 payments at once \(got 101\)/.test(error.message));
+    const hundred = await adapter.readStatuses!(many.slice(0, 100), signal());
+    assert.equal(hundred.size, 0);
+    assert.equal(await count('getPaymentsInfos'), 1);
+  });
+
+  test('an unreachable Hero is unavailable, retried as a read', async () => {
+    await sb.control('POST', '/faults', { provider: 'hero', operation: 'status', kind: 'error', status: 503, times: 2 });
+    await assert.rejects(hero().readStatuses!([{ reference: 'kp_x', providerPaymentId: 'paycheckout-x' }], signal()), ProviderUnavailable);
+    assert.equal(await count('getPaymentsInfos'), 2);
+  });
+});
+
 describe('refundPayment', () => {
   const pay1x: PaymentMethod = { id: 'hero:Pay1X', provider: 'hero', kind: 'invoice', name: { en: 'Pay in full' } };
   let keys = 0;

@@ -4,6 +4,9 @@
  * page; Hero then calls `redirectUri` (the endpoint's return route), which re-reads the status. Hero's "back to the
  * shop" link (`comebackUri`) leads to the checkout page, where the shopper chose the method.
  *
+ * Status reads in batches: `readStatuses` asks `getPaymentsInfos` for up to 100 ids at once, each row read as
+ * `readStatus` reads it (status.ts `heroStatus`).
+ *
  * After the sale: refunds with `refundPaymentCheckout` (seed), in full or in part; `setOrderId` once a payment
  * succeeded when creating it could not link the order. Hero documents no capture (a finalized payment is taken)
  * and no cancel, so neither is offered.
@@ -64,9 +67,12 @@ import {
   toMethods,
   withinCustomerLimits,
 } from './methods.ts';
-import { heroStatus, stateMaps, UNFINALIZED_STATES, type HeroStateMaps } from './status.ts';
+import { heroReads, heroStatus, stateMaps, UNFINALIZED_STATES, type HeroStateMaps } from './status.ts';
 
 const PROVIDER = 'hero';
+
+/** Most ids one `getPaymentsInfos` takes (the sandbox's bound; Hero publishes none, so Kassa keeps to it). */
+export const HERO_BATCH_READ_LIMIT = 100;
 
 /**
  * Hero's public hosts: the hosted pages from the seed, the APIs from providers.md. Hero's own WooCommerce plugin
@@ -139,6 +145,7 @@ class HeroAdapter implements ProviderAdapter {
   readonly name = PROVIDER;
   readonly redirectHosts: readonly string[];
   readonly createIsIdempotent = false;
+  readonly batchReadLimit = HERO_BATCH_READ_LIMIT;
   private readonly endpoints: Endpoints;
   private readonly headers: Record<string, string>;
   private readonly states: HeroStateMaps;
@@ -195,6 +202,21 @@ class HeroAdapter implements ProviderAdapter {
 
   async readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead> {
     return heroStatus(await this.paymentInfos(payment.providerPaymentId, signal), this.states);
+  }
+
+  /** One `getPaymentsInfos` for up to 100 payments; an id Hero leaves out (another account's) gets no read. */
+  async readStatuses(payments: readonly StoredPaymentRef[], signal: AbortSignal): Promise<Map<string, StatusRead>> {
+    if (payments.length > HERO_BATCH_READ_LIMIT) {
+      throw new RangeError(`hero: readStatuses takes at most ${HERO_BATCH_READ_LIMIT} payments at once (got ${payments.length})`);
+    }
+    if (payments.length === 0) return new Map();
+    const paymentIds = [...new Set(payments.map((p) => p.providerPaymentId))];
+    const answer = await this.graphql<GetPaymentsInfosData>(GET_PAYMENTS_INFOS, { paymentIds }, { idempotent: true, signal });
+    if (answer.errors.length) throw readFailure('getPaymentsInfos', answer.errors);
+    const infos = answer.data?.getPaymentsInfos;
+    if (!infos) throw new ProviderUnavailable('hero: getPaymentsInfos answered without data');
+    if (infos.validationErrors) throw new Error('hero: getPaymentsInfos refused the payment ids');
+    return heroReads(payments, Array.isArray(infos.result) ? infos.result : [], this.states);
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { heroStatus, stateMaps, type HeroStatus, type HeroStatusData } from './status.ts';
+import { heroReads, heroStatus, stateMaps, type HeroStatus, type HeroStatusData } from './status.ts';
 
 const row = (over: Partial<HeroStatusData>): HeroStatusData => ({
   isSuccess: false,
@@ -70,4 +70,48 @@ describe("heroStatus with the merchant's own error and review values", () => {
       assert.deepEqual(heroStatus(data, maps), read);
     });
   }
+});
+
+describe('heroReads: one getPaymentsInfos answer, a read per reference', () => {
+  const ask = [
+    { reference: 'kp_paid', providerPaymentId: 'paycheckout-1' },
+    { reference: 'kp_open', providerPaymentId: 'paycheckout-2' },
+    { reference: 'kp_unknown', providerPaymentId: 'paycheckout-3' },
+    { reference: 'kp_unreadable', providerPaymentId: 'paycheckout-4' },
+  ];
+  const rows = [
+    { paymentId: 'paycheckout-2', ...row({ error: 'PAYMENT_NOT_INITIATED' }) },
+    { paymentId: 'paycheckout-1', ...paid({ refundedAmount: 3000 }) },
+    // A second row for the same id: the first one counts, as readStatus takes the first.
+    { paymentId: 'paycheckout-1', ...row({ error: 'PAYMENT_FAILED' }) },
+    { paymentId: 'paycheckout-4', isSuccess: 'yes' as unknown as boolean },
+    null,
+    { paymentId: 'paycheckout-99', ...paid({}) },
+  ];
+
+  test('each row read with heroStatus, keyed by Kassa reference, in any order', () => {
+    assert.deepEqual(
+      heroReads(ask, rows),
+      new Map<string, HeroStatus>([
+        ['kp_paid', heroStatus(rows[1]!)],
+        ['kp_open', heroStatus(rows[0]!)],
+      ]),
+    );
+    assert.deepEqual(heroReads(ask, rows).get('kp_paid'), { state: 'partially_refunded', providerStatus: 'SUCCESS', capturedAmount: 8000, refundedAmount: 3000 });
+  });
+
+  test('ids Hero left out and rows Kassa cannot read get no read', () => {
+    const reads = heroReads(ask, rows);
+    assert.equal(reads.has('kp_unknown'), false);
+    assert.equal(reads.has('kp_unreadable'), false);
+  });
+
+  test("the merchant's own maps apply as in readStatus", () => {
+    const maps = stateMaps({ PAYMENT_NOT_INITIATED: 'pending' });
+    assert.deepEqual(heroReads(ask, rows, maps).get('kp_open'), { state: 'pending', providerStatus: 'PAYMENT_NOT_INITIATED' });
+  });
+
+  test('no rows, no reads', () => {
+    assert.deepEqual(heroReads(ask, []), new Map());
+  });
 });

@@ -99,3 +99,30 @@ function finalizedState(data: HeroStatusData): Pick<HeroStatus, 'state' | 'captu
   if (refunded <= 0) return { state: 'paid', ...amounts };
   return { state: captured > 0 && refunded >= captured ? 'refunded' : 'partially_refunded', ...amounts };
 }
+
+/** A `getPaymentsInfos` row as far as a read needs it: which payment, and whether Kassa can read it at all. */
+export interface HeroInfosRow extends HeroStatusData {
+  paymentId: string;
+}
+
+/**
+ * One `getPaymentsInfos` answer → a read per Kassa reference, each with `heroStatus` as `readStatus` reads it. Hero
+ * leaves out ids it does not know; those payments, and rows Kassa cannot read (no boolean `isSuccess`), get no read,
+ * so the endpoint reads them alone and gets `readStatus`'s own error.
+ */
+export function heroReads(
+  payments: ReadonlyArray<{ reference: string; providerPaymentId: string }>,
+  rows: ReadonlyArray<Partial<HeroInfosRow> | null | undefined>,
+  maps: HeroStateMaps = DEFAULT_STATE_MAPS,
+): Map<string, HeroStatus> {
+  const byId = new Map<string, HeroInfosRow>();
+  for (const row of rows) {
+    if (row && typeof row.paymentId === 'string' && typeof row.isSuccess === 'boolean' && !byId.has(row.paymentId)) byId.set(row.paymentId, row as HeroInfosRow);
+  }
+  const reads = new Map<string, HeroStatus>();
+  for (const payment of payments) {
+    const row = byId.get(payment.providerPaymentId);
+    if (row) reads.set(payment.reference, heroStatus(row, maps));
+  }
+  return reads;
+}

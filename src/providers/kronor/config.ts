@@ -9,7 +9,7 @@ import type { Environment } from '../../server/provider.ts';
 import { KRONOR_COUNTRIES, KRONOR_MESSAGE, KRONOR_METHOD_CODES } from './methods.ts';
 
 /** Kronor's public endpoints (providers.md): GraphQL over HTTP and websockets, and the payment gateway page. */
-export const KRONOR_URLS: Record<Exclude<Environment, 'sandbox'>, Endpoints> = {
+export const KRONOR_URLS: Record<Exclude<Environment, 'sandbox'>, Omit<Endpoints, 'merchantWsUrl'>> = {
   staging: {
     graphqlUrl: 'https://staging.kronor.io/v1/graphql',
     wsUrl: 'wss://staging.kronor.io/v1/graphql',
@@ -69,6 +69,8 @@ export const MAX_SESSION_TTL_MINUTES = 24 * 60;
 export interface Endpoints {
   graphqlUrl: string;
   wsUrl: string;
+  /** The websocket the merchant's server subscribes to with the merchant token. */
+  merchantWsUrl: string;
   /** Kronor's hosted payment gateway page (`…/payment?paymentMethod=…&token=…`). */
   paymentGatewayUrl: string;
 }
@@ -104,6 +106,12 @@ export const kronorConfigSchema = z.strictObject({
   graphqlUrl: endpointUrl('graphqlUrl', 'https').optional(),
   /** Overrides the websocket endpoint the browser subscribes to; by default the graphqlUrl with wss. */
   wsUrl: endpointUrl('wsUrl', 'wss').optional(),
+  /**
+   * Overrides the websocket the endpoint follows the merchant's payments on, with the merchant token. Kronor serves
+   * both tokens on one endpoint (`wss://kronor.io/v1/graphql` beside `https://kronor.io/v1/graphql`), so by default
+   * it is the graphqlUrl with wss (the browser's wsUrl when only that is set).
+   */
+  merchantWsUrl: endpointUrl('merchantWsUrl', 'wss').optional(),
   /** Overrides Kronor's hosted payment gateway page. */
   paymentGatewayUrl: endpointUrl('paymentGatewayUrl', 'https').optional(),
   /** How long a Kronor payment session stays usable, in minutes (Kronor allows up to 24 hours). */
@@ -177,17 +185,23 @@ export type KronorConfig = z.input<typeof kronorConfigSchema>;
 /** The configuration once checked, defaults applied. */
 export type ResolvedKronorConfig = z.output<typeof kronorConfigSchema>;
 
-export function kronorEndpoints(config: Pick<ResolvedKronorConfig, 'environment' | 'graphqlUrl' | 'wsUrl' | 'paymentGatewayUrl'>, sandboxUrl: string): Endpoints {
+export function kronorEndpoints(
+  config: Pick<ResolvedKronorConfig, 'environment' | 'graphqlUrl' | 'wsUrl' | 'paymentGatewayUrl'> & { merchantWsUrl?: string | undefined },
+  sandboxUrl: string,
+): Endpoints {
   const base = sandboxUrl.replace(/\/+$/, '');
-  const defaults: Endpoints =
+  const defaults: Omit<Endpoints, 'merchantWsUrl'> =
     config.environment === 'sandbox'
       ? { graphqlUrl: `${base}${SANDBOX_GRAPHQL_PATH}`, wsUrl: toWebSocketUrl(`${base}${SANDBOX_GRAPHQL_PATH}`), paymentGatewayUrl: `${base}${SANDBOX_GATEWAY_PATH}` }
       : KRONOR_URLS[config.environment];
   const graphqlUrl = config.graphqlUrl ?? defaults.graphqlUrl;
+  // A moved GraphQL endpoint moves its websocket with it, unless the websocket is named too.
+  const wsUrl = config.wsUrl ?? (config.graphqlUrl ? toWebSocketUrl(config.graphqlUrl) : defaults.wsUrl);
   return {
     graphqlUrl,
-    // A moved GraphQL endpoint moves its websocket with it, unless the websocket is named too.
-    wsUrl: config.wsUrl ?? (config.graphqlUrl ? toWebSocketUrl(config.graphqlUrl) : defaults.wsUrl),
+    wsUrl,
+    // The merchant's server reaches the same endpoint as the API: the graphqlUrl with wss when it was moved.
+    merchantWsUrl: config.merchantWsUrl ?? (config.graphqlUrl ? toWebSocketUrl(config.graphqlUrl) : wsUrl),
     paymentGatewayUrl: config.paymentGatewayUrl ?? defaults.paymentGatewayUrl,
   };
 }

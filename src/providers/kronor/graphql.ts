@@ -70,6 +70,57 @@ export const PAYMENT_STATUS = /* GraphQL */ `
   ${PAYMENT_AMOUNTS}
 `;
 
+/**
+ * Merchant token. The status query for many sessions at once: every Payment and payment request of the references,
+ * newest first, so each session's first rows are what PAYMENT_STATUS answers for it alone.
+ */
+export const PAYMENT_STATUSES = /* GraphQL */ `
+  query KassaKronorPaymentStatuses($references: [String!]!) {
+    payments(where: { merchantReference: { _in: $references } }, orderBy: [{ createdAt: DESC }]) {
+      ...KassaKronorPaymentAmounts
+      merchantReference
+      paymentRefundStatus
+    }
+    paymentRequests(where: { reference: { _in: $references } }, orderBy: [{ createdAt: DESC }]) {
+      reference
+      createdAt
+      status {
+        status
+        enteredAt
+      }
+      transactionSwishDetails {
+        errorCode
+      }
+    }
+  }
+  ${PAYMENT_AMOUNTS}
+`;
+
+/**
+ * Merchant token, over the websocket: a live query of the merchant's payment requests still waiting, created since
+ * `$since`, newest first and at most `$limit`, only Kassa's (references start with `kp_`). Hasura re-sends the whole
+ * list on every change; a request that leaves it has moved on.
+ */
+export const WAITING_REQUESTS = /* GraphQL */ `
+  subscription KassaKronorWaitingRequests($since: timestamptz!, $waiting: [PaymentStatusEnum!]!, $limit: Int!) {
+    paymentRequests(
+      where: { createdAt: { _gte: $since }, reference: { _like: "kp_%" }, status: { status: { _in: $waiting } } }
+      orderBy: [{ createdAt: DESC }]
+      limit: $limit
+    ) {
+      reference
+      createdAt
+      status {
+        status
+        enteredAt
+      }
+      transactionSwishDetails {
+        errorCode
+      }
+    }
+  }
+`;
+
 /** Merchant token; a one-time setup: registers the webhook URL and answers the hmacSecret (on creation only). */
 export const SET_WEBHOOK_URL = /* GraphQL */ `
   mutation KassaKronorSetWebhookUrl($setting: SetWebhookUrlInput!) {
@@ -141,6 +192,8 @@ export const REFUND_PAYMENT = /* GraphQL */ `
 export const MERCHANT_DOCUMENTS = {
   NEW_SESSION,
   PAYMENT_STATUS,
+  PAYMENT_STATUSES,
+  WAITING_REQUESTS,
   SET_WEBHOOK_URL,
   PAYMENT_FOR_OPERATION,
   CANCEL_PAYMENT,
@@ -181,6 +234,15 @@ export interface PaymentStatusData {
     status: StatusEntry[] | null;
     transactionSwishDetails: Array<{ errorCode: unknown }> | null;
   }> | null;
+}
+
+export interface PaymentStatusesData {
+  payments: Array<NonNullable<PaymentStatusData['payments']>[number] & { merchantReference: unknown }> | null;
+  paymentRequests: Array<NonNullable<PaymentStatusData['paymentRequests']>[number] & { reference: unknown }> | null;
+}
+
+export interface WaitingRequestsData {
+  paymentRequests: Array<{ reference: unknown; createdAt: unknown; status: StatusEntry[] | null; transactionSwishDetails: Array<{ errorCode: unknown }> | null }> | null;
 }
 
 export interface NewSwishPaymentData {

@@ -18,6 +18,7 @@ import {
   type OperationPayment,
   type ProviderAdapter,
   type ResolvedOrder,
+  type StatusRead,
   type StoredPaymentRef,
 } from '../../server/provider.ts';
 import { KronorSetupError } from './errors.ts';
@@ -1113,5 +1114,191 @@ describe('faults', () => {
     await sb.control('POST', '/faults', { provider: 'kronor', operation: 'setWebhookUrl', kind: 'error', status: 500, times: 2 });
     await assert.rejects(setKronorWebhookUrl({ environment: 'sandbox', merchantToken: MERCHANT_TOKEN }, receiverUrl, { sandboxUrl: sb.url, ...TIMING }), ProviderUnavailable);
     assert.deepEqual((await faultsLeft()).map((f) => f.remaining), [1]);
+  });
+});
+
+describe('readStatuses: many sessions in one call', () => {
+  /** A session in the state `outcome` leaves it (no request started when undefined). */
+  async function session(adapter: ProviderAdapter, start: 'swish' | 'card' | undefined, outcome?: 'pay' | 'decline' | 'cancel' | 'expire' | 'fail') {
+    const order = sekOrder();
+    const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, start === 'card' ? 'kronor:creditCard' : 'kronor:swish')));
+    if (start) {
+      const waitToken = start === 'card' ? await startCard(kronorAction(created.action)) : await startSwish(kronorAction(created.action));
+      if (outcome) await decide(waitToken, outcome);
+    }
+    return created;
+  }
+
+  test('sessions in every state are read in one request, each read as readStatus reads it alone', async () => {
+    const adapter = kronor();
+    const created = [
+      await session(adapter, undefined),
+      await session(adapter, 'swish'),
+      await session(adapter, 'swish', 'pay'),
+      await session(adapter, 'swish', 'pay'),
+      await session(adapter, 'swish', 'decline'),
+      await session(adapter, 'card', 'cancel'),
+      await session(adapter, 'swish', 'expire'),
+      await session(adapter, 'card', 'fail'),
+    ];
+    await sb.control('POST', '/kronor/settings', { cardCaptureMode: 'manual' });
+    try {
+      created.push(await session(adapter, 'card', 'pay'));
+    } finally {
+      await sb.control('POST', '/kronor/settings', { cardCaptureMode: 'automatic' });
+    }
+    const refunded = created[3]!;
+    await adapter.refundPayment!(
+      { ...stored(refunded), order: 'A-1001', amount: 25_000, currency: 'SEK', state: 'paid', providerStatus: 'PAID' },
+      { idempotencyKey: `batch-refund-${Date.now()}`, signal: signal(), amount: 10_000 },
+    );
+    const refs = created.map(stored);
+    const unknown: StoredPaymentRef = { reference: 'kp_not_at_kronor', providerPaymentId: 'kp_not_at_kronor', data: { method: 'swish', expiresAt: new Date(Date.now() - 1000).toISOString() } };
+
+    const before = (await sb.control<{ count: number }>('GET', '/requests?provider=kronor')).count;
+    const [paymentsBefore, requestsBefore] = [await count('payments'), await count('paymentRequests')];
+    const reads = await adapter.readStatuses!([...refs, unknown], signal());
+    // One HTTP request (the sandbox logs it by its first root field).
+    assert.equal((await sb.control<{ count: number }>('GET', '/requests?provider=kronor')).count - before, 1);
+    assert.deepEqual([(await count('payments')) - paymentsBefore, (await count('paymentRequests')) - requestsBefore], [1, 0]);
+
+    const alone = new Map<string, StatusRead>();
+    for (const ref of [...refs, unknown]) alone.set(ref.reference, await adapter.readStatus(ref, signal()));
+    assert.deepEqual(reads, alone);
+    assert.deepEqual(
+      [...refs, unknown].map((r) => reads.get(r.reference)?.state),
+      ['action_required', 'action_required', 'paid', 'partially_refunded', 'declined', 'cancelled', 'expired', 'failed', 'authorized', 'expired'],
+    );
+  });
+
+  test('takes up to batchReadLimit (100) sessions; more is a programming error, and Kronor is not called', async () => {
+    const adapter = kronor();
+    assert.equal(adapter.batchReadLimit, 100);
+    const many = Array.from({ length: 101 }, (_, i) => ({ reference: `kp_${i}`, providerPaymentId: `kp_${i}` }));
+    await assert.rejects(adapter.readStatuses!(many, signal()), (error: Error) => error instanceof RangeError && /at most 100 payments at once \(got 101\)/.test(error.message));
+    assert.equal(await count('payments'), 0);
+    assert.equal((await adapter.readStatuses!(many.slice(0, 100), signal())).size, 100);
+    assert.equal(await count('payments'), 1);
+  });
+});
+
+describe('followStatuses: the live feed over the merchant websocket', () => {
+  interface Seen {
+    reference: string;
+    read: StatusRead;
+    at: number;
+  }
+
+  function follow(adapter: ProviderAdapter) {
+    const seen: Seen[] = [];
+    const controller = new AbortController();
+    const done = adapter.followStatuses!((reference, read) => seen.push({ reference, read, at: Date.now() }), controller.signal);
+    const readOf = (reference: string, state: string) => until(async () => seen.find((s) => s.reference === reference && s.read.state === state), Boolean, 3000);
+    return { seen, controller, done, readOf };
+  }
+
+  async function waitingSwish(adapter: ProviderAdapter) {
+    const order = sekOrder();
+    const created = await adapter.createPayment(paymentInput(order, await methodFor(adapter, order, 'kronor:swish')));
+    const waitToken = await startSwish(kronorAction(created.action));
+    await until(() => adapter.readStatus(stored(created), signal()), (s) => s.providerStatus === 'WAITING_FOR_PAYMENT');
+    return { created, waitToken };
+  }
+
+  const openHandles = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'TCPSocketWrap').length;
+
+  test('a payment paid at Kronor reaches onRead within a second, as readStatus reads it, without polling', async () => {
+    const adapter = kronor();
+    const { created, waitToken } = await waitingSwish(adapter);
+    const feed = follow(adapter);
+    try {
+      const waiting = await feed.readOf(created.providerPaymentId, 'action_required');
+      assert.deepEqual(waiting?.read, { state: 'action_required', providerStatus: 'WAITING_FOR_PAYMENT' });
+
+      const quietFrom = await count('paymentRequests');
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      assert.equal(await count('paymentRequests'), quietFrom, 'nothing is read while nothing changes');
+
+      const paidAt = Date.now();
+      await decide(waitToken, 'pay');
+      const paid = await feed.readOf(created.providerPaymentId, 'paid');
+      assert.ok(paid, 'the paid read arrived');
+      assert.ok(paid.at - paidAt < 1000, `arrived after ${paid.at - paidAt} ms`);
+      assert.deepEqual(paid.read, await adapter.readStatus(stored(created), signal()));
+      // Reported once per change: the waiting read once, the paid read once.
+      assert.deepEqual(feed.seen.filter((s) => s.reference === created.providerPaymentId).map((s) => s.read.providerStatus), ['WAITING_FOR_PAYMENT', 'PAID']);
+    } finally {
+      feed.controller.abort();
+      await feed.done;
+    }
+  });
+
+  test('a declined and a cancelled request are reported as readStatus reads them; other merchants’ references are not', async () => {
+    const adapter = kronor();
+    const declined = await waitingSwish(adapter);
+    const cancelled = await waitingSwish(adapter);
+    const feed = follow(adapter);
+    try {
+      await feed.readOf(cancelled.created.providerPaymentId, 'action_required');
+      await decide(declined.waitToken, 'decline');
+      await decide(cancelled.waitToken, 'cancel');
+      const [a, b] = [await feed.readOf(declined.created.providerPaymentId, 'declined'), await feed.readOf(cancelled.created.providerPaymentId, 'cancelled')];
+      assert.deepEqual(a?.read, await adapter.readStatus(stored(declined.created), signal()));
+      assert.deepEqual(b?.read, await adapter.readStatus(stored(cancelled.created), signal()));
+      assert.ok(feed.seen.every((s) => s.reference.startsWith('kp_')));
+    } finally {
+      feed.controller.abort();
+      await feed.done;
+    }
+  });
+
+  test('a dropped websocket is followed by a reconnect, and changes after it still arrive', async () => {
+    const adapter = kronor();
+    const first = await waitingSwish(adapter);
+    const feed = follow(adapter);
+    try {
+      await feed.readOf(first.created.providerPaymentId, 'action_required');
+      const subscriptions = await count('paymentRequests');
+      const { closed } = await sb.control('POST', '/kronor/drop-connections');
+      assert.ok(closed >= 1, 'the sandbox dropped the feed’s socket');
+      await until(() => count('paymentRequests'), (n) => n > subscriptions, 3000);
+      assert.ok((await count('paymentRequests')) > subscriptions, 'subscribed again');
+      const second = await waitingSwish(adapter);
+      // Listed first: a request paid within one refetch of its creation never shows as waiting (the endpoint's reads find it).
+      await feed.readOf(second.created.providerPaymentId, 'action_required');
+      await decide(second.waitToken, 'pay');
+      assert.ok(await feed.readOf(second.created.providerPaymentId, 'paid'), 'a change after the reconnect arrives');
+    } finally {
+      feed.controller.abort();
+      await feed.done;
+    }
+  });
+
+  test('a token Kronor refuses is tried again with backoff, never thrown; abort ends it', async () => {
+    const adapter = kronor({ merchantToken: 'not-a-kronor-token' });
+    const feed = follow(adapter);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    feed.controller.abort();
+    await feed.done;
+    assert.deepEqual(feed.seen, []);
+  });
+
+  test('abort resolves the feed and leaves no socket or timer open', async () => {
+    const adapter = kronor();
+    await waitingSwish(adapter);
+    const before = openHandles();
+    const feed = follow(adapter);
+    await until(async () => feed.seen.length, (n) => n > 0, 3000);
+    assert.ok(openHandles() > before, 'the feed holds a socket while it runs');
+    feed.controller.abort();
+    await feed.done;
+    const after = await until(async () => openHandles(), (n) => n <= before, 2000);
+    assert.ok(after <= before, `${after} handles open after abort, ${before} before`);
+  });
+
+  test('an aborted signal resolves at once without connecting', async () => {
+    const subscriptions = await count('paymentRequests');
+    await kronor().followStatuses!(() => assert.fail('no read'), AbortSignal.abort());
+    assert.equal(await count('paymentRequests'), subscriptions);
   });
 });

@@ -16,6 +16,9 @@
  *   (with the session token), and answers `{type:'none'}`.
  * - readStatus: the merchant `payments` (succeeded, with captures and refunds) and `paymentRequests` (attempts) of
  *   the reference; capturedAmount and refundedAmount from the payment's captures, amountPaid and refunds.
+ * - readStatuses: the same two lists for up to 100 references at once (`_in`), each session read from its latest
+ *   rows (status.ts `sessionRead`, as readStatus). followStatuses: the merchant `paymentRequests` subscription over
+ *   the merchant websocket (live.ts).
  * - capturePayment: `newPaymentCapture`, in full or in part. cancelPayment: `releasePayment` (in full) for an
  *   authorised card payment, `cancelPayment(paymentReference)` for a payment still waiting for the shopper.
  *   refundPayment: `refundPayment`, in full or in part, the reason as the customer's message. Each carries an
@@ -23,7 +26,7 @@
  * - checkSetup: the status query for a reference that does not exist.
  * - verifyWebhook: `X-HMAC-SHA256-Signature` over the raw body; answered `[accepted]`.
  *
- * Config (config.ts): environment, merchantToken, webhookSecret, optional graphqlUrl / wsUrl / paymentGatewayUrl,
+ * Config (config.ts): environment, merchantToken, webhookSecret, optional graphqlUrl / wsUrl / merchantWsUrl / paymentGatewayUrl,
  * sessionTtlMinutes (30), methods, and the values Kassa had to choose (KRONOR_DEFAULTS).
  */
 import { createHash } from 'node:crypto';
@@ -65,6 +68,7 @@ import {
   NEW_SESSION,
   PAYMENT_FOR_OPERATION,
   PAYMENT_STATUS,
+  PAYMENT_STATUSES,
   REFUND_PAYMENT,
   RELEASE_PAYMENT,
   SET_WEBHOOK_URL,
@@ -77,6 +81,7 @@ import {
   type NewSwishPaymentData,
   type PaymentForOperationData,
   type PaymentStatusData,
+  type PaymentStatusesData,
   type RefundPaymentData,
   type RefundPaymentInput,
   type ReleasePaymentData,
@@ -100,12 +105,19 @@ import {
 } from './methods.ts';
 // Swish by phone number is started here with the session token: the same document the browser sends.
 import { NEW_SWISH } from './browser-requests.ts';
-import { capturedAmount, kronorStatus, latestStatus, minorUnitsOf, refundedAmount, statusEntries } from './status.ts';
+import { followWaitingRequests } from './live.ts';
+import { capturedAmount, kronorStatus, minorUnitsOf, refundedAmount, sessionRead, sessionReads } from './status.ts';
 import { checkSignature, parseWebhook } from './webhook.ts';
 
 export type { KronorConfig } from './config.ts';
 
 const PROVIDER = 'kronor';
+
+/**
+ * Most sessions one `readStatuses` call reads, and most requests the live feed follows. Kronor documents no bound on
+ * `_in` or on a list's length; 100 keeps one answer small (a session has one Payment and a few requests).
+ */
+export const KRONOR_BATCH_READ_LIMIT = 100;
 
 /** Kronor's rule for idempotency keys and merchant references: at most 64 of these characters. */
 const KRONOR_KEY = /^[A-Za-z0-9\-_.,[\]+]{1,64}$/;
@@ -131,6 +143,7 @@ class KronorAdapter implements ProviderAdapter {
   readonly name = PROVIDER;
   readonly redirectHosts: readonly string[];
   readonly createIsIdempotent = true;
+  readonly batchReadLimit = KRONOR_BATCH_READ_LIMIT;
   private readonly endpoints: Endpoints;
   private readonly merchantHeaders: Record<string, string>;
   private readonly enabled: readonly KronorMethodCode[];
@@ -224,26 +237,41 @@ class KronorAdapter implements ProviderAdapter {
     if (answer.errors.length) throw readFailure('payments', answer.errors);
     const { payments, paymentRequests } = answer.data ?? {};
     if (!Array.isArray(payments) || !Array.isArray(paymentRequests)) throw new ProviderUnavailable('kronor: payments answered without lists');
+    return sessionRead({ payment: payments[0], request: paymentRequests[0], expiresAt: payment.data?.expiresAt, now: Date.now() });
+  }
 
-    const succeeded = payments[0];
-    if (succeeded) {
-      if (typeof succeeded.currentStatus !== 'string') throw new ProviderUnavailable('kronor: a payment came without its status');
-      return kronorStatus({
-        status: succeeded.currentStatus,
-        refundStatus: typeof succeeded.paymentRefundStatus === 'string' ? succeeded.paymentRefundStatus : null,
-        capturedAmount: capturedAmount(succeeded),
-        refundedAmount: refundedAmount(succeeded),
-      });
+  /**
+   * merchant-backend or merchant-read-only token. One call for up to 100 sessions: their Payments and payment
+   * requests filtered by reference (`_in`), newest first, each session read from its latest rows as readStatus does.
+   */
+  async readStatuses(payments: readonly StoredPaymentRef[], signal: AbortSignal): Promise<Map<string, StatusRead>> {
+    if (payments.length > KRONOR_BATCH_READ_LIMIT) {
+      throw new RangeError(`kronor: readStatuses takes at most ${KRONOR_BATCH_READ_LIMIT} payments at once (got ${payments.length})`);
     }
-    const latest = paymentRequests[0];
-    if (latest) {
-      const status = latestStatus(statusEntries(latest.status));
-      if (!status) throw new ProviderUnavailable('kronor: a payment request came without its status');
-      const swishErrorCode = latest.transactionSwishDetails?.[0]?.errorCode;
-      return kronorStatus({ status, swishErrorCode: typeof swishErrorCode === 'string' ? swishErrorCode : null });
-    }
-    const expiresAt = Date.parse(String(payment.data?.expiresAt));
-    return kronorStatus({ status: null, sessionExpired: Number.isFinite(expiresAt) && expiresAt <= Date.now() });
+    if (payments.length === 0) return new Map();
+    const references = [...new Set(payments.map((p) => p.providerPaymentId))];
+    const answer = await this.merchant<PaymentStatusesData>(PAYMENT_STATUSES, { references }, { idempotent: true, signal });
+    if (answer.errors.length) throw readFailure('payments', answer.errors);
+    const { payments: paid, paymentRequests } = answer.data ?? {};
+    if (!Array.isArray(paid) || !Array.isArray(paymentRequests)) throw new ProviderUnavailable('kronor: payments answered without lists');
+    return sessionReads(payments, paid, paymentRequests, Date.now());
+  }
+
+  /**
+   * merchant-backend or merchant-read-only token. Follows the merchant's waiting payment requests over one websocket
+   * (live.ts): a request that moves on is reported at once, without waiting for the next re-read.
+   */
+  followStatuses(onRead: (reference: string, status: StatusRead) => void, signal: AbortSignal): Promise<void> {
+    return followWaitingRequests(
+      {
+        url: this.endpoints.merchantWsUrl,
+        authorization: this.merchantHeaders.authorization!,
+        limit: KRONOR_BATCH_READ_LIMIT,
+        readStatuses: (refs, readSignal) => this.readStatuses(refs, readSignal),
+      },
+      onRead,
+      signal,
+    );
   }
 
   /**

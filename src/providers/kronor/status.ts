@@ -5,7 +5,7 @@
  * merchant `payments` query, which also tells refunds).
  */
 import type { PaymentState } from '../../core/model.ts';
-import type { StatusRead } from '../../server/provider.ts';
+import { ProviderUnavailable, type StatusRead } from '../../server/provider.ts';
 
 /**
  * Every value of PaymentStatusEnum in Kronor's merchant schema, plus ACCEPTED and PROCESSING, which the seed
@@ -160,3 +160,101 @@ export function latestStatus(entries: readonly StatusEntry[] | null | undefined)
   }
   return latest?.status ?? null;
 }
+
+/** A `payments` row as the status query selects it: the session's Payment once one succeeded. */
+export interface PaymentRow extends PaymentMoney {
+  currentStatus?: unknown;
+  paymentRefundStatus?: unknown;
+}
+
+/** A `paymentRequests` row as the status query (and the live feed) selects it: one attempt in the session. */
+export interface RequestRow {
+  status?: unknown;
+  transactionSwishDetails?: ReadonlyArray<{ errorCode?: unknown } | null> | null;
+}
+
+export interface SessionFacts {
+  /** The session's latest Payment (merchant `payments`), when one succeeded. */
+  payment?: PaymentRow | null | undefined;
+  /** The session's latest payment request, when the shopper started one. */
+  request?: RequestRow | null | undefined;
+  /** The session's expiresAt as Kassa stored it (`data.expiresAt`). */
+  expiresAt?: unknown;
+  now: number;
+}
+
+/**
+ * What one Kronor session reads as: its Payment once one succeeded (with captures and refunds), else its latest
+ * payment request, else open or expired by the session's expiresAt. `readStatus`, `readStatuses` and the live feed
+ * all read through it. A row without its status is unreadable: `ProviderUnavailable`.
+ */
+export function sessionRead(facts: SessionFacts): StatusRead {
+  const { payment, request } = facts;
+  if (payment) {
+    if (typeof payment.currentStatus !== 'string') throw new ProviderUnavailable('kronor: a payment came without its status');
+    return kronorStatus({
+      status: payment.currentStatus,
+      refundStatus: typeof payment.paymentRefundStatus === 'string' ? payment.paymentRefundStatus : null,
+      capturedAmount: capturedAmount(payment),
+      refundedAmount: refundedAmount(payment),
+    });
+  }
+  if (request) {
+    const status = latestStatus(statusEntries(request.status));
+    if (!status) throw new ProviderUnavailable('kronor: a payment request came without its status');
+    const swishErrorCode = request.transactionSwishDetails?.[0]?.errorCode;
+    return kronorStatus({ status, swishErrorCode: typeof swishErrorCode === 'string' ? swishErrorCode : null });
+  }
+  const expiresAt = Date.parse(String(facts.expiresAt));
+  return kronorStatus({ status: null, sessionExpired: Number.isFinite(expiresAt) && expiresAt <= facts.now });
+}
+
+/** The first row per key of a list ordered newest first: each session's latest. */
+export function latestByKey<T>(rows: readonly T[], keyOf: (row: T) => unknown): Map<string, T> {
+  const latest = new Map<string, T>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (typeof key === 'string' && !latest.has(key)) latest.set(key, row);
+  }
+  return latest;
+}
+
+/**
+ * One batch answer (`payments` and `paymentRequests` of many references, each ordered newest first) → a read per
+ * Kassa reference, each as `readStatus` reads that reference alone. A session whose rows Kassa cannot read gets no
+ * read, so the endpoint reads it alone and gets `readStatus`'s own error.
+ */
+export function sessionReads(
+  sessions: ReadonlyArray<{ reference: string; providerPaymentId: string; data?: Record<string, unknown> | undefined }>,
+  payments: ReadonlyArray<(PaymentRow & { merchantReference?: unknown }) | null>,
+  requests: ReadonlyArray<(RequestRow & { reference?: unknown }) | null>,
+  now: number,
+): Map<string, StatusRead> {
+  const paymentOf = latestByKey(payments, (p) => p?.merchantReference);
+  const requestOf = latestByKey(requests, (r) => r?.reference);
+  const reads = new Map<string, StatusRead>();
+  for (const session of sessions) {
+    try {
+      const key = session.providerPaymentId;
+      reads.set(session.reference, sessionRead({ payment: paymentOf.get(key), request: requestOf.get(key), expiresAt: session.data?.expiresAt, now }));
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailable)) throw error;
+    }
+  }
+  return reads;
+}
+
+/**
+ * The statuses of a payment request that is still waiting for the shopper or for Kronor: what the live feed
+ * follows. Only values of Kronor's PaymentStatusEnum (a subscription's filter must use them).
+ */
+export const WAITING_REQUEST_STATUSES: readonly string[] = [
+  'PRE_FLIGHT_CHECK',
+  'INITIALIZING',
+  'WAITING_FOR_PAYMENT',
+  'PROCESSING_REDIRECTED_APP',
+  'PROCESSING_REDIRECTED_WEB',
+  'WAITING_FOR_PROMOTION',
+  'FLOW_COMPLETED',
+  'CANCELLING',
+];

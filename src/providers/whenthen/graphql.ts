@@ -40,11 +40,19 @@ export const GET_PAYMENT = /* GraphQL */ `
 
 /**
  * Payments in a window of time and amount, for finding one by `orderId` (the only query that answers `orderId`;
- * listPayments cannot filter on it).
+ * listPayments cannot filter on it). `data.sort` (`[{fieldName: "date", order: DESC}]`) asks for newest first.
  */
 export const LIST_PAYMENTS = /* GraphQL */ `
-  query KassaWhenThenPayments($startDate: DateTime, $endDate: DateTime, $minAmount: Int, $maxAmount: Int, $first: Int, $after: String) {
-    listPayments(startDate: $startDate, endDate: $endDate, minAmount: $minAmount, maxAmount: $maxAmount, first: $first, after: $after) {
+  query KassaWhenThenPayments(
+    $startDate: DateTime
+    $endDate: DateTime
+    $minAmount: Int
+    $maxAmount: Int
+    $first: Int
+    $after: String
+    $data: PaymentFilterInput
+  ) {
+    listPayments(startDate: $startDate, endDate: $endDate, minAmount: $minAmount, maxAmount: $maxAmount, first: $first, after: $after, data: $data) {
       pageInfo {
         hasNextPage
         endCursor
@@ -102,6 +110,40 @@ export const REFUND_PAYMENT = /* GraphQL */ `
     }
   }
 `;
+
+/** What Kassa reads of a payment asked by id: the fields of GET_PAYMENT. */
+const PAYMENT_FIELDS = 'id status amount { rawAmount } refundedAmount { rawAmount }';
+/** What Kassa reads of a listed payment: the fields of LIST_PAYMENTS. */
+const PAGE_FIELDS = 'pageInfo { hasNextPage endCursor } edges { node { id orderId status date amount { rawAmount } refundedAmount { rawAmount } } }';
+
+/** The alias of the `index`th query of a many-in-one request (`p0`, `p1`, …), and its answer's key. */
+export function aliasOf(index: number): string {
+  return `p${index}`;
+}
+
+/**
+ * `count` payments by id in one request: GraphQL aliases (`p0: getPayment(id: $id0) … p1: getPayment(id: $id1) …`),
+ * each answered (or failed, with `path: ["p1"]`) on its own, as any spec-compliant server does.
+ */
+export function getPaymentsDocument(count: number): string {
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  const variables = indexes.map((i) => `$id${i}: ID!`).join(', ');
+  const fields = indexes.map((i) => `${aliasOf(i)}: getPayment(id: $id${i}) { ${PAYMENT_FIELDS} }`).join('\n  ');
+  return `query KassaWhenThenPaymentsById(${variables}) {\n  ${fields}\n}\n`;
+}
+
+/** `count` pages of listPayments (each its own window and cursor, all newest first) in one request, by alias. */
+export function listPaymentsDocument(count: number): string {
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  const variables = indexes.map((i) => `$startDate${i}: DateTime, $endDate${i}: DateTime, $maxAmount${i}: Int, $first${i}: Int, $after${i}: String`).join(', ');
+  const fields = indexes
+    .map(
+      (i) =>
+        `${aliasOf(i)}: listPayments(startDate: $startDate${i}, endDate: $endDate${i}, maxAmount: $maxAmount${i}, first: $first${i}, after: $after${i}, data: $data) { ${PAGE_FIELDS} }`,
+    )
+    .join('\n  ');
+  return `query KassaWhenThenPages(${variables}, $data: PaymentFilterInput) {\n  ${fields}\n}\n`;
+}
 
 export const WHENTHEN_DOCUMENTS = { GENERATE_CLIENT_TOKEN, AUTHORIZE_PAYMENT, GET_PAYMENT, LIST_PAYMENTS, CAPTURE_PAYMENT, CANCEL_PAYMENT, REFUND_PAYMENT } as const;
 

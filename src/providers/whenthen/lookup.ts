@@ -36,6 +36,8 @@ export interface ListPaymentsVariables {
   maxAmount?: number;
   first: number;
   after?: string;
+  /** Asks for the list sorted by date, newest first (a batch read relies on the order to stop early). */
+  newestFirst?: boolean;
 }
 
 export type ListPayments = (variables: ListPaymentsVariables) => Promise<ListPaymentsData>;
@@ -121,4 +123,155 @@ function readNode(node: PaymentNode): FoundPayment {
 export function minorUnits(amount: AmountData | null | undefined): number | undefined {
   const raw = amount?.rawAmount;
   return typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 ? raw : undefined;
+}
+
+/** How many requests one batch read's walk may make (Kassa's bound on its cost); each asks a page of every window. */
+export const MAX_BATCH_ROUNDS = 10;
+/** How many windows one batch read walks at most (aliases in one request); more are joined across their gaps. */
+export const MAX_SEARCH_RANGES = 10;
+/**
+ * INVENTED: room around the estimated clock offset (ms), for WhenThen dating a payment a moment before or after the
+ * instant Kassa noted (the payment is made while the call is under way; the hosted checkout pays while the token
+ * lives).
+ */
+export const SEARCH_MARGIN_MS = 2000;
+
+/** A window in WhenThen's clock (epoch ms, both ends included). */
+export interface TimeWindow {
+  from: number;
+  until: number;
+}
+
+/** The lookups a batch read can take: those with both bounds (a record without them is read alone). */
+export function isBounded(lookup: OrderLookup): lookup is OrderLookup & { from: string; until: string } {
+  return lookup.from !== undefined && lookup.until !== undefined && Number.isFinite(Date.parse(lookup.from)) && Number.isFinite(Date.parse(lookup.until));
+}
+
+/**
+ * Where a batch read searches for a lookup's payment, in WhenThen's clock: the lookup's own window (Kassa's instants
+ * widened by CLOCK_SKEW_MS), narrowed once the offset between the clocks is known to the instants Kassa noted
+ * (`made`: the payment was made after `from` and before `until`, Kassa's clock) shifted by it, SEARCH_MARGIN_MS
+ * either side. Never wider than the lookup's own window, and that window whole while either is unknown.
+ */
+export function searchWindow(
+  lookup: OrderLookup & { from: string; until: string },
+  made: TimeWindow | undefined,
+  offset: { low: number; high: number } | undefined,
+): TimeWindow {
+  const own = { from: Date.parse(lookup.from), until: Date.parse(lookup.until) };
+  if (!made || !offset) return own;
+  const narrowed = {
+    from: Math.max(own.from, made.from + offset.low - SEARCH_MARGIN_MS),
+    until: Math.min(own.until, made.until + offset.high + SEARCH_MARGIN_MS),
+  };
+  // An offset beyond CLOCK_SKEW_MS leaves nothing of the window: search it whole, as readStatus would.
+  return narrowed.from <= narrowed.until ? narrowed : own;
+}
+
+/** A window one walk pages through, with the largest amount of the lookups in it (none when one has none). */
+export interface SearchRange extends TimeWindow {
+  maxAmount: number | undefined;
+}
+
+/**
+ * The windows to walk for a batch: overlapping ones joined (a payment is listed once), then, past `maxRanges`, the
+ * two nearest joined across their gap until `maxRanges` are left. Earliest first.
+ */
+export function searchRanges(windows: ReadonlyArray<TimeWindow & { maxAmount: number | undefined }>, maxRanges = MAX_SEARCH_RANGES): SearchRange[] {
+  const join = (a: SearchRange, b: SearchRange): SearchRange => ({
+    from: Math.min(a.from, b.from),
+    until: Math.max(a.until, b.until),
+    maxAmount: a.maxAmount === undefined || b.maxAmount === undefined ? undefined : Math.max(a.maxAmount, b.maxAmount),
+  });
+  const ranges: SearchRange[] = [];
+  for (const window of [...windows].sort((a, b) => a.from - b.from)) {
+    const last = ranges.at(-1);
+    const range = { from: window.from, until: window.until, maxAmount: window.maxAmount };
+    if (last && window.from <= last.until) ranges[ranges.length - 1] = join(last, range);
+    else ranges.push(range);
+  }
+  while (ranges.length > Math.max(1, maxRanges)) {
+    let nearest = 0;
+    for (let i = 1; i < ranges.length - 1; i++) if (ranges[i + 1]!.from - ranges[i]!.until < ranges[nearest + 1]!.from - ranges[nearest]!.until) nearest = i;
+    ranges.splice(nearest, 2, join(ranges[nearest]!, ranges[nearest + 1]!));
+  }
+  return ranges;
+}
+
+/** Whether readStatus's own listPayments for `lookup` would list `payment`: its orderId, window and amount. */
+export function withinLookup(payment: FoundPayment, lookup: OrderLookup): boolean {
+  if (payment.orderId !== lookup.orderId) return false;
+  const at = Date.parse(payment.date);
+  if (lookup.from !== undefined && at < Date.parse(lookup.from)) return false;
+  if (lookup.until !== undefined && at > Date.parse(lookup.until)) return false;
+  const capped = lookup.maxAmount !== undefined && lookup.maxAmount <= GRAPHQL_INT_MAX;
+  return !(capped && payment.amount !== undefined && payment.amount > lookup.maxAmount!);
+}
+
+/** How far a walk of one range got, newest first: to its end, or down to its oldest payment so far. */
+export interface RangeWalk {
+  range: TimeWindow;
+  ended: boolean;
+  oldest: number | undefined;
+}
+
+/** A lookup of a batch read, with the window it is searched in (searchWindow). */
+export interface BatchLookup {
+  lookup: OrderLookup & { from: string; until: string };
+  search: TimeWindow;
+}
+
+/**
+ * The payments the walks found for each lookup. A lookup's search is complete when the walk of the range holding its
+ * window reached the range's end or went past (older than) the window's start; an incomplete one gets no entry, since
+ * a payment not seen may still be there. The payments are those readStatus's own search would list (withinLookup).
+ */
+export function paymentsByLookup(lookups: readonly BatchLookup[], found: readonly FoundPayment[], walks: readonly RangeWalk[]): Map<string, OrderPayments> {
+  const result = new Map<string, OrderPayments>();
+  for (const { lookup, search } of lookups) {
+    const walk = walks.find((w) => w.range.from <= search.from && search.until <= w.range.until);
+    const covered = walk !== undefined && (walk.ended || (walk.oldest !== undefined && walk.oldest < search.from));
+    if (covered) result.set(lookup.orderId, { payments: found.filter((p) => withinLookup(p, lookup)), complete: true });
+  }
+  return result;
+}
+
+/** Pages of listPayments asked in one request (one answer per page asked, in order). */
+export type ListPages = (pages: readonly ListPaymentsVariables[]) => Promise<ListPaymentsData[]>;
+
+/**
+ * Every lookup's payments from one walk of the batch's search ranges, newest first, `pageSize` a page: each request
+ * asks the next page of every range not yet walked to its end, at most MAX_BATCH_ROUNDS requests. A lookup the bound
+ * cut short is left out (see paymentsByLookup).
+ */
+export async function paymentsForOrders(list: ListPages, lookups: readonly BatchLookup[], pageSize: number): Promise<Map<string, OrderPayments>> {
+  if (lookups.length === 0) return new Map();
+  const ranges = searchRanges(lookups.map(({ lookup, search }) => ({ ...search, maxAmount: lookup.maxAmount })));
+  const walks = ranges.map((range) => ({ range, ended: false, oldest: undefined as number | undefined, after: undefined as string | undefined }));
+  const found: FoundPayment[] = [];
+  for (let round = 0; round < MAX_BATCH_ROUNDS; round++) {
+    const open = walks.filter((w) => !w.ended);
+    if (open.length === 0) break;
+    const answers = await list(
+      open.map(({ range, after }) => ({
+        startDate: new Date(range.from).toISOString(),
+        endDate: new Date(range.until).toISOString(),
+        ...(range.maxAmount !== undefined && range.maxAmount <= GRAPHQL_INT_MAX ? { maxAmount: range.maxAmount } : {}),
+        first: pageSize,
+        ...(after !== undefined ? { after } : {}),
+        newestFirst: true,
+      })),
+    );
+    open.forEach((walk, i) => {
+      const { nodes, next } = readPage(answers[i] ?? { listPayments: null });
+      found.push(...nodes);
+      for (const node of nodes) {
+        const at = Date.parse(node.date);
+        if (Number.isFinite(at) && (walk.oldest === undefined || at < walk.oldest)) walk.oldest = at;
+      }
+      walk.ended = next === undefined;
+      walk.after = next;
+    });
+  }
+  return paymentsByLookup(lookups, found, walks);
 }

@@ -262,8 +262,11 @@ describe('WhenThen adapter against the sandbox', () => {
   const requestCount = async (operation: string) => (await sb.control('GET', `/requests?provider=whenthen&operation=${operation}`)).count as number;
   const decide = (id: string, outcome: string) => sb.control('POST', `/payments/whenthen/${id}/outcome`, { outcome });
   const deliveries = async () => (await sb.control('GET', '/webhooks?provider=whenthen')).webhooks as Delivery[];
-  const readStatus = (whenthen: ProviderAdapter, created: Pick<CreatedPayment, 'providerPaymentId' | 'data'>, reference: string) =>
-    whenthen.readStatus({ reference, providerPaymentId: created.providerPaymentId, data: created.data }, AbortSignal.timeout(5000));
+  /** A read as the shopper's page sees it: WhenThen's id, when the read learnt it, is checked on its own (learnt ids). */
+  const readStatus = async (whenthen: ProviderAdapter, created: Pick<CreatedPayment, 'providerPaymentId' | 'data'>, reference: string) => {
+    const { providerPaymentId: _learnt, ...read } = await whenthen.readStatus({ reference, providerPaymentId: created.providerPaymentId, data: created.data }, AbortSignal.timeout(5000));
+    return read;
+  };
   const actionUrl = (created: CreatedPayment) => (created.action.type === 'redirect' ? created.action.url : assert.fail(`not a redirect: ${created.action.type}`));
 
   /** The shopper on the hosted checkout: opens it, then presses a button (with a card of their choice). */
@@ -806,6 +809,215 @@ describe('WhenThen adapter against the sandbox', () => {
         assert.ok(!error.message.includes('wrong-key-abc'));
         return true;
       });
+    });
+  });
+
+  describe('readStatuses: many payments in few requests', () => {
+    it('payments in every state are read in one call, each read as readStatus reads it alone', async () => {
+      const whenthen = adapter();
+      const manual = adapter({ flowId: 'sandbox-flow-manual-capture' });
+      const start = async (by: ProviderAdapter, code = 'card') => {
+        const input = await paymentInput(by, code);
+        return { input, created: await by.createPayment(input) };
+      };
+      const open = await start(whenthen);
+      const paid = await start(whenthen);
+      await checkout(actionUrl(paid.created), 'pay');
+      const declined = await start(whenthen);
+      await checkout(actionUrl(declined.created), 'decline');
+      const cancelled = await start(whenthen);
+      await checkout(actionUrl(cancelled.created), 'cancel');
+      const retried = await start(whenthen);
+      await checkout(actionUrl(retried.created), 'pay', '4000 0000 0000 0002');
+      await checkout(actionUrl(retried.created), 'pay');
+      const challenged = await start(whenthen);
+      await checkout(actionUrl(challenged.created), 'pay', '4000 0000 0000 3220');
+      const refunded = await start(whenthen);
+      await checkout(actionUrl(refunded.created), 'pay');
+      await whenthen.refundPayment!(
+        { reference: refunded.input.reference, providerPaymentId: refunded.created.providerPaymentId, data: refunded.created.data, order: 'A-1001', amount: 4990, currency: 'EUR', state: 'paid', providerStatus: 'SUCCEEDED' },
+        { idempotencyKey: `batch-refund-${refunded.input.reference}`, signal: AbortSignal.timeout(5000), amount: 1000 },
+      );
+      const authorised = await start(manual);
+      await checkout(actionUrl(authorised.created), 'pay');
+      const expired = await start(whenthen);
+      const expiredData = { ...expired.created.data, checkoutExpiresAt: new Date(Date.now() - 6 * 60_000).toISOString() };
+      const paypal = await start(whenthen, 'paypal');
+
+      const all = [open, paid, declined, cancelled, retried, challenged, refunded, authorised, paypal].map(({ input, created }) => ({
+        reference: input.reference,
+        providerPaymentId: created.providerPaymentId,
+        data: created.data,
+      }));
+      all.push({ reference: expired.input.reference, providerPaymentId: expired.created.providerPaymentId, data: expiredData });
+
+      const before = await requestCount('listPayments');
+      const reads = await whenthen.readStatuses!(all, AbortSignal.timeout(5000));
+      assert.equal((await requestCount('listPayments')) - before, 1, 'one listPayments call for the batch');
+
+      const alone = new Map();
+      for (const ref of all) alone.set(ref.reference, await whenthen.readStatus(ref, AbortSignal.timeout(5000)));
+      assert.deepEqual(reads, alone);
+      assert.deepEqual(
+        all.map((r) => `${reads.get(r.reference)?.state} ${reads.get(r.reference)?.providerStatus}`),
+        [
+          'action_required AWAITING_CHECKOUT',
+          'paid SUCCEEDED',
+          'declined DECLINED',
+          'cancelled CANCELLED',
+          'paid SUCCEEDED',
+          'action_required NEEDS_3D_SECURE',
+          'partially_refunded PARTIAL_REFUNDED',
+          'authorized AUTHORISED',
+          'action_required NEEDS_APM_AUTHORIZATION',
+          'expired CHECKOUT_EXPIRED',
+        ],
+      );
+    });
+
+    it('walks the pages of the window, and reads a payment known by id in the same batch', async () => {
+      const whenthen = adapter({ listPageSize: 2 });
+      const created = [];
+      for (let i = 0; i < 5; i++) {
+        const input = await paymentInput(whenthen, 'card');
+        const payment = await whenthen.createPayment(input);
+        await checkout(actionUrl(payment), i % 2 ? 'pay' : 'decline');
+        created.push({ reference: input.reference, providerPaymentId: payment.providerPaymentId, data: payment.data });
+      }
+      const byId = { reference: 'kp_known_id', providerPaymentId: await cardPaidAtWhenThen(sb.url), data: { lookup: 'id' } };
+      const [lists, gets] = [await requestCount('listPayments'), await requestCount('getPayment')];
+      const reads = await whenthen.readStatuses!([...created, byId], AbortSignal.timeout(5000));
+      assert.equal((await requestCount('listPayments')) - lists, 3, 'six payments in the window, two a page');
+      assert.equal((await requestCount('getPayment')) - gets, 1);
+      assert.deepEqual(
+        created.map((r) => reads.get(r.reference)?.state),
+        ['declined', 'paid', 'declined', 'paid', 'declined'],
+      );
+      assert.deepEqual(reads.get('kp_known_id'), await whenthen.readStatus(byId, AbortSignal.timeout(5000)));
+    });
+
+    it('reads 100 payments known by id in one request; one WhenThen does not know is left out, the rest read', async () => {
+      const whenthen = adapter();
+      const ids = await Promise.all(Array.from({ length: 99 }, () => cardPaidAtWhenThen(sb.url)));
+      const known = ids.map((id, i) => ({ reference: `kp_id_${i}`, providerPaymentId: id, data: { lookup: 'id' } }));
+      const unknown = { reference: 'kp_gone', providerPaymentId: 'f00dfeed-0000-4000-8000-000000000000', data: { lookup: 'id' } };
+      const before = await requestCount('getPayment');
+      const reads = await whenthen.readStatuses!([...known, unknown], AbortSignal.timeout(5000));
+      assert.equal((await requestCount('getPayment')) - before, 1, 'one request for the batch');
+      assert.equal(reads.size, 99);
+      assert.equal(reads.has('kp_gone'), false, 'read alone by the endpoint, which reports what WhenThen said');
+      await assert.rejects(whenthen.readStatus(unknown, AbortSignal.timeout(5000)));
+      for (const ref of known.slice(0, 5)) assert.deepEqual(reads.get(ref.reference), await whenthen.readStatus(ref, AbortSignal.timeout(5000)));
+    });
+
+    it('reads 250 payments known by id in three requests of at most 100 aliases', async () => {
+      const whenthen = adapter();
+      const ids = await Promise.all(Array.from({ length: 250 }, () => cardPaidAtWhenThen(sb.url)));
+      const known = ids.map((id, i) => ({ reference: `kp_many_${i}`, providerPaymentId: id, data: { lookup: 'id' } }));
+      const before = await requestCount('getPayment');
+      const reads = await whenthen.readStatuses!(known, AbortSignal.timeout(10_000));
+      assert.equal((await requestCount('getPayment')) - before, 3);
+      assert.equal(reads.size, 250);
+      assert.deepEqual(reads.get('kp_many_249'), await whenthen.readStatus(known[249]!, AbortSignal.timeout(5000)));
+    });
+
+    it('fails the whole batch on a refused key or an outage, as readStatus does', async () => {
+      const known = [{ reference: 'kp_a', providerPaymentId: await cardPaidAtWhenThen(sb.url), data: { lookup: 'id' } }];
+      const bounded = await (async () => {
+        const whenthen = adapter();
+        const input = await paymentInput(whenthen, 'card');
+        const created = await whenthen.createPayment(input);
+        return { reference: input.reference, providerPaymentId: created.providerPaymentId, data: created.data };
+      })();
+      const refused = adapter({ apiKey: 'wrong-key-abc' });
+      await assert.rejects(refused.readStatuses!(known, AbortSignal.timeout(5000)), /getPayment was refused/);
+      await assert.rejects(refused.readStatuses!([bounded], AbortSignal.timeout(5000)), /listPayments was refused/);
+      await sb.control('POST', '/faults', { provider: 'whenthen', operation: 'status', kind: 'error', status: 503, times: 0 });
+      await assert.rejects(adapter().readStatuses!([...known, bounded], AbortSignal.timeout(5000)), ProviderUnavailable);
+    });
+
+    it('reads 100 card payments made within a second among 2,000 made over the 2 minutes before in a few calls, each as readStatus reads it', async () => {
+      const whenthen = adapter();
+      // 2,000 other payments, 100 every 6 s of WhenThen's clock over the 2 minutes before.
+      for (let step = 0; step < 20; step++) {
+        await sb.control('POST', '/whenthen/clock', { offsetSeconds: -120 + step * 6 });
+        await Promise.all(Array.from({ length: 100 }, () => cardPaidAtWhenThen(sb.url)));
+      }
+      await sb.control('POST', '/whenthen/clock', { offsetSeconds: 0 });
+      const started = Date.now();
+      const asked = await Promise.all(
+        Array.from({ length: 100 }, async (_, i) => {
+          const input = await paymentInput(whenthen, 'card');
+          const created = await whenthen.createPayment(input);
+          if (i % 2 === 0) await checkout(actionUrl(created), i % 4 === 0 ? 'pay' : 'decline');
+          return { reference: input.reference, providerPaymentId: created.providerPaymentId, data: created.data };
+        }),
+      );
+      assert.ok(Date.now() - started < 5000, 'made within a few seconds');
+
+      const before = await requestCount('listPayments');
+      const reads = await whenthen.readStatuses!(asked, AbortSignal.timeout(10_000));
+      const calls = (await requestCount('listPayments')) - before;
+      assert.equal(reads.size, 100, 'every payment read in the batch');
+      assert.ok(calls <= 3, `${calls} listPayments calls for the batch (the 2,000 others are not walked)`);
+      for (const ref of asked.slice(0, 8)) assert.deepEqual(reads.get(ref.reference), await whenthen.readStatus(ref, AbortSignal.timeout(10_000)));
+      assert.deepEqual(
+        asked.slice(0, 4).map((r) => reads.get(r.reference)?.providerStatus),
+        ['SUCCEEDED', 'AWAITING_CHECKOUT', 'DECLINED', 'AWAITING_CHECKOUT'],
+      );
+    });
+
+    it("searches around WhenThen's own clock: a clock 90 s ahead is learnt from its answers and the batch still finds every payment", async () => {
+      await sb.control('POST', '/whenthen/clock', { offsetSeconds: 90 });
+      const whenthen = adapter({ listPageSize: 2 });
+      // Payments made 30–60 s before Kassa starts its own by WhenThen's clock: inside a CLOCK_SKEW_MS window, not a learnt one.
+      await sb.control('POST', '/whenthen/clock', { offsetSeconds: 45 });
+      await Promise.all(Array.from({ length: 10 }, () => cardPaidAtWhenThen(sb.url)));
+      await sb.control('POST', '/whenthen/clock', { offsetSeconds: 90 });
+      const asked = [];
+      for (let i = 0; i < 2; i++) {
+        const input = await paymentInput(whenthen, 'card');
+        const created = await whenthen.createPayment(input);
+        await checkout(actionUrl(created), 'pay');
+        asked.push({ reference: input.reference, providerPaymentId: created.providerPaymentId, data: created.data });
+      }
+      const before = await requestCount('listPayments');
+      const reads = await whenthen.readStatuses!(asked, AbortSignal.timeout(5000));
+      assert.equal((await requestCount('listPayments')) - before, 1, 'the two payments, two a page: the ten made 45 s before are not walked');
+      assert.deepEqual(asked.map((r) => reads.get(r.reference)?.state), ['paid', 'paid']);
+
+      const wide = adapter({ listPageSize: 2 });
+      const beforeWide = await requestCount('listPayments');
+      await wide.readStatuses!(asked, AbortSignal.timeout(5000));
+      assert.equal((await requestCount('listPayments')) - beforeWide, 6, 'an adapter that knows no offset yet walks the skew: all twelve');
+    });
+
+    it('hands back the WhenThen id it found once money moved; a record keeping it is read by id after', async () => {
+      const whenthen = adapter();
+      const input = await paymentInput(whenthen, 'card');
+      const created = await whenthen.createPayment(input);
+      const ref = { reference: input.reference, providerPaymentId: created.providerPaymentId, data: created.data };
+      await checkout(actionUrl(created), 'decline');
+      assert.equal((await whenthen.readStatus(ref, AbortSignal.timeout(5000))).providerPaymentId, undefined, 'declined: the shopper may try again');
+      await checkout(actionUrl(created), 'pay');
+      const read = await whenthen.readStatus(ref, AbortSignal.timeout(5000));
+      const paid = (await sandboxPayments()).find((p) => p.status === 'SUCCEEDED');
+      assert.equal(read.providerPaymentId, paid?.id);
+      assert.deepEqual((await whenthen.readStatuses!([ref, { ...ref, reference: 'kp_other' }], AbortSignal.timeout(5000))).get(ref.reference), read);
+
+      const kept = { ...ref, providerPaymentId: read.providerPaymentId! };
+      const [lists, gets] = [await requestCount('listPayments'), await requestCount('getPayment')];
+      const { providerPaymentId: _known, ...byOrder } = read;
+      assert.deepEqual(await whenthen.readStatus(kept, AbortSignal.timeout(5000)), byOrder);
+      assert.deepEqual([(await requestCount('listPayments')) - lists, (await requestCount('getPayment')) - gets], [0, 1]);
+    });
+
+    it('takes up to batchReadLimit (500) payments; more is a programming error, and WhenThen is not called', async () => {
+      const whenthen = adapter();
+      assert.equal(whenthen.batchReadLimit, 500);
+      const many = Array.from({ length: 501 }, (_, i) => ({ reference: `kp_${i}`, providerPaymentId: `kp_${i}` }));
+      await assert.rejects(whenthen.readStatuses!(many, AbortSignal.timeout(5000)), (error: Error) => error instanceof RangeError && /at most 500 payments at once \(got 501\)/.test(error.message));
+      assert.equal(await requestCount('listPayments'), 0);
     });
   });
 

@@ -10,6 +10,13 @@
  * Both are found again by `orderId` (lookup.ts): Kassa keeps its reference as `providerPaymentId` and the window the
  * payment was created in as `data`, so nothing depends on the `?id=` WhenThen appends to the shopper's return URL.
  *
+ * readStatuses (up to 500 payments): those whose WhenThen id Kassa knows in requests of 100 aliased `getPayment`s; the
+ * others in one walk of `listPayments` pages over their windows, each page request asking the next page of every
+ * window by alias, each payment read from the payments its own window holds, as readStatus reads it. The windows are
+ * the few seconds around when Kassa started each payment once WhenThen's clock offset is known (clock.ts, from its
+ * answers' `Date` header), the configured CLOCK_SKEW_MS either side until then. A read that found the payment that
+ * settles the order hands WhenThen's id back (`StatusRead.providerPaymentId`); kept, later reads go by id.
+ *
  * Capture (`capturePayment`, in full or in part, AUTHORISED payments only), cancel (`cancelPayment`, AUTHORISED only)
  * and refund (`refundPayment`, SUCCEEDED or PARTIAL_REFUNDED, in full or in part) act on the payment readStatus reads
  * for the order, and carry `X-Idempotency-Key` derived from the operation's key. readStatus reports what was captured
@@ -20,7 +27,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PaymentMethod } from '../../core/model.ts';
-import { callGraphQL, type CallOptions, type GraphQLAnswer } from '../../server/provider-http.ts';
+import { callProvider, readGraphQLAnswer, type CallOptions, type GraphQLAnswer, type GraphQLErrorItem } from '../../server/provider-http.ts';
 import {
   ProviderRefused,
   ProviderUnavailable,
@@ -39,15 +46,19 @@ import {
   type WebhookRequest,
   type WebhookResult,
 } from '../../server/provider.ts';
+import { nextOffset, offsetAt, offsetSample, type ClockOffset } from './clock.ts';
 import { whenthenConfigSchema, whenthenEndpoints, type ResolvedWhenthenConfig, type WhenthenConfig, type WhenthenEndpoints } from './config.ts';
-import { createFailure, findError, operationFailure, readFailure, type PaymentMutation } from './errors.ts';
+import { createFailure, errorCode, findError, operationFailure, readFailure, type ErrorCodes, type PaymentMutation } from './errors.ts';
 import {
+  aliasOf,
   AUTHORIZE_PAYMENT,
   CANCEL_PAYMENT,
   CAPTURE_PAYMENT,
   GENERATE_CLIENT_TOKEN,
   GET_PAYMENT,
+  getPaymentsDocument,
   LIST_PAYMENTS,
+  listPaymentsDocument,
   REFUND_PAYMENT,
   type AuthorisedPaymentInput,
   type AuthorizePaymentData,
@@ -56,16 +67,36 @@ import {
   type ClientTokenData,
   type GetPaymentData,
   type ListPaymentsData,
+  type PaymentWithAmounts,
   type RefundPaymentData,
 } from './graphql.ts';
-import { minorUnits, orderIdOf, paymentsForOrder, type ListPayments, type OrderLookup } from './lookup.ts';
+import {
+  isBounded,
+  minorUnits,
+  orderIdOf,
+  paymentsForOrder,
+  paymentsForOrders,
+  searchWindow,
+  type ListPages,
+  type ListPayments,
+  type OrderLookup,
+  type OrderPayments,
+} from './lookup.ts';
 import { acceptsCurrency, METHOD_SPECS, methodCodeOf, methodsFor } from './methods.ts';
-import { AWAITING_CHECKOUT, CHECKOUT_EXPIRED, decisivePayment, whenthenStatus, whenthenStatusRead } from './status.ts';
+import { AWAITING_CHECKOUT, CHECKOUT_EXPIRED, decisivePayment, whenthenStatus, whenthenStatusRead, type OrderPayment } from './status.ts';
 import { checkSignature, parseWebhook } from './webhook.ts';
 
 export type { WhenthenConfig } from './config.ts';
 
 const PROVIDER = 'whenthen';
+
+/**
+ * Most payments one `readStatuses` call reads. Larger than one request's worth: payments found by orderId made close
+ * together share the pages of one listPayments walk, so the more one walk answers, the fewer pages in all.
+ */
+export const WHENTHEN_BATCH_READ_LIMIT = 500;
+/** Most getPayment aliases in one request. */
+const MAX_ALIASES = 100;
 
 /** INVENTED: how far WhenThen's clock may be from Kassa's when Kassa bounds a payment's creation time. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -76,9 +107,12 @@ const MAX_TOKEN_LENGTH = 4096;
 /**
  * What Kassa keeps to read a payment back (`CreatedPayment.data`): either WhenThen's id is known (`providerPaymentId`
  * is it), or the payment is found by orderId in a window; `checkoutExpiresAt` is when the hosted checkout's client
- * token expires, after which no payment can appear any more.
+ * token expires, after which no payment can appear any more. `madeFrom`/`madeUntil` are the instants (Kassa's clock)
+ * the payment was made between, without the skew `from`/`until` allow; records from before them are searched whole.
  */
-type ReadBack = { lookup: 'id' } | (OrderLookup & { lookup: 'orderId'; checkoutExpiresAt?: string | undefined });
+type ReadBack =
+  | { lookup: 'id' }
+  | (OrderLookup & { lookup: 'orderId'; checkoutExpiresAt?: string | undefined; madeFrom?: string | undefined; madeUntil?: string | undefined });
 
 export const whenthenProvider: ProviderModule<WhenthenConfig> = {
   configSchema: whenthenConfigSchema,
@@ -89,8 +123,11 @@ class WhenthenAdapter implements ProviderAdapter {
   readonly name = PROVIDER;
   readonly redirectHosts: readonly string[];
   readonly createIsIdempotent = true;
+  readonly batchReadLimit = WHENTHEN_BATCH_READ_LIMIT;
   private readonly endpoints: WhenthenEndpoints;
   private readonly authorization: Record<string, string>;
+  /** WhenThen's clock against Kassa's, from the answers so far (undefined before the first). */
+  private clock: ClockOffset | undefined;
 
   constructor(
     private readonly config: ResolvedWhenthenConfig,
@@ -118,13 +155,8 @@ class WhenthenAdapter implements ProviderAdapter {
   async readStatus(payment: StoredPaymentRef, signal: AbortSignal): Promise<StatusRead> {
     const readBack = readBackOf(payment);
     if (readBack.lookup === 'id') return this.readById(payment.providerPaymentId, signal);
-    const { payments, complete } = await paymentsForOrder(this.listPayments(signal), readBack, this.config.listPageSize);
-    const found = decisivePayment(payments);
-    if (found) return whenthenStatusRead(found.status, found);
-    const expiresAt = readBack.checkoutExpiresAt ? Date.parse(readBack.checkoutExpiresAt) : Number.NaN;
-    // Only a complete search may conclude there is no payment: the checkout closed without one.
-    const over = complete && Date.now() > expiresAt + CLOCK_SKEW_MS;
-    return whenthenStatus(over ? CHECKOUT_EXPIRED : AWAITING_CHECKOUT);
+    const found = await paymentsForOrder(this.listPayments(signal), readBack, this.config.listPageSize);
+    return orderRead(found, readBack, Date.now());
   }
 
   /**
@@ -227,6 +259,8 @@ class WhenthenAdapter implements ProviderAdapter {
       until: new Date(expiresAt + CLOCK_SKEW_MS).toISOString(),
       maxAmount: amount,
       checkoutExpiresAt: new Date(expiresAt).toISOString(),
+      madeFrom: new Date(issuedAt).toISOString(),
+      madeUntil: new Date(expiresAt).toISOString(),
     };
     return { providerPaymentId: input.reference, action: { type: 'redirect', url: url.href }, ...whenthenStatus(AWAITING_CHECKOUT), data: readBack };
   }
@@ -258,12 +292,15 @@ class WhenthenAdapter implements ProviderAdapter {
     if (approval) {
       const url = approval.extensions?.url;
       if (!isWebUrl(url)) throw new ProviderUnavailable('whenthen: authorizePayment asked for approval without a page URL');
+      const answeredAt = Date.now();
       const readBack: ReadBack = {
         lookup: 'orderId',
         orderId: input.reference,
         from: new Date(startedAt - CLOCK_SKEW_MS).toISOString(),
-        until: new Date(Date.now() + CLOCK_SKEW_MS).toISOString(),
+        until: new Date(answeredAt + CLOCK_SKEW_MS).toISOString(),
         maxAmount: order.amount,
+        madeFrom: new Date(startedAt).toISOString(),
+        madeUntil: new Date(answeredAt).toISOString(),
       };
       return { providerPaymentId: input.reference, action: { type: 'redirect', url }, ...whenthenStatus('NEEDS_APM_AUTHORIZATION'), data: readBack };
     }
@@ -273,6 +310,60 @@ class WhenthenAdapter implements ProviderAdapter {
     if (typeof id !== 'string' || !id || typeof status !== 'string') throw new ProviderUnavailable('whenthen: authorizePayment answered no payment');
     const readBack: ReadBack = { lookup: 'id' };
     return { providerPaymentId: id, action: { type: 'none' }, ...whenthenStatus(status), data: readBack };
+  }
+
+  /**
+   * Up to 500 payments in as few requests as WhenThen allows: those whose WhenThen id Kassa knows in one request per
+   * 100 (aliased getPayment), the others in one walk of listPayments over their windows (WhenThen cannot filter by
+   * orderId), each read as readStatus reads it alone. Left out, and so read alone by the endpoint: payments WhenThen
+   * answered an error or nothing for by id, records without a window, and windows the walk's bound cut short. A
+   * refused key or an outage fails the whole batch, as it fails readStatus.
+   */
+  async readStatuses(payments: readonly StoredPaymentRef[], signal: AbortSignal): Promise<Map<string, StatusRead>> {
+    if (payments.length > WHENTHEN_BATCH_READ_LIMIT) {
+      throw new RangeError(`whenthen: readStatuses takes at most ${WHENTHEN_BATCH_READ_LIMIT} payments at once (got ${payments.length})`);
+    }
+    const byId: StoredPaymentRef[] = [];
+    const byOrderId: Array<{ reference: string; readBack: Extract<ReadBack, { lookup: 'orderId' }> & { from: string; until: string } }> = [];
+    for (const payment of payments) {
+      const readBack = readBackOf(payment);
+      if (readBack.lookup === 'id') byId.push(payment);
+      else if (isBounded(readBack)) byOrderId.push({ reference: payment.reference, readBack });
+    }
+    const [idReads, orderReads] = await Promise.all([this.readByIds(byId, signal), this.readByOrderIds(byOrderId, signal)]);
+    return new Map([...idReads, ...orderReads]);
+  }
+
+  /** Payments by WhenThen id, in requests of up to MAX_ALIASES aliased getPayment each (see readsByAlias). */
+  private async readByIds(payments: readonly StoredPaymentRef[], signal: AbortSignal): Promise<Map<string, StatusRead>> {
+    const chunks: Array<readonly StoredPaymentRef[]> = [];
+    for (let i = 0; i < payments.length; i += MAX_ALIASES) chunks.push(payments.slice(i, i + MAX_ALIASES));
+    const reads = await Promise.all(chunks.map((chunk) => this.readChunkByIds(chunk, signal)));
+    return new Map(reads.flatMap((read) => [...read]));
+  }
+
+  private async readChunkByIds(payments: readonly StoredPaymentRef[], signal: AbortSignal): Promise<Map<string, StatusRead>> {
+    if (payments.length === 0) return new Map();
+    const variables = Object.fromEntries(payments.map((payment, i) => [`id${i}`, payment.providerPaymentId]));
+    const answer = await this.graphql<Record<string, PaymentWithAmounts | null>>(getPaymentsDocument(payments.length), variables, { idempotent: true, signal });
+    return readsByAlias(payments.map((p) => p.reference), answer, this.config.errorCodes);
+  }
+
+  /** Payments by orderId, from one walk of listPayments over the windows they were made in. */
+  private async readByOrderIds(
+    lookups: ReadonlyArray<{ reference: string; readBack: Extract<ReadBack, { lookup: 'orderId' }> & { from: string; until: string } }>,
+    signal: AbortSignal,
+  ): Promise<Map<string, StatusRead>> {
+    if (lookups.length === 0) return new Map();
+    const offset = this.clock ? offsetAt(this.clock, Date.now()) : undefined;
+    const batch = lookups.map(({ readBack }) => ({ lookup: readBack, search: searchWindow(readBack, madeWindow(readBack), offset) }));
+    const byOrder = await paymentsForOrders(this.listPages(signal), batch, this.config.listPageSize);
+    const reads = new Map<string, StatusRead>();
+    for (const { reference, readBack } of lookups) {
+      const found = byOrder.get(readBack.orderId);
+      if (found) reads.set(reference, orderRead(found, readBack, Date.now()));
+    }
+    return reads;
   }
 
   /**
@@ -304,9 +395,26 @@ class WhenthenAdapter implements ProviderAdapter {
     return whenthenStatusRead(status, { amount: minorUnits(payment?.amount), refundedAmount: minorUnits(payment?.refundedAmount) });
   }
 
+  /** Pages of listPayments in one request, one alias each, all newest first. */
+  private listPages(signal: AbortSignal): ListPages {
+    return async (pages) => {
+      const variables: Record<string, unknown> = { data: { sort: [{ fieldName: 'date', order: 'DESC' }] } };
+      pages.forEach(({ startDate, endDate, maxAmount, first, after }, i) => {
+        Object.assign(variables, { [`startDate${i}`]: startDate, [`endDate${i}`]: endDate, [`maxAmount${i}`]: maxAmount, [`first${i}`]: first, [`after${i}`]: after });
+      });
+      type Pages = Record<string, ListPaymentsData['listPayments']>;
+      const answer = await this.graphql<Pages>(listPaymentsDocument(pages.length), variables, { idempotent: true, signal });
+      if (answer.errors.length) throw readFailure('listPayments', answer.errors, this.config.errorCodes);
+      const data = answer.data;
+      if (!data) throw new ProviderUnavailable('whenthen: listPayments answered no data');
+      return pages.map((_, i) => ({ listPayments: data[aliasOf(i)] ?? null }));
+    };
+  }
+
   private listPayments(signal?: AbortSignal): ListPayments {
-    return async (variables) => {
-      const answer = await this.graphql<ListPaymentsData>(LIST_PAYMENTS, { ...variables }, { idempotent: true, ...(signal ? { signal } : {}) });
+    return async ({ newestFirst, ...variables }) => {
+      const sorted = newestFirst ? { data: { sort: [{ fieldName: 'date', order: 'DESC' }] } } : {};
+      const answer = await this.graphql<ListPaymentsData>(LIST_PAYMENTS, { ...variables, ...sorted }, { idempotent: true, ...(signal ? { signal } : {}) });
       if (answer.errors.length) throw readFailure('listPayments', answer.errors, this.config.errorCodes);
       if (!answer.data) throw new ProviderUnavailable('whenthen: listPayments answered no data');
       return answer.data;
@@ -323,25 +431,106 @@ class WhenthenAdapter implements ProviderAdapter {
     }
   }
 
-  private graphql<T>(
+  private async graphql<T>(
     query: string,
     variables: Record<string, unknown>,
     options: Pick<CallOptions, 'idempotent' | 'signal'> & { idempotencyKey?: string },
   ): Promise<GraphQLAnswer<T>> {
     const { idempotencyKey, ...call } = options;
     const headers = idempotencyKey ? { ...this.authorization, 'x-idempotency-key': idempotencyKey } : this.authorization;
-    return callGraphQL<T>(PROVIDER, this.endpoints.graphqlUrl, headers, query, variables, {
-      timeoutMs: this.deps.timeoutMs,
-      attempts: this.deps.attempts,
-      ...call,
-    });
+    const sentAt = Date.now();
+    const response = await callProvider(
+      PROVIDER,
+      this.endpoints.graphqlUrl,
+      { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify({ query, variables }) },
+      { timeoutMs: this.deps.timeoutMs, attempts: this.deps.attempts, ...call },
+    );
+    // Every answer tells WhenThen's time (its Date header): the estimate narrows the batch reads' windows.
+    this.clock = nextOffset(this.clock, offsetSample(response.headers.get('date'), sentAt, Date.now()));
+    return readGraphQLAnswer<T>(PROVIDER, response);
   }
 }
 
-/** The stored read-back data, or (for a record without it) a search by the reference alone. */
+/**
+ * What the payments found for an order say: the decisive one's read; none yet, the checkout is awaited, or over once
+ * its client token expired (only a complete search may conclude there is no payment). WhenThen's id goes with the
+ * read once no later payment for the order can take the found one's place (learnedId).
+ */
+export function orderRead(
+  found: OrderPayments,
+  order: { checkoutExpiresAt?: string | undefined },
+  now: number,
+): StatusRead {
+  const decisive = decisivePayment(found.payments);
+  if (decisive) {
+    const read = whenthenStatusRead(decisive.status, decisive);
+    const id = learnedId(decisive, read, order.checkoutExpiresAt !== undefined);
+    return id ? { ...read, providerPaymentId: id } : read;
+  }
+  const expiresAt = order.checkoutExpiresAt ? Date.parse(order.checkoutExpiresAt) : Number.NaN;
+  const over = found.complete && now > expiresAt + CLOCK_SKEW_MS;
+  return whenthenStatus(over ? CHECKOUT_EXPIRED : AWAITING_CHECKOUT);
+}
+
+/**
+ * The WhenThen id a read may hand back, so later reads go by id: a PayPal / Klarna payment is the order's only one
+ * (its create is de-duplicated by the idempotency key), always; on the hosted checkout the shopper may try again
+ * after a decline or an abandoned 3-D Secure, so only once money moved (a payment that took it stays the decisive
+ * one).
+ */
+export function learnedId(decisive: OrderPayment & { id: string }, read: StatusRead, hostedCheckout: boolean): string | undefined {
+  if (!hostedCheckout) return decisive.id;
+  const moved = read.state === 'paid' || read.state === 'authorized' || read.state === 'refunded' || read.state === 'partially_refunded';
+  return moved ? decisive.id : undefined;
+}
+
+/**
+ * The reads of an aliased getPayment request (alias `p<i>` is `references[i]`): an alias WhenThen answered an error or
+ * no payment for is left out (read alone, readStatus reports it); an error that names no alias of the request (a
+ * refused key, a request WhenThen could not run) fails the whole batch, as it fails readStatus.
+ */
+export function readsByAlias(
+  references: readonly string[],
+  answer: GraphQLAnswer<Record<string, PaymentWithAmounts | null>>,
+  codes: ErrorCodes,
+): Map<string, StatusRead> {
+  const aliases = new Set(references.map((_, i) => aliasOf(i)));
+  const failed = new Set<string>();
+  const whole: GraphQLErrorItem[] = [];
+  for (const error of answer.errors) {
+    const alias = error.path?.[0];
+    const refusedKey = errorCode(error) === codes.unauthenticated || errorCode(error) === codes.forbidden;
+    if (typeof alias === 'string' && aliases.has(alias) && !refusedKey) failed.add(alias);
+    else whole.push(error);
+  }
+  if (whole.length) throw readFailure('getPayment', whole, codes);
+  if (!answer.data) throw new ProviderUnavailable('whenthen: getPayment answered no data');
+  const reads = new Map<string, StatusRead>();
+  references.forEach((reference, i) => {
+    const alias = aliasOf(i);
+    const payment = answer.data?.[alias];
+    if (failed.has(alias) || typeof payment?.status !== 'string' || !payment.status) return;
+    reads.set(reference, whenthenStatusRead(payment.status, { amount: minorUnits(payment.amount), refundedAmount: minorUnits(payment.refundedAmount) }));
+  });
+  return reads;
+}
+
+
+/** The instants (Kassa's clock) a payment was made between, when its record notes them. */
+function madeWindow(readBack: { madeFrom?: string | undefined; madeUntil?: string | undefined }): { from: number; until: number } | undefined {
+  const from = readBack.madeFrom ? Date.parse(readBack.madeFrom) : Number.NaN;
+  const until = readBack.madeUntil ? Date.parse(readBack.madeUntil) : Number.NaN;
+  return Number.isFinite(from) && Number.isFinite(until) && from <= until ? { from, until } : undefined;
+}
+
+/**
+ * The stored read-back data, or (for a record without it) a search by the reference alone. A record whose
+ * `providerPaymentId` is no longer its orderId kept the id a read learnt (orderRead): it is read by id.
+ */
 function readBackOf(payment: StoredPaymentRef): ReadBack {
   const data = (payment.data ?? {}) as Partial<Record<string, unknown>>;
   if (data.lookup === 'id') return { lookup: 'id' };
+  if (data.lookup === 'orderId' && typeof data.orderId === 'string' && payment.providerPaymentId !== data.orderId) return { lookup: 'id' };
   if (data.lookup !== 'orderId' || typeof data.orderId !== 'string') {
     return payment.providerPaymentId === payment.reference ? { lookup: 'orderId', orderId: payment.reference } : { lookup: 'id' };
   }
@@ -353,6 +542,8 @@ function readBackOf(payment: StoredPaymentRef): ReadBack {
     until: text(data.until),
     maxAmount: typeof data.maxAmount === 'number' ? data.maxAmount : undefined,
     checkoutExpiresAt: text(data.checkoutExpiresAt),
+    madeFrom: text(data.madeFrom),
+    madeUntil: text(data.madeUntil),
   };
 }
 

@@ -2,7 +2,7 @@
 import { HttpProblem } from './problems.ts';
 
 /** The headers to add to every answer of this request (problems too, so a page can read and localize them). */
-export function corsHeaders(request: Request, url: URL, allowedOrigins: readonly string[]): Record<string, string> {
+export function corsHeaders(request: { headers: { get(name: string): string | null } }, url: URL, allowedOrigins: readonly string[]): Record<string, string> {
   const origin = request.headers.get('origin');
   if (!origin || origin === url.origin) return {};
   if (!allowedOrigins.includes(origin)) throw new HttpProblem('origin-not-allowed', `${origin} is not an allowed origin`);

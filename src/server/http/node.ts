@@ -2,6 +2,11 @@
  * Mounts the Fetch-API handler on Node's `http` server, or on Express/Connect (`app.use('/kassa', listener)`):
  * the request keeps its full path (`originalUrl` under Express), so configure `basePath` to the mount path.
  *
+ * A handler from `createKassaHandler` is called without Fetch objects: the routes read a light view of the
+ * `IncomingMessage` (headers read in place, the body collected from the socket, an `AbortSignal` only when a route
+ * asks for one) and their answer is written with `writeHead`/`end`. Any other Fetch handler gets a `Request` and its
+ * `Response` is written back.
+ *
  * Everything a client sends is untrusted here: a method `Request` cannot carry (TRACE), a malformed `Host`, a
  * header `Headers` refuses, a body that trickles in or stops half-way — each is answered with a problem, never an
  * exception that would end the process. An answer given before the body was read (a 413, a 415, a 401) leaves the
@@ -11,7 +16,19 @@ import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'nod
 import type { Socket } from 'node:net';
 import { checkTrustProxy, clientAddressFrom, type TrustedProxies, type TrustProxy } from './trust-proxy.ts';
 import { markParsedBody } from './body.ts';
-import { HttpProblem, problemParts, problemResponse } from './problems.ts';
+import {
+  answerRequest,
+  headerRecord,
+  isEventStream,
+  joinChunks,
+  lazyRequest,
+  problemAnswer,
+  refuseDeclaredOver,
+  type AnswerRequest,
+  type IncomingRequest,
+  type RouteAnswer,
+} from './exchange.ts';
+import { HttpProblem, problemParts } from './problems.ts';
 
 /** A Fetch-API handler, as `createKassaHandler` answers one (any other works too). */
 export type FetchHandler = (request: Request, context?: { clientAddress?: string }) => Promise<Response>;
@@ -45,19 +62,27 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
   // Checked once, at mount: a wrong trustProxy fails here, not on the first shopper.
   const trustProxy = checkTrustProxy(options.trustProxy);
 
+  // Kassa's own handler has an entry that takes Node's request as it is.
+  const answer = (handler as FetchHandler & { [answerRequest]?: AnswerRequest })[answerRequest];
+
   return async function kassaNodeListener(req: NodeRequest, res: ServerResponse): Promise<void> {
-    let body: NodeBody | undefined;
+    let body: { drop(): void } | undefined;
     try {
-      const built = toFetchRequest(req, res, trustProxy, bodyTimeoutMs);
-      body = built.body;
-      const response = await handler(built.request, { clientAddress: built.clientAddress });
-      await send(res, response, req.method === 'HEAD');
+      if (answer) {
+        const request = new NodeIncoming(req, res, readTarget(req, trustProxy), bodyTimeoutMs);
+        body = request;
+        await write(res, await answer(request, { clientAddress: request.clientAddress }), req.method === 'HEAD');
+      } else {
+        const built = toFetchRequest(req, res, trustProxy, bodyTimeoutMs);
+        body = built.body;
+        await write(res, await handler(built.request, { clientAddress: built.clientAddress }), req.method === 'HEAD');
+      }
     } catch (error) {
-      // The handler answers its own errors; this answers what could not become a Request (and a broken custom
+      // The handler answers its own errors; this answers what could not become a request (and a broken custom
       // store or hook) without letting anything escape into Node's event loop.
       if (res.headersSent) return void res.destroy();
       const problem = error instanceof HttpProblem ? error : new HttpProblem('internal');
-      await send(res, problemResponse(problem), req.method === 'HEAD').catch(() => res.destroy());
+      await write(res, problemAnswer(problem), req.method === 'HEAD').catch(() => res.destroy());
     } finally {
       if (!req.complete) drainRest(req, res, body, drainTimeoutMs);
     }
@@ -89,7 +114,7 @@ export function nodeServerOptions(limits: { headersTimeoutMs?: number; requestTi
 export function answerClientErrors(server: Server): void {
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     // Node answers `100-continue` itself; any other expectation cannot be met.
-    void send(res, problemResponse(new HttpProblem('expectation-failed', 'only Expect: 100-continue is understood')), req.method === 'HEAD');
+    void write(res, problemAnswer(new HttpProblem('expectation-failed', 'only Expect: 100-continue is understood')), req.method === 'HEAD');
     req.resume();
   });
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number }, socket: Socket) => {
@@ -114,7 +139,14 @@ export function answerClientErrors(server: Server): void {
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
-function toFetchRequest(req: NodeRequest, res: ServerResponse, trustProxy: TrustedProxies | undefined, bodyTimeoutMs: number) {
+interface Target {
+  method: string;
+  url: URL;
+  clientAddress: string;
+}
+
+/** The method, URL and client of a request, each checked: what cannot be answered is a problem here. */
+function readTarget(req: NodeRequest, trustProxy: TrustedProxies | undefined): Target {
   const method = req.method ?? 'GET';
   if (!REQUEST_METHODS.has(method)) {
     throw new HttpProblem('method-not-allowed', `${method.slice(0, 16)} is not answered here`, undefined, { allow: 'GET, HEAD, POST, OPTIONS' });
@@ -131,7 +163,141 @@ function toFetchRequest(req: NodeRequest, res: ServerResponse, trustProxy: Trust
   } catch {
     throw new HttpProblem('bad-request', 'the request target or Host is malformed');
   }
+  const clientAddress = clientAddressFrom(req.headers['x-forwarded-for'], req.socket.remoteAddress, trustProxy);
+  if (!clientAddress) throw new HttpProblem('bad-request', 'the connection has no peer address');
+  return { method, url, clientAddress };
+}
 
+/**
+ * The routes' view of a Node request: headers read from `req.headers`, the body collected from the socket within the
+ * body time limit, a `Request` and an `AbortSignal` made only for whoever asks for one.
+ */
+class NodeIncoming implements IncomingRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly clientAddress: string;
+  readonly headers: { get(name: string): string | null };
+  readonly hasBody: boolean;
+  readonly originalBody: boolean;
+  private readonly parsed: Uint8Array | undefined;
+  private readonly arrived = Date.now();
+  private abort: AbortController | undefined;
+  private request: Request | undefined;
+  private stopReading: (() => void) | undefined;
+  private read = false;
+
+  constructor(
+    private readonly req: NodeRequest,
+    private readonly res: ServerResponse,
+    target: Target,
+    private readonly bodyTimeoutMs: number,
+  ) {
+    this.method = target.method;
+    this.url = target.url;
+    this.clientAddress = target.clientAddress;
+    const raw = req.headers;
+    this.headers = { get: (name) => joined(raw[name.toLowerCase()]) };
+    this.hasBody = target.method !== 'GET' && target.method !== 'HEAD';
+    const parsed = this.hasBody ? alreadyParsedBody(req) : undefined;
+    this.parsed = parsed?.bytes;
+    this.originalBody = !parsed?.reserialized;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.abort) {
+      const abort = (this.abort = new AbortController());
+      const res = this.res;
+      // Only a client gone before its answer was written is an abort: no DOMException after every answer.
+      if (res.destroyed) {
+        if (!res.writableFinished) abort.abort();
+      } else {
+        res.once('close', () => {
+          if (!res.writableFinished) abort.abort();
+        });
+      }
+    }
+    return this.abort.signal;
+  }
+
+  fetchRequest(): Request {
+    return (this.request ??= lazyRequest(() => new Request(this.url, { method: this.method, headers: fetchHeaders(this.req), signal: this.signal })));
+  }
+
+  bytes(limit: number): Promise<Uint8Array> {
+    refuseDeclaredOver(this.headers.get('content-length'), limit);
+    if (this.read) throw new HttpProblem('body-already-parsed', 'the request body was read before Kassa; mount Kassa before body parsers');
+    this.read = true;
+    if (this.parsed) {
+      if (this.parsed.byteLength > limit) throw new HttpProblem('body-too-large', `at most ${limit} bytes`);
+      return Promise.resolve(this.parsed);
+    }
+    if (!this.hasBody) return Promise.resolve(new Uint8Array());
+    const req = this.req;
+    if (req.readableEnded) throw new HttpProblem('body-already-parsed', 'the request body was read before Kassa; mount Kassa before body parsers');
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const stop = (this.stopReading = () => {
+        clearTimeout(timer);
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.off('error', onGone);
+        req.off('aborted', onGone);
+      });
+      const fail = (problem: HttpProblem) => {
+        stop();
+        reject(problem);
+      };
+      const onData = (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size > limit) return fail(new HttpProblem('body-too-large', `at most ${limit} bytes`));
+        chunks.push(chunk);
+      };
+      const onEnd = () => {
+        stop();
+        resolve(joinChunks(chunks, size));
+      };
+      const onGone = () => fail(new HttpProblem('bad-request', 'the client stopped sending the body'));
+      // The time limit runs from the request's arrival, as it would while the body streamed into a Request.
+      const timeoutMs = this.bodyTimeoutMs;
+      const timer = setTimeout(() => fail(new HttpProblem('request-timeout', `the body did not arrive within ${timeoutMs} ms`)), Math.max(0, timeoutMs - (Date.now() - this.arrived)));
+      timer.unref?.();
+      req.on('data', onData);
+      req.once('end', onEnd);
+      req.once('error', onGone);
+      req.once('aborted', onGone);
+    });
+  }
+
+  /** The route stopped reading (or never read): what still arrives is the listener's to drain. */
+  drop(): void {
+    this.stopReading?.();
+  }
+}
+
+/** A header as `Headers.get` answers it: repeated values joined. */
+function joined(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return typeof value === 'string' ? value : value.join(', ');
+}
+
+/** `req.headers` as `Headers`, for the merchant's callbacks; a value `Headers` refuses is left out (Node's parser let it through). */
+function fetchHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      try {
+        headers.append(name, one);
+      } catch {
+        // left out
+      }
+    }
+  }
+  return headers;
+}
+
+function toFetchRequest(req: NodeRequest, res: ServerResponse, trustProxy: TrustedProxies | undefined, bodyTimeoutMs: number) {
+  const { method, url, clientAddress } = readTarget(req, trustProxy);
   const headers = new Headers();
   try {
     for (const [name, value] of Object.entries(req.headers)) {
@@ -142,11 +308,11 @@ function toFetchRequest(req: NodeRequest, res: ServerResponse, trustProxy: Trust
     throw new HttpProblem('bad-request', 'a header value is malformed');
   }
 
-  const clientAddress = clientAddressFrom(req.headers['x-forwarded-for'], req.socket.remoteAddress, trustProxy);
-  if (!clientAddress) throw new HttpProblem('bad-request', 'the connection has no peer address');
-
   const abort = new AbortController();
-  res.once('close', () => abort.abort());
+  // Only a client gone before its answer was written is an abort: no DOMException after every answer.
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: abort.signal };
   const parsed = method === 'GET' || method === 'HEAD' ? undefined : alreadyParsedBody(req);
   let body: NodeBody | undefined;
@@ -242,7 +408,7 @@ class NodeBody {
  * After an answer given before the whole body arrived: reads the rest and drops it, so the next request on a kept-alive
  * connection is parsed from where it starts. A body that does not end within `timeoutMs` closes the connection.
  */
-function drainRest(req: IncomingMessage, res: ServerResponse, body: NodeBody | undefined, timeoutMs: number): void {
+function drainRest(req: IncomingMessage, res: ServerResponse, body: { drop(): void } | undefined, timeoutMs: number): void {
   body?.drop();
   const timer = setTimeout(() => req.socket.destroy(), timeoutMs);
   timer.unref?.();
@@ -253,33 +419,36 @@ function drainRest(req: IncomingMessage, res: ServerResponse, body: NodeBody | u
   req.resume();
 }
 
-/** Writes the Fetch answer: a whole body in one write (with its length), an event stream chunk by chunk. */
-async function send(res: ServerResponse, response: Response, headOnly: boolean): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  if (!response.body) {
-    res.writeHead(response.status, headers);
+/**
+ * Writes an answer: a whole body in one write (with its length; for HEAD, the length and no body), an event stream
+ * chunk by chunk. A `Response` (from a Fetch handler, or a route that gives one) is written the same way.
+ */
+async function write(res: ServerResponse, answer: RouteAnswer, headOnly: boolean): Promise<void> {
+  const { status } = answer;
+  const headers = answer instanceof Response ? headerRecord(answer.headers) : answer.headers;
+  let body = answer.body;
+  if (body === undefined || body === null) {
+    res.writeHead(status, headers);
     res.end();
     return;
   }
-  if (!headers['content-type']?.startsWith('text/event-stream')) {
-    let bytes: Buffer;
+  if (body instanceof ReadableStream) {
+    if (isEventStream(headers)) return writeStream(res, status, headers, body);
     try {
-      bytes = Buffer.from(await response.arrayBuffer());
+      body = new Uint8Array(await new Response(body).arrayBuffer());
     } catch {
       res.destroy(); // the answer broke while being read (a custom store's stream, say): nothing true to send
       return;
     }
-    // HEAD: the length the GET answer would have, and no body.
-    res.writeHead(response.status, { ...headers, 'content-length': String(bytes.length) });
-    res.end(headOnly ? undefined : bytes);
-    return;
   }
-  res.writeHead(response.status, headers);
-  // Written chunk by chunk so Server-Sent Events reach the browser as they happen.
-  const reader = response.body.getReader();
+  res.writeHead(status, { ...headers, 'content-length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) });
+  res.end(headOnly ? undefined : body);
+}
+
+/** Written chunk by chunk so Server-Sent Events reach the browser as they happen. */
+async function writeStream(res: ServerResponse, status: number, headers: Record<string, string>, body: ReadableStream<Uint8Array>): Promise<void> {
+  res.writeHead(status, headers);
+  const reader = body.getReader();
   res.once('close', () => void reader.cancel().catch(() => {}));
   try {
     for (;;) {

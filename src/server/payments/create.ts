@@ -8,6 +8,7 @@ import type { PaymentMethod, PaymentRoute, ProviderName } from '../../core/model
 import { matchesSafePattern } from '../../core/safe-pattern.ts';
 import { isAllowedUrl } from '../../core/url-safety.ts';
 import { readJsonBody } from '../http/body.ts';
+import type { Answer, IncomingRequest } from '../http/exchange.ts';
 import { HttpProblem, problemParts } from '../http/problems.ts';
 import { ProviderRefused, ProviderUnavailable, type CreatedPayment, type ProviderAdapter } from '../provider.ts';
 import type { Adapters } from '../providers.ts';
@@ -67,7 +68,7 @@ export class Payments {
     return asUnanswered(thrown, adapter, signal, stage);
   }
 
-  async create(request: Request, url: URL, client?: { knownAddress(): string | undefined }): Promise<Response> {
+  async create(request: IncomingRequest, url: URL, client?: { knownAddress(): string | undefined }): Promise<Answer> {
     const { store, providerTimeoutMs } = this.deps;
     const idempotencyKey = request.headers.get('idempotency-key');
     if (!idempotencyKey) throw new HttpProblem('idempotency-key-required');
@@ -90,7 +91,7 @@ export class Payments {
     /** Providers that may hold a payment for this click after a create that went unanswered. */
     const unanswered: UnansweredCreate[] = [];
     try {
-      const order = await this.deps.resolveOrder(claims.order, request);
+      const order = await this.deps.resolveOrder(claims.order, request.fetchRequest());
       if (order.amount !== claims.amount || order.currency !== claims.currency) {
         throw new HttpProblem('token-mismatch', 'the order changed since the session started; start a new session');
       }
@@ -307,8 +308,8 @@ function stored(status: number, body: unknown): StoredResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
-function replay(response: StoredResponse): Response {
-  return new Response(response.body, { status: response.status, headers: { ...response.headers, 'cache-control': 'no-store' } });
+function replay(response: StoredResponse): Answer {
+  return { status: response.status, headers: { ...response.headers, 'cache-control': 'no-store' }, body: response.body };
 }
 
 function sha256(text: string): string {

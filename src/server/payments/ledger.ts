@@ -46,6 +46,9 @@ export class Ledger {
         ...amounts,
         state: status.state,
         providerStatus: status.providerStatus,
+        // A read that found the provider's own id (WhenThen's card payment, once money moved): later reads and
+        // webhooks use it. Taken with a change only: an id alone is not news for the merchant.
+        providerPaymentId: status.providerPaymentId ?? current.providerPaymentId,
         sequence: current.sequence + 1,
         updatedAt: new Date().toISOString(),
       };

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { MerchantApiConfig } from '../config.ts';
 import { merchantPayment, type MerchantPayment } from '../events/event.ts';
 import { readBytes, readJsonBody } from '../http/body.ts';
-import { HttpProblem, jsonResponse } from '../http/problems.ts';
+import { jsonAnswer, type Answer, type IncomingRequest } from '../http/exchange.ts';
+import { HttpProblem } from '../http/problems.ts';
 import type { Route } from '../http/router.ts';
 import type { ProblemCode } from '../../core/problem-codes.ts';
 import { OperationNotSupported, type DocumentType, type OperationProblem } from '../provider.ts';
@@ -40,7 +41,7 @@ export class MerchantApi {
       ['GET', 'merchant/payments/*', this.guarded(async (_request, reference) => {
         const record = await store.getPayment(reference);
         if (!record) throw new HttpProblem('payment-not-found');
-        return jsonResponse({ payment: merchantPayment(record), events: await store.paymentEvents(reference) });
+        return jsonAnswer({ payment: merchantPayment(record), events: await store.paymentEvents(reference) });
       })],
       ['POST', 'merchant/payments/*/capture', this.guarded(async (request, reference) => {
         const { amount } = await this.body(request);
@@ -64,12 +65,12 @@ export class MerchantApi {
   }
 
   /** The merchant's check around a route; the operations' own errors become their problems. */
-  private guarded<Client>(run: (request: Request, reference: string, extra: string) => Promise<MerchantPayment | Response>): Route<Client>[2] {
+  private guarded<Client>(run: (request: IncomingRequest, reference: string, extra: string) => Promise<MerchantPayment | Answer>): Route<Client>[2] {
     return async ({ request, ids: [reference, extra] }) => {
       await this.authorize(request);
       try {
         const result = await run(request, reference!, extra ?? '');
-        return result instanceof Response ? result : jsonResponse({ payment: result });
+        return 'status' in result && 'headers' in result ? result : jsonAnswer({ payment: result });
       } catch (error) {
         if (error instanceof PaymentOperationError || error instanceof OperationNotSupported) {
           throw new HttpProblem(error.code as ProblemCode, error.message, undefined, {}, extensionMembers(error.problem));
@@ -79,26 +80,26 @@ export class MerchantApi {
     };
   }
 
-  private async authorize(request: Request): Promise<void> {
+  private async authorize(request: IncomingRequest): Promise<void> {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
     if (bearer && (await this.deps.tokens.isShopperToken(bearer))) throw new HttpProblem('forbidden', "a shopper's token cannot reach the merchant's routes");
     let allowed = false;
     try {
-      allowed = (await this.deps.config.authorize(request)) === true;
+      allowed = (await this.deps.config.authorize(request.fetchRequest())) === true;
     } catch (error) {
       this.deps.onError(error, 'merchantApi.authorize threw: the request is refused');
     }
     if (!allowed) throw new HttpProblem('forbidden');
   }
 
-  private body(request: Request): Promise<z.infer<typeof operationBody>> {
+  private body(request: IncomingRequest): Promise<z.infer<typeof operationBody>> {
     // An operation without options may come with no body at all.
-    if (request.headers.get('content-length') === '0' || (!request.body && !request.headers.get('content-type'))) return Promise.resolve({});
+    if (request.headers.get('content-length') === '0' || (!request.hasBody && !request.headers.get('content-type'))) return Promise.resolve({});
     return readJsonBody(request, operationBody, this.deps.maxBodyBytes);
   }
 }
 
-function keyOf(request: Request): { idempotencyKey?: string } {
+function keyOf(request: IncomingRequest): { idempotencyKey?: string } {
   const key = request.headers.get('idempotency-key');
   return key ? { idempotencyKey: key } : {};
 }

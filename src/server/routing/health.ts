@@ -59,6 +59,17 @@ export class ProviderHealth {
   }
 
   /**
+   * The breakers' states now, one per provider, from one clock reading: what routing a session depends on. Cached
+   * records are read without a round trip through the event loop per provider.
+   */
+  async states(providers: readonly ProviderName[], operation: HealthOperation): Promise<BreakerState[]> {
+    const read = providers.map((provider) => this.fresh(stateKey(provider, operation)) ?? this.read(provider, operation));
+    const records = read.some((record) => record instanceof Promise) ? await Promise.all(read) : (read as BreakerRecord[]);
+    const now = Date.now();
+    return records.map(({ openUntil }) => (openUntil === undefined ? 'closed' : now < openUntil ? 'open' : 'probing'));
+  }
+
+  /**
    * Whether a request may go to the provider now: closed, or probing and this caller won the probe (one request per
    * instance set at a time; its outcome closes or reopens the breaker).
    */
@@ -96,10 +107,15 @@ export class ProviderHealth {
     }
   }
 
+  private fresh(key: string): BreakerRecord | undefined {
+    const cached = this.cache.get(key);
+    return cached && Date.now() - cached.readAt < LOCAL_CACHE_MS ? cached.record : undefined;
+  }
+
   private async read(provider: ProviderName, operation: HealthOperation): Promise<BreakerRecord> {
     const key = stateKey(provider, operation);
-    const cached = this.cache.get(key);
-    if (cached && Date.now() - cached.readAt < LOCAL_CACHE_MS) return cached.record;
+    const cached = this.fresh(key);
+    if (cached) return cached;
     let record: BreakerRecord = { generation: 0 };
     try {
       record = parseRecord(await this.deps.store.getValue(key));

@@ -7,8 +7,23 @@ import type { ProviderAdapter, ResolvedOrder } from '../provider.ts';
 import type { Adapters } from '../providers.ts';
 import type { ProviderHealth } from '../routing/health.ts';
 
+/** A provider's listing, shared by the sessions that ask while it is fresh; `listed` once it has arrived. */
+interface CachedList {
+  expires: number;
+  methods: Promise<PaymentMethod[]>;
+  listed?: PaymentMethod[];
+}
+
+/** What a provider that is not asked, or whose listing failed, offers: one array, so it reads as the same list each time. */
+const NOTHING: readonly PaymentMethod[] = Object.freeze([]);
+
+/** Whether the order's amount is within the method's own limits. */
+export function takesAmount(method: PaymentMethod, amount: number): boolean {
+  return (method.min === undefined || amount >= method.min) && (method.max === undefined || amount <= method.max);
+}
+
 export class MethodLists {
-  private readonly cache = new Map<string, { expires: number; methods: Promise<PaymentMethod[]> }>();
+  private readonly cache = new Map<string, CachedList>();
 
   constructor(
     private readonly adapters: Adapters,
@@ -17,31 +32,54 @@ export class MethodLists {
 
   /** Every enabled provider's methods for the order, in the order providers are configured; a failing provider is left out (and reported). */
   async forOrder(order: ResolvedOrder): Promise<PaymentMethod[]> {
-    const lists = await Promise.all([...this.adapters.values()].map((adapter) => this.providerMethods(adapter, order)));
-    return lists.flat().filter((m) => (m.min === undefined || order.amount >= m.min) && (m.max === undefined || order.amount <= m.max));
+    return (await this.lists(order)).flat().filter((m) => takesAmount(m, order.amount));
   }
 
-  private async providerMethods(adapter: ProviderAdapter, order: ResolvedOrder): Promise<PaymentMethod[]> {
-    const key = `${adapter.name}:${adapter.methodsCacheKey?.(order) ?? order.currency}`;
+  /**
+   * Each enabled provider's whole list for the order, not yet filtered by amount, in the order providers are
+   * configured. While a provider's listing is cached, the same array is answered: a list that is the same object is
+   * the same list (routing memoises on it).
+   */
+  lists(order: ResolvedOrder): Promise<ReadonlyArray<readonly PaymentMethod[]>> | ReadonlyArray<readonly PaymentMethod[]> {
+    const now = Date.now();
+    const lists: Array<readonly PaymentMethod[] | Promise<readonly PaymentMethod[]>> = [];
+    let waiting = false;
+    for (const adapter of this.adapters.values()) {
+      const key = `${adapter.name}:${adapter.methodsCacheKey?.(order) ?? order.currency}`;
+      const entry = this.cache.get(key);
+      if (entry?.listed && entry.expires >= now) {
+        lists.push(entry.listed);
+      } else {
+        lists.push(this.providerMethods(adapter, order, key));
+        waiting = true;
+      }
+    }
+    return waiting ? Promise.all(lists) : (lists as Array<readonly PaymentMethod[]>);
+  }
+
+  private async providerMethods(adapter: ProviderAdapter, order: ResolvedOrder, key: string): Promise<readonly PaymentMethod[]> {
     const entry = this.cache.get(key);
     if (!entry || entry.expires < Date.now()) {
-      if (!(await this.options.health.admit(adapter.name, 'methods'))) return [];
+      if (!(await this.options.health.admit(adapter.name, 'methods'))) return NOTHING;
       // Another session may have started the same listing while this one asked the breaker.
       return this.cachedOrListed(adapter, order, key);
     }
     return this.settled(adapter, entry);
   }
 
-  private cachedOrListed(adapter: ProviderAdapter, order: ResolvedOrder, key: string): Promise<PaymentMethod[]> {
+  private cachedOrListed(adapter: ProviderAdapter, order: ResolvedOrder, key: string): Promise<readonly PaymentMethod[]> {
     const now = Date.now();
     let entry = this.cache.get(key);
     if (!entry || entry.expires < now) {
       const { health } = this.options;
       const methods = adapter.listMethods(order, AbortSignal.timeout(this.options.timeoutMs));
-      entry = { expires: now + this.options.cacheSeconds * 1000, methods };
-      this.cache.set(key, entry);
+      const listing: CachedList = (entry = { expires: now + this.options.cacheSeconds * 1000, methods });
+      this.cache.set(key, listing);
       methods.then(
-        () => health.succeeded(adapter.name, 'methods'),
+        (listed) => {
+          listing.listed = listed;
+          return health.succeeded(adapter.name, 'methods');
+        },
         () => {
           this.cache.delete(key);
           return health.failed(adapter.name, 'methods');
@@ -51,12 +89,12 @@ export class MethodLists {
     return this.settled(adapter, entry);
   }
 
-  private async settled(adapter: ProviderAdapter, entry: { methods: Promise<PaymentMethod[]> }): Promise<PaymentMethod[]> {
+  private async settled(adapter: ProviderAdapter, entry: CachedList): Promise<readonly PaymentMethod[]> {
     try {
       return await entry.methods;
     } catch (error) {
       this.options.onError(error, `listing ${adapter.name} methods`);
-      return [];
+      return NOTHING;
     }
   }
 }

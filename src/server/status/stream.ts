@@ -54,7 +54,7 @@ export class StatusStreams {
     this.slots = new StreamSlots(deps.maxStreamsPerClient, deps.maxStreams);
   }
 
-  async open(request: Request, reference: string, clientKey: string): Promise<Response> {
+  async open(request: { readonly signal: AbortSignal }, reference: string, clientKey: string): Promise<Response> {
     const record = await findRecord(this.deps.store, reference);
     const release = this.slots.open(clientKey);
     const { watcher, streamLifetimeSeconds } = this.deps;
@@ -79,7 +79,7 @@ export class StatusStreams {
         const heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);
         // A stream ends after its lifetime even while the payment waits; the browser's EventSource opens a new one.
         const lifetime = setTimeout(close, streamLifetimeSeconds * 1000);
-        const unwatch = watcher.watch(record.reference, push);
+        const unwatch = watcher.watch(record, push);
         cleanup = () => {
           clearInterval(heartbeat);
           clearTimeout(lifetime);

@@ -20,6 +20,9 @@ import { paymentRecord, paymentView, savePayment, storeContract, storedAnswer } 
 import { startRedisServer, type RunningRedis } from '../../../test/support/redis.ts';
 import type { PaymentResponse, PaymentView, SessionResponse } from '../../core/model.ts';
 import { problemCode } from '../../core/problems.ts';
+import { ProviderReads } from '../status/reads.ts';
+import { Reconciler } from '../status/reconciler.ts';
+import { bulkContract } from './bulk-contract.test.ts';
 import { RedisStore, UNANSWERED_CLAIM_TTL_MS } from './redis-store.ts';
 import { json, readStatusEvents } from '../../../test/support/endpoint.ts';
 import type { StoreOptions } from './store.ts';
@@ -79,6 +82,7 @@ describe('RedisStore', () => {
   });
   // A prefix per store: every contract check starts from an empty store on the one Redis.
   storeContract('RedisStore', (options) => redisStore(contractClient, `kassa-contract-${++contractStores}:`, undefined, options));
+  bulkContract('RedisStore', () => redisStore(contractClient, `kassa-contract-${++contractStores}:`));
 });
 
 describe('RedisStore: two processes on one Redis', () => {
@@ -157,6 +161,43 @@ describe('RedisStore: two processes on one Redis', () => {
     assert.deepEqual(hits, [true, true, true, false]);
     const window = await inspector.sendCommand(['PTTL', `${prefix}rate:${keyHash('payments:203.0.113.7')}`]);
     assert.ok(Number(window) > 59_000 && Number(window) <= 60_000, `the window expires with the minute (${window} ms left)`);
+  });
+
+  it('two reconcilers, one per process, share a wave of 600 due payments: each read once, in batches', async () => {
+    const now = new Date().toISOString();
+    for (let i = 0; i < 600; i++) await savePayment(a, paymentRecord(`kp_wave${i}`, { provider: 'hero', createdAt: now }));
+    await a.scheduleReads(Array.from({ length: 600 }, (_, i) => ({ reference: `kp_wave${i}`, at: Date.now() })));
+    const read = new Map<string, number>();
+    const calls: Array<{ store: string; size: number }> = [];
+    const instances = [
+      ['a', a],
+      ['b', b],
+    ].map(([name, store]) => {
+      const reads = new ProviderReads({
+        store: store as RedisStore,
+        intervalMs: 2_000,
+        batchLimit: () => 100,
+        read: async (_provider, records) => {
+          calls.push({ store: name as string, size: records.length });
+          for (const record of records) read.set(record.reference, (read.get(record.reference) ?? 0) + 1);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return new Map();
+        },
+      });
+      const reconciler = new Reconciler({ store: store as RedisStore, readAll: (records) => reads.refreshAll(records), onError: assert.fail, readTimeoutMs: 1_000, pollMs: 10, claimLimit: 100 });
+      return { reads, reconciler };
+    });
+    for (const { reconciler } of instances) reconciler.start();
+    await waitUntil(() => read.size === 600, 'every payment is read');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const { reconciler, reads } of instances) {
+      await reconciler.close();
+      await reads.close();
+    }
+    assert.deepEqual(new Set(read.values()), new Set([1]), 'no payment read twice');
+    assert.ok(calls.length <= 12, `${calls.length} calls for 600 payments`);
+    assert.equal((await b.dueReads(Date.now() + 9_000, 1_000)).length, 0, 'each next read is 10 s away');
+    assert.equal((await b.dueReads(Date.now() + 11_000, 1_000)).length, 600);
   });
 
   it('names keys by prefix and hash, never by the browser-chosen key; claims and answers expire', async () => {

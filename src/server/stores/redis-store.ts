@@ -26,10 +26,12 @@
  *   (another instance's change wins, and the loser reads again). Nothing of a payment expires while it has
  *   undelivered events; then all of it expires `paymentRetentionMs` (7 days by default) later.
  * - `{prefix}outbox`: a sorted set of the payments with undelivered events, by next delivery attempt (ms).
- * - `{prefix}reads`: a sorted set of the payments not yet final, by their next reconciliation read (ms).
+ * - `{prefix}reads`: a sorted set of the payments not yet final, by their next reconciliation read (ms). An instance
+ *   takes the due ones in bulk and moves them past a lease in one script, so another instance does not take them too.
  * - `{prefix}lease:{sha256(name)}`: a lease (`SET` with an expiry, taken only when free): one instance at a time
- *   delivers a payment's events, or reads it for reconciliation.
- * - `{prefix}rate:{sha256(key)}`: a fixed-window counter (INCR, PEXPIRE on the first hit, in one script).
+ *   delivers a payment's events, or probes a provider.
+ * - `{prefix}rate:{sha256(key)}`: a fixed-window counter (INCR, PEXPIRE on the first hit, in one script; many counters
+ *   in one script for a batch of status reads).
  * - `{prefix}value:{sha256(key)}`: a small shared value with an expiry (provider health).
  * - channel `{prefix}events:{reference}`: `{ origin, view }` for every `publish`; each store ignores its own messages
  *   (it has already told its local listeners).
@@ -98,6 +100,25 @@ const HIT_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count`;
+
+/** `HIT_SCRIPT` for every key, in one step. KEYS the counters; ARGV window (ms). Answers the counts, in order. */
+const HIT_EACH_SCRIPT = `
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+  counts[i] = count
+end
+return counts`;
+
+/**
+ * Takes the due reconciliation reads and moves them past a lease, in one step. KEYS[1] the schedule; ARGV now (ms),
+ * most to take, the lease's end (ms). Answers the references taken, earliest due first.
+ */
+const CLAIM_READS_SCRIPT = `
+local due = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[2]))
+for _, reference in ipairs(due) do redis.call('ZADD', KEYS[1], 'XX', ARGV[3], reference) end
+return due`;
 
 /**
  * Saves a payment with its event when the stored sequence is the one before it. KEYS: payment, payment-id, events,
@@ -206,6 +227,17 @@ export class RedisStore implements KassaStore {
     return record;
   }
 
+  async getPayments(references: readonly string[]): Promise<Array<PaymentRecord | undefined>> {
+    if (!references.length) return [];
+    const records = (await this.client.sendCommand(['MGET', ...references.map((r) => this.key('payment', r))])) as Array<string | null>;
+    return records.map((json) => {
+      if (typeof json !== 'string') return undefined;
+      const record = JSON.parse(json) as PaymentRecord;
+      record.sequence ??= 0;
+      return record;
+    });
+  }
+
   async findPayment(provider: ProviderName, providerPaymentId: string): Promise<PaymentRecord | undefined> {
     const reference = await this.client.sendCommand(['GET', this.key('payment-id', provider, providerPaymentId)]);
     return typeof reference === 'string' ? this.getPayment(reference) : undefined;
@@ -277,6 +309,21 @@ export class RedisStore implements KassaStore {
     return (await this.client.sendCommand(['ZRANGE', this.key('reads'), '-inf', String(now), 'BYSCORE', 'LIMIT', '0', String(limit)])) as string[];
   }
 
+  async claimDueReads(now: number, limit: number, leaseMs: number): Promise<string[]> {
+    if (limit < 1) return [];
+    return (await this.eval(CLAIM_READS_SCRIPT, this.key('reads'), Math.floor(now), Math.floor(limit), Math.round(now + leaseMs))) as string[];
+  }
+
+  async scheduleReads(reads: ReadonlyArray<{ reference: string; at: number | undefined }>): Promise<void> {
+    const scheduled = reads.flatMap(({ reference, at }) => (at === undefined ? [] : [String(Math.round(at)), reference]));
+    const unscheduled = reads.flatMap(({ reference, at }) => (at === undefined ? [reference] : []));
+    // Sent together: node-redis writes both before the first answer comes back.
+    await Promise.all([
+      scheduled.length ? this.client.sendCommand(['ZADD', this.key('reads'), ...scheduled]) : undefined,
+      unscheduled.length ? this.client.sendCommand(['ZREM', this.key('reads'), ...unscheduled]) : undefined,
+    ]);
+  }
+
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
     return Number(await this.eval(LEASE_SCRIPT, this.key('lease', hash(name)), owner, Math.max(1, Math.ceil(ttlMs)))) === 1;
   }
@@ -311,6 +358,13 @@ export class RedisStore implements KassaStore {
   async hit(key: string, limit: number, windowMs: number): Promise<boolean> {
     const count = Number(await this.eval(HIT_SCRIPT, this.key('rate', hash(key)), Math.max(1, Math.ceil(windowMs))));
     return count <= limit;
+  }
+
+  async hitEach(keys: readonly string[], limit: number, windowMs: number): Promise<boolean[]> {
+    if (!keys.length) return [];
+    const counters = keys.map((key) => this.key('rate', hash(key)));
+    const counts = (await this.evalKeys(HIT_EACH_SCRIPT, counters, Math.max(1, Math.ceil(windowMs)))) as number[];
+    return counts.map((count) => Number(count) <= limit);
   }
 
   async getValue(key: string): Promise<string | undefined> {

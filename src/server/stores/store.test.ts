@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { paymentRecord as record, saveDelivered, savePayment, storeContract, storedAnswer as answer } from '../../../test/support/store-contract.ts';
 import { eventFor } from '../events/event.ts';
+import { bulkContract } from './bulk-contract.test.ts';
 import { FileStore } from './file-store.ts';
 import { MemoryStore } from './store.ts';
 
@@ -23,6 +24,8 @@ function freshDirectory(): string {
 
 storeContract('MemoryStore', (options) => new MemoryStore(options));
 storeContract('FileStore', (options) => new FileStore(freshDirectory(), options));
+bulkContract('MemoryStore', () => new MemoryStore());
+bulkContract('FileStore', () => new FileStore(freshDirectory()));
 
 describe('FileStore across a restart', () => {
   it('a new store on the same directory knows the payments and the answered, released and unsettled keys', async () => {

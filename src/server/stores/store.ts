@@ -75,6 +75,8 @@ export interface KassaStore {
   /** Stores the answer for later replays (kept `ttlMs`), or with `null` releases the key so a retry runs again. */
   finishIdempotency(key: string, response: StoredResponse | null, ttlMs: number): Promise<void>;
   getPayment(reference: string): Promise<PaymentRecord | undefined>;
+  /** Several payments in one step, in the order asked; undefined where one is unknown (or past its retention). */
+  getPayments(references: readonly string[]): Promise<Array<PaymentRecord | undefined>>;
   findPayment(provider: ProviderName, providerPaymentId: string): Promise<PaymentRecord | undefined>;
   /**
    * Saves a new payment or a change of one together with its event, in one step: the event is in the outbox as soon
@@ -105,6 +107,14 @@ export interface KassaStore {
   /** Payments whose reconciliation read is due at `now`, earliest first, at most `limit`. */
   dueReads(now: number, limit: number): Promise<string[]>;
   /**
+   * Takes up to `limit` payments whose reconciliation read is due at `now`, earliest first, and in the same step moves
+   * each one's next read to `now + leaseMs`: no other instance sharing the store takes them meanwhile, and a payment
+   * whose taker stopped before setting its next read is due again once `leaseMs` has passed.
+   */
+  claimDueReads(now: number, limit: number, leaseMs: number): Promise<string[]>;
+  /** Sets many payments' next reconciliation reads in one step; `at: undefined` takes a payment off the schedule. */
+  scheduleReads(reads: ReadonlyArray<{ reference: string; at: number | undefined }>): Promise<void>;
+  /**
    * Takes the lease `name` for `owner` for `ttlMs` when it is free, has lapsed or is already `owner`'s (then it is
    * extended); false while someone else holds it. Leases make one instance at a time do a piece of shared work.
    */
@@ -116,6 +126,8 @@ export interface KassaStore {
   subscribe(reference: string, listener: PaymentListener): () => void;
   /** Counts one request against `key`'s budget of `limit` per `windowMs`; false when over it. */
   hit(key: string, limit: number, windowMs: number): Promise<boolean>;
+  /** `hit` for each of `keys` (each its own budget) in one step: whether each is within its budget, in order. */
+  hitEach(keys: readonly string[], limit: number, windowMs: number): Promise<boolean[]>;
   /** A small shared value (provider health), or undefined when unset or expired. */
   getValue(key: string): Promise<string | undefined>;
   /** Sets a small shared value for `ttlMs`, replacing any earlier one. */
@@ -216,6 +228,13 @@ export class MemoryStore implements KassaStore {
     return kept && structuredClone(kept.record);
   }
 
+  async getPayments(references: readonly string[]): Promise<Array<PaymentRecord | undefined>> {
+    return references.map((reference) => {
+      const kept = this.kept(reference);
+      return kept && structuredClone(kept.record);
+    });
+  }
+
   async findPayment(provider: ProviderName, providerPaymentId: string): Promise<PaymentRecord | undefined> {
     const reference = this.byProviderId.get(`${provider}:${providerPaymentId}`);
     return reference ? this.getPayment(reference) : undefined;
@@ -239,7 +258,10 @@ export class MemoryStore implements KassaStore {
   }
 
   async orderPayments(order: string): Promise<PaymentRecord[]> {
-    const records = [...(this.byOrder.get(order) ?? [])].flatMap((reference) => this.kept(reference)?.record ?? []);
+    const references = this.byOrder.get(order);
+    // Most orders asked about have no payment yet (every session opened asks): nothing to copy.
+    if (!references?.size) return [];
+    const records = [...references].flatMap((reference) => this.kept(reference)?.record ?? []);
     return structuredClone(records.sort((a, b) => a.createdAt.localeCompare(b.createdAt)));
   }
 
@@ -286,9 +308,27 @@ export class MemoryStore implements KassaStore {
   }
 
   async dueReads(now: number, limit: number): Promise<string[]> {
+    return this.dueReadsNow(now, limit);
+  }
+
+  async claimDueReads(now: number, limit: number, leaseMs: number): Promise<string[]> {
+    // Found and moved without a pause between: a concurrent claim cannot take the same payments.
+    const due = this.dueReadsNow(now, limit);
+    for (const reference of due) this.readSchedule.set(reference, now + leaseMs);
+    return due;
+  }
+
+  private dueReadsNow(now: number, limit: number): string[] {
     const due: Array<[string, number]> = [];
     for (const [reference, at] of this.readSchedule) if (at <= now) due.push([reference, at]);
     return due.sort((a, b) => a[1] - b[1]).slice(0, limit).map(([reference]) => reference);
+  }
+
+  async scheduleReads(reads: ReadonlyArray<{ reference: string; at: number | undefined }>): Promise<void> {
+    for (const { reference, at } of reads) {
+      if (at === undefined) this.readSchedule.delete(reference);
+      else this.readSchedule.set(reference, at);
+    }
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -358,6 +398,13 @@ export class MemoryStore implements KassaStore {
     }
     window.count++;
     return window.count <= limit;
+  }
+
+  /** Through `hit`, one key after another (a subclass that counts hits sees each). */
+  async hitEach(keys: readonly string[], limit: number, windowMs: number): Promise<boolean[]> {
+    const within: boolean[] = [];
+    for (const key of keys) within.push(await this.hit(key, limit, windowMs));
+    return within;
   }
 
   async getValue(key: string): Promise<string | undefined> {
