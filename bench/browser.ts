@@ -63,3 +63,21 @@ export async function json<T = any>(url: string, init: RequestInit = {}): Promis
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body)}`);
   return body as T;
 }
+
+/**
+ * What the checkout's Kronor client does in the browser once a Kronor payment is made: starts its Swish payment
+ * request at Kronor with the session token. Answers the request's wait token.
+ */
+export async function startKronorSwish(action: { httpUrl: string; sessionToken: string; returnUrl: string }, idempotencyKey: string): Promise<string> {
+  const started = await json<{ data?: { newSwishPayment?: { waitToken?: string } } }>(action.httpUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${action.sessionToken}` },
+    body: JSON.stringify({
+      query: 'mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }',
+      variables: { pay: { flow: 'mcom', idempotencyKey, returnUrl: action.returnUrl } },
+    }),
+  });
+  const waitToken = started.data?.newSwishPayment?.waitToken;
+  if (!waitToken) throw new Error(`Kronor newSwishPayment: ${JSON.stringify(started)}`);
+  return waitToken;
+}

@@ -30,7 +30,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { isFinalState, type NextAction, type PaymentResponse, type SessionResponse } from '../src/core/model.ts';
 import { MemoryStore } from '../src/server/stores/store.ts';
 import type { PaymentListener } from '../src/server/stores/store.ts';
-import { json, type Shop, startShop } from './browser.ts';
+import { json, type Shop, startKronorSwish, startShop } from './browser.ts';
 import { report } from './report.ts';
 
 const MB = 1024 * 1024;
@@ -229,16 +229,7 @@ async function kronorPayment(shop: Shop): Promise<{ reference: string; access: R
   const { payment, action } = await createPayment(shop, 'DEMO-SEK', 'kronor', 'kronor');
   if (action.type !== 'kronor' || isFinalState(payment.state)) throw new Error(`a Kronor payment answered a ${action.type} action, ${payment.state}`);
   const kronor = action as Extract<NextAction, { type: 'kronor' }>;
-  const started = await json<{ data?: { newSwishPayment?: { waitToken?: string } } }>(kronor.httpUrl, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${kronor.sessionToken}` },
-    body: JSON.stringify({
-      query: 'mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }',
-      variables: { pay: { flow: 'mcom', idempotencyKey: `bench-leaks-swish-${process.pid}`, returnUrl: kronor.returnUrl } },
-    }),
-  });
-  const waitToken = started.data?.newSwishPayment?.waitToken;
-  if (!waitToken) throw new Error(`Kronor newSwishPayment: ${JSON.stringify(started)}`);
+  const waitToken = await startKronorSwish(kronor, `bench-leaks-swish-${process.pid}`);
   return { reference: payment.reference, access: { sessionToken: kronor.sessionToken, httpUrl: kronor.httpUrl, wsUrl: kronor.wsUrl, waitToken } };
 }
 

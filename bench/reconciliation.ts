@@ -63,6 +63,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { startDemo, type RunningDemo } from '../demo/server.ts';
+import { startKronorSwish } from './browser.ts';
 import { callControl } from '../sandbox/testing.ts';
 import { isFinalState, type PaymentResponse, type SessionResponse } from '../src/core/model.ts';
 import { RECONCILE_SCHEDULE } from '../src/server/status/reconciler.ts';
@@ -346,16 +347,7 @@ async function batchPayment(demo: RunningDemo, provider: BatchProvider, order: s
   if (provider === 'kronor') {
     const action = created.action as { type?: string; httpUrl: string; sessionToken: string; returnUrl: string } | undefined;
     if (action?.type !== 'kronor') throw new Error(`a Kronor payment answered a ${action?.type} action`);
-    const response = await fetch(action.httpUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${action.sessionToken}` },
-      body: JSON.stringify({
-        query: 'mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }',
-        variables: { pay: { flow: 'mcom', idempotencyKey: randomUUID(), returnUrl: action.returnUrl } },
-      }),
-    });
-    const started = (await response.json()) as { data?: { newSwishPayment?: { waitToken?: string } } };
-    if (!started.data?.newSwishPayment?.waitToken) throw new Error(`Kronor newSwishPayment: ${JSON.stringify(started)}`);
+    await startKronorSwish(action, randomUUID());
   }
   return payment;
 }

@@ -15,7 +15,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { json, type Shop, startShop } from './browser.ts';
+import { json, type Shop, startKronorSwish, startShop } from './browser.ts';
 import { mean, percentile, report } from './report.ts';
 
 /** Kassa's own budget: a live status beats 2 s polling's average wait by far, p95. */
@@ -77,10 +77,10 @@ window.kassaBench = {
 let keys = 0;
 
 /** A payment created through the endpoint, as a shop's page would: session, then POST /payments. */
-async function createPayment(shop: Shop, order: string, pick: (id: string) => boolean): Promise<{ reference: string; action: any }> {
+async function createPayment(shop: Shop, order: string, pick: (method: { id: string; provider: string }) => boolean): Promise<{ reference: string; action: any }> {
   // A fresh variant of the demo order for each payment (`DEMO-EUR~…`): one order is paid at most once.
   const session = await json(`${shop.demo.url}/kassa/session`, { method: 'POST', body: JSON.stringify({ order: `${order}~bench-${process.pid}-${keys + 1}`, locale: 'en' }) });
-  const method = (session.methods as { id: string; fields?: { required?: boolean }[] }[]).find((m) => pick(m.id) && !(m.fields ?? []).some((f) => f.required));
+  const method = (session.methods as { id: string; provider: string; fields?: { required?: boolean }[] }[]).find((m) => pick(m) && !(m.fields ?? []).some((f) => f.required));
   if (!method) throw new Error(`no method for ${order} among ${session.methods.map((m: { id: string }) => m.id).join(', ')}`);
   const created = await json(`${shop.demo.url}/kassa/payments`, {
     method: 'POST',
@@ -126,7 +126,7 @@ export async function measureStatusLatency(changes = changesArg()): Promise<bool
 
     const sse: Change = {
       async prepare() {
-        const { reference } = await createPayment(shop, 'DEMO-EUR', (id) => id.startsWith('hidirect:'));
+        const { reference } = await createPayment(shop, 'DEMO-EUR', (m) => m.provider === 'hidirect');
         const { payments } = await shop.control('GET', '/payments?provider=hidirect');
         const found = (payments as { id: string; reference?: string }[]).find((p) => p.reference === reference) ?? payments.at(-1);
         const before = await mount(reference);
@@ -135,19 +135,9 @@ export async function measureStatusLatency(changes = changesArg()): Promise<bool
     };
     const kronor: Change = {
       async prepare() {
-        const { reference, action } = await createPayment(shop, 'DEMO-SEK', (id) => id.startsWith('kronor:') && /swish/i.test(id));
+        const { reference, action } = await createPayment(shop, 'DEMO-SEK', (m) => m.provider === 'kronor' && /swish/i.test(m.id));
         if (action?.type !== 'kronor') throw new Error(`a Kronor payment answered a ${action?.type} action`);
-        // What the checkout's Kronor client does in the browser: start the Swish payment request at Kronor.
-        const started = await json(action.httpUrl, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${action.sessionToken}` },
-          body: JSON.stringify({
-            query: 'mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }',
-            variables: { pay: { flow: 'mcom', idempotencyKey: `bench-swish-${process.pid}-${++keys}`, returnUrl: action.returnUrl } },
-          }),
-        });
-        const waitToken = started.data?.newSwishPayment?.waitToken as string | undefined;
-        if (!waitToken) throw new Error(`Kronor newSwishPayment: ${JSON.stringify(started)}`);
+        const waitToken = await startKronorSwish(action, `bench-swish-${process.pid}-${++keys}`);
         const before = await mount(reference, { sessionToken: action.sessionToken, httpUrl: action.httpUrl, wsUrl: action.wsUrl, waitToken });
         return { provider: 'kronor', id: waitToken, reference, before };
       },

@@ -28,7 +28,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { json, type Shop, startShop } from './browser.ts';
+import { json, type Shop, startKronorSwish, startShop } from './browser.ts';
 import { ReadNotingStore, statusCalls, type SandboxCall } from './provider-reads.ts';
 import { format, numberArg, percentile, report, sleep } from './report.ts';
 
@@ -131,16 +131,7 @@ async function create(shop: Shop, run: string, trial: Trial): Promise<void> {
   if (trial.provider === 'kronor') {
     const action = created.action;
     if (action?.type !== 'kronor') throw new Error(`a Kronor payment answered a ${action?.type} action`);
-    const started = await json(action.httpUrl, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${action.sessionToken}` },
-      body: JSON.stringify({
-        query: 'mutation Swish($pay: SwishPaymentInput!) { newSwishPayment(pay: $pay) { waitToken } }',
-        variables: { pay: { flow: 'mcom', idempotencyKey: `withheld-swish-${run}-${n}`, returnUrl: action.returnUrl } },
-      }),
-    });
-    waitToken = started.data?.newSwishPayment?.waitToken as string | undefined;
-    if (!waitToken) throw new Error(`Kronor newSwishPayment: ${JSON.stringify(started)}`);
+    waitToken = await startKronorSwish(action, `withheld-swish-${run}-${n}`);
   }
   const { payments } = await shop.control('GET', `/payments?provider=${trial.provider}`);
   const found = (payments as { id: string; reference?: string }[]).find((p) => p.reference === trial.reference || p.reference === orderRef || p.id === waitToken);

@@ -347,3 +347,8 @@ export interface ProviderModule<Config> {
   configSchema: import('zod').ZodType<Config>;
   create(config: Config, deps: ProviderDeps): ProviderAdapter;
 }
+
+/** `readStatuses`' precondition: the endpoint never passes more than the adapter's `batchReadLimit`; more is a bug. */
+export function checkBatchSize(provider: ProviderName, payments: readonly unknown[], limit: number): void {
+  if (payments.length > limit) throw new RangeError(`${provider}: readStatuses takes at most ${limit} payments at once (got ${payments.length})`);
+}

@@ -21,6 +21,7 @@ import type { PaymentMethod } from '../../core/model.ts';
 import { isLoopbackHost } from '../../core/url-safety.ts';
 import { callGraphQL, type CallOptions, type GraphQLAnswer } from '../../server/provider-http.ts';
 import {
+  checkBatchSize,
   ProviderRefused,
   ProviderUnavailable,
   WebhookRejected,
@@ -206,9 +207,7 @@ class HeroAdapter implements ProviderAdapter {
 
   /** One `getPaymentsInfos` for up to 100 payments; an id Hero leaves out (another account's) gets no read. */
   async readStatuses(payments: readonly StoredPaymentRef[], signal: AbortSignal): Promise<Map<string, StatusRead>> {
-    if (payments.length > HERO_BATCH_READ_LIMIT) {
-      throw new RangeError(`hero: readStatuses takes at most ${HERO_BATCH_READ_LIMIT} payments at once (got ${payments.length})`);
-    }
+    checkBatchSize(PROVIDER, payments, HERO_BATCH_READ_LIMIT);
     if (payments.length === 0) return new Map();
     const paymentIds = [...new Set(payments.map((p) => p.providerPaymentId))];
     const answer = await this.graphql<GetPaymentsInfosData>(GET_PAYMENTS_INFOS, { paymentIds }, { idempotent: true, signal });

@@ -34,6 +34,7 @@ import { isIP } from 'node:net';
 import type { NextAction, PaymentMethod } from '../../core/model.ts';
 import { callGraphQL, type CallOptions, type GraphQLAnswer } from '../../server/provider-http.ts';
 import {
+  checkBatchSize,
   ProviderRefused,
   ProviderUnavailable,
   WebhookRejected,
@@ -245,9 +246,7 @@ class KronorAdapter implements ProviderAdapter {
    * requests filtered by reference (`_in`), newest first, each session read from its latest rows as readStatus does.
    */
   async readStatuses(payments: readonly StoredPaymentRef[], signal: AbortSignal): Promise<Map<string, StatusRead>> {
-    if (payments.length > KRONOR_BATCH_READ_LIMIT) {
-      throw new RangeError(`kronor: readStatuses takes at most ${KRONOR_BATCH_READ_LIMIT} payments at once (got ${payments.length})`);
-    }
+    checkBatchSize(PROVIDER, payments, KRONOR_BATCH_READ_LIMIT);
     if (payments.length === 0) return new Map();
     const references = [...new Set(payments.map((p) => p.providerPaymentId))];
     const answer = await this.merchant<PaymentStatusesData>(PAYMENT_STATUSES, { references }, { idempotent: true, signal });

@@ -29,6 +29,7 @@ import { createHash } from 'node:crypto';
 import type { PaymentMethod } from '../../core/model.ts';
 import { callProvider, readGraphQLAnswer, type CallOptions, type GraphQLAnswer, type GraphQLErrorItem } from '../../server/provider-http.ts';
 import {
+  checkBatchSize,
   ProviderRefused,
   ProviderUnavailable,
   type CaptureInput,
@@ -320,9 +321,7 @@ class WhenthenAdapter implements ProviderAdapter {
    * refused key or an outage fails the whole batch, as it fails readStatus.
    */
   async readStatuses(payments: readonly StoredPaymentRef[], signal: AbortSignal): Promise<Map<string, StatusRead>> {
-    if (payments.length > WHENTHEN_BATCH_READ_LIMIT) {
-      throw new RangeError(`whenthen: readStatuses takes at most ${WHENTHEN_BATCH_READ_LIMIT} payments at once (got ${payments.length})`);
-    }
+    checkBatchSize(PROVIDER, payments, WHENTHEN_BATCH_READ_LIMIT);
     const byId: StoredPaymentRef[] = [];
     const byOrderId: Array<{ reference: string; readBack: Extract<ReadBack, { lookup: 'orderId' }> & { from: string; until: string } }> = [];
     for (const payment of payments) {
