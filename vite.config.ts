@@ -10,8 +10,10 @@ import { minifyTemplateLiterals } from 'rollup-plugin-minify-template-literals';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
-  // Lit's css`` and html`` literals ship as written (indentation, line breaks): minified like the rest of the code.
-  plugins: [minifyTemplateLiterals()],
+  // Lit's css`` literals ship as written (indentation, line breaks): minified like the rest of the code. Its html``
+  // literals stay as written: a server renders them from the npm package's modules, and hydration in the browser
+  // matches templates by their exact text.
+  plugins: [minifyTemplateLiterals({ options: { shouldMinify: () => false } })],
   build: {
     target: 'es2022',
     outDir: 'dist',

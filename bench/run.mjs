@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BENCHES = ['size', 'endpoint', 'routing', 'status-reads', 'streams', 'events', 'reconciliation', 'time-to-methods', 'status-latency', 'status-withheld', 'picker-render', 'page-load', 'leaks'];
+const BENCHES = ['size', 'install-size', 'endpoint', 'routing', 'status-reads', 'streams', 'events', 'reconciliation', 'time-to-methods', 'status-latency', 'status-withheld', 'picker-render', 'page-load', 'leaks'];
 /**
  * Each benchmark is stopped after 3 minutes; reconciliation waits out 60 s windows on two stores and then on 5,000
  * payments (about 5 minutes), status-withheld changes payments over their first 2 minutes (about 2.5 minutes),

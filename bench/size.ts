@@ -22,13 +22,19 @@ import { report } from './report.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const KB = 1000;
-const BUDGET_INITIAL_GZIP = 20 * KB;
+/**
+ * 20 kB until the elements learnt 25 languages (the table of their chunks, +0.3 kB), plural forms, right to left and
+ * the merchant's own messages (+0.3 kB), and hydrating a server-rendered page (+0.2 kB, its templates kept as
+ * written): still 0.11× Adyen Web's Drop-in with every component (`--compare`).
+ */
+const BUDGET_INITIAL_GZIP = 21 * KB;
 const BUDGET_KRONOR_GZIP = 75 * KB;
 /** Kassa's logo marks (SVG), loaded by the picker after its first paint. */
 const BUDGET_LOGOS_GZIP = 6 * KB;
 const ELEMENT_CHUNK = /^(method-fields|redirect|qr|status)-[\w-]{8}\.js$/;
 const LOGOS_CHUNK = /^logos-marks-[\w-]{8}\.js$/;
-const LANGUAGE_CHUNK = /^[a-z]{2}-[\w-]{8}\.js$/;
+const LANGUAGE_CHUNK = /^[a-z]{2}(-[A-Z]{2})?-[\w-]{8}\.js$/;
+const HYDRATE_CHUNK = /^hydrate-[\w-]{8}\.js$/;
 
 const gzip = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;
 const brotli = (bytes: Uint8Array) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
@@ -126,6 +132,7 @@ export async function measureSizes(compare: boolean): Promise<boolean> {
     everything += size;
     if (ELEMENT_CHUNK.test(name)) report({ name: `chunk ${name.replace(/-[\w-]{8}\.js$/, '')} gzip (on demand)`, value: kB(size), unit: 'kB' });
     if (LOGOS_CHUNK.test(name)) ok = report({ name: 'chunk logos-marks gzip (after the first paint)', value: kB(size), unit: 'kB', budget: kB(BUDGET_LOGOS_GZIP) });
+    if (HYDRATE_CHUNK.test(name)) report({ name: 'chunk hydrate gzip (pages rendered on the server only)', value: kB(size), unit: 'kB' });
   }
   report({ name: 'kassa.js + every chunk but Kronor and languages gzip', value: kB(everything), unit: 'kB' });
   if (languages.length) {

@@ -11,15 +11,21 @@ import type { BackOfficeOrder, OrderAttempt } from './orders.ts';
 
 export interface PageContext {
   sandboxUrl: string;
+  /**
+   * The shop's stylesheet (demo/public/demo.css), written into each page rather than linked: a linked one would hold
+   * the first paint for a request of its own. The page's CSP allows it by its hash (ssr.ts `styleHashes`).
+   */
+  stylesheet?: string;
 }
 
-export function contentSecurityPolicy(sandboxUrl: string): string {
+/** `styleSources`: hashes of the inline styles a page carries (a server-rendered element's shadow root, ssr.ts). */
+export function contentSecurityPolicy(sandboxUrl: string, styleSources: readonly string[] = []): string {
   const sandbox = new URL(sandboxUrl);
   const ws = `ws://${sandbox.host}`;
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
+    ["style-src 'self'", ...styleSources].join(' '),
     `img-src 'self' data: ${sandbox.origin}`,
     `connect-src 'self' ${sandbox.origin} ${ws}`,
     `form-action 'self' ${sandbox.origin}`,
@@ -52,7 +58,7 @@ function layout(title: string, body: string, context: PageContext, scripts: stri
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} — Kassa demo</title>
-<link rel="stylesheet" href="/static/demo.css">
+${context.stylesheet === undefined ? '<link rel="stylesheet" href="/static/demo.css">' : `<style>${context.stylesheet}</style>`}
 ${tags}
 </head><body>
 <header class="site"><a class="brand" href="/">Kassa demo shop</a><nav aria-label="Demo"><a href="/">Shop</a><a href="/react/">React example</a></nav></header>
@@ -133,8 +139,9 @@ Add <code>&amp;lang=sv</code> (or da, nb, fi, is, de, fr, pl) or <code>&amp;grou
  * `/checkout.html?order=…[&lang=…][&group=provider]`: the drop-in with the order reference; the endpoint decides the
  * amount. `session` is the session JSON the shop's server opened for the order (`kassa.sessionJson`), carried inside
  * the element so the methods show without a request of its own; without it the checkout asks the endpoint.
+ * `rendered` is the element as the server rendered it with that session (ssr.ts), used in its place.
  */
-export function checkoutPage(context: PageContext, order: string, lang: string | null, group: string | null, lines?: string[], session?: string): string {
+export function checkoutPage(context: PageContext, order: string, lang: string | null, group: string | null, lines?: string[], session?: string, rendered?: string): string {
   const langAttr = lang && /^[a-zA-Z-]{2,10}$/.test(lang) ? ` lang="${escapeHtml(lang)}"` : '';
   const groupAttr = group === 'provider' ? ' group-by="provider"' : '';
   const summary = lines?.length ? `<p class="order-lines">${lines.map(escapeHtml).join(', ')}</p>\n` : '';
@@ -142,7 +149,7 @@ export function checkoutPage(context: PageContext, order: string, lang: string |
     'Checkout',
     `<h1>Checkout</h1>
 <p>Order <code>${escapeHtml(order)}</code></p>
-${summary}<kassa-checkout endpoint="/kassa" order="${escapeHtml(order)}"${langAttr}${groupAttr}>${session ? `<script type="application/json">${session}</script>` : ''}</kassa-checkout>
+${summary}${rendered ?? `<kassa-checkout endpoint="/kassa" order="${escapeHtml(order)}"${langAttr}${groupAttr}>${session ? `<script type="application/json">${session}</script>` : ''}</kassa-checkout>`}
 ${ORDER_STATUS}
 <p><a href="/">Back to the shop</a></p>`,
     context,

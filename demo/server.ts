@@ -24,6 +24,7 @@ import { CURRENCIES, freshCartOrder, freshDemoOrder, PRODUCTS, resolveDemoOrder,
 import { answerOperation, operationRoute } from './admin.ts';
 import { demoKassaConfig } from './config.ts';
 import { backOfficeOrders, OrderBook } from './orders.ts';
+import { renderCheckout, styleHashes } from './ssr.ts';
 import { checkoutPage, contentSecurityPolicy, messagePage, ordersPage, returnPage, shopPage, withSandboxPanel, type PageContext } from './pages.ts';
 
 export interface DemoOptions {
@@ -73,7 +74,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const handler = createKassaHandler({ ...config, ...options.overrides, onPaymentEvent });
   const kassa = createNodeListener(handler);
 
-  const context: PageContext = { sandboxUrl: options.sandboxUrl };
+  const context: PageContext = { sandboxUrl: options.sandboxUrl, stylesheet: await readFile(`${PUBLIC}demo.css`, 'utf8') };
 
   server.on('request', (req, res) => {
     // Kassa answers its own requests and every target the shop's pages cannot read (as a problem: Kassa's listener
@@ -151,8 +152,8 @@ function checkoutCart(res: ServerResponse, query: URLSearchParams, context: Page
     resolveDemoOrder(reference);
   } catch (error) {
     if (!(error instanceof OrderRefused)) throw error;
-    res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(context.sandboxUrl) });
-    return void res.end(messagePage(context, 'Nothing to check out', 'The cart is empty, or holds a quantity the shop does not sell (1 to 20 of each product).'));
+    const page = messagePage(context, 'Nothing to check out', 'The cart is empty, or holds a quantity the shop does not sell (1 to 20 of each product).');
+    return void sendPage(res, page, context.sandboxUrl, 400);
   }
   // Grouped by kind, as a shop would: the shopper chooses what to pay with, Kassa routes it to a provider.
   res.writeHead(303, { location: `/checkout.html?order=${encodeURIComponent(reference)}` });
@@ -166,8 +167,7 @@ function checkoutCart(res: ServerResponse, query: URLSearchParams, context: Page
 function checkoutFixedOrder(res: ServerResponse, query: URLSearchParams, context: PageContext): void {
   const currency = (query.get('currency') ?? 'EUR') as DemoCurrency;
   if (!CURRENCIES.includes(currency)) {
-    res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(context.sandboxUrl) });
-    return void res.end(messagePage(context, 'No such order', `The shop's fixed orders are in ${CURRENCIES.join(', ')}.`));
+    return void sendPage(res, messagePage(context, 'No such order', `The shop's fixed orders are in ${CURRENCIES.join(', ')}.`), context.sandboxUrl, 400);
   }
   // encodeURIComponent keeps the `~` readable (URLSearchParams would write %7E).
   const params = [['order', freshDemoOrder(currency)], ...['lang', 'group'].map((name) => [name, query.get(name)])]
@@ -184,8 +184,13 @@ function checkoutFixedOrder(res: ServerResponse, query: URLSearchParams, context
  */
 async function sendCheckoutPage(res: ServerResponse, kassa: KassaHandler, context: PageContext, order: string, query: URLSearchParams, sandboxUrl: string): Promise<void> {
   const lang = query.get('lang');
-  const session = await kassa.sessionJson(order, { locale: lang && /^[a-zA-Z-]{2,10}$/.test(lang) ? lang : 'en' }).catch(() => undefined);
-  sendPage(res, checkoutPage(context, order, lang, query.get('group'), orderLines(order), session), sandboxUrl);
+  const validLang = lang && /^[a-zA-Z-]{2,10}$/.test(lang) ? lang : undefined;
+  const session = await kassa.sessionJson(order, { locale: validLang ?? 'en' }).catch(() => undefined);
+  const groupBy = query.get('group') === 'provider' ? 'provider' : undefined;
+  // Rendered on the server, the methods show with the HTML; a page that cannot be rendered so is sent as it was.
+  const rendered = session ? await renderCheckout({ order, lang: validLang, groupBy, session }).catch(() => undefined) : undefined;
+  const html = checkoutPage(context, order, lang, query.get('group'), orderLines(order), session, rendered);
+  sendPage(res, html, sandboxUrl);
 }
 
 /** What the order holds, in words, for the checkout page ("2 × Kassa mug"); nothing for an unknown order. */
@@ -222,8 +227,7 @@ async function sendBackOffice(res: ServerResponse, orders: OrderBook, kassa: Kas
   try {
     const list = await backOfficeOrders(orders, kassa.payments);
     if (format === 'json') return sendJson(res, 200, { orders: list });
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(context.sandboxUrl), 'cache-control': 'no-store' });
-    res.end(ordersPage(context, list));
+    sendPage(res, ordersPage(context, list), context.sandboxUrl, 200, { 'cache-control': 'no-store' });
   } catch (error) {
     console.error('demo: the back office:', error);
     if (res.headersSent) return void res.destroy();
@@ -236,8 +240,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function sendPage(res: ServerResponse, html: string, sandboxUrl: string): void {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(sandboxUrl) });
+/** A page under the strict CSP, which allows exactly the inline styles it carries (by their hashes). */
+function sendPage(res: ServerResponse, html: string, sandboxUrl: string, status = 200, headers: Record<string, string> = {}): void {
+  const policy = contentSecurityPolicy(sandboxUrl, styleHashes(html));
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy, ...headers });
   res.end(html);
 }
 
@@ -273,8 +279,8 @@ async function serveReactPage(res: ServerResponse, context: PageContext): Promis
   try {
     html = await readFile(join(REACT_DIST, 'index.html'), 'utf8');
   } catch {
-    res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(context.sandboxUrl) });
-    return void res.end(messagePage(context, 'React example not built', '`npm start` builds it (or: npx vite build -c demo/react/vite.config.ts).'));
+    const page = messagePage(context, 'React example not built', '`npm start` builds it (or: npx vite build -c demo/react/vite.config.ts).');
+    return void sendPage(res, page, context.sandboxUrl, 503);
   }
   sendPage(res, withSandboxPanel(html, context), context.sandboxUrl);
 }

@@ -84,4 +84,6 @@ function report() {
 
 if (!libOnly) run('vite build (dist/)', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
 buildLib();
+// VS Code custom data and JetBrains web-types, from custom-elements.json, at the package root.
+run('editor data', process.execPath, [join(root, 'scripts/editor-data.mjs')]);
 if (!libOnly) report();

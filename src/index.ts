@@ -8,8 +8,10 @@
 import './components/checkout/define.ts';
 import { PART_LOADERS } from './components/checkout/parts.ts';
 import { loadOnSight } from './components/shared/autoload.ts';
+import { isServer } from 'lit';
 
-loadOnSight(PART_LOADERS);
+// On a server (rendering the elements with Lit's renderer) there is no document to watch.
+if (!isServer) loadOnSight(PART_LOADERS);
 
 export { KassaCheckout } from './components/checkout/checkout.ts';
 export { KassaMethodPicker } from './components/method-picker/method-picker.ts';
@@ -17,6 +19,7 @@ export * from './components/shared/events.ts';
 export { defineElement } from './components/shared/define.ts';
 export { THEME_PROPERTIES } from './components/shared/theme.ts';
 export type { KassaTheme } from './components/shared/kassa-element.ts';
+export { registerMessages, type MessageKey, type Messages, type PluralForms } from './core/i18n.ts';
 export type * from './core/model.ts';
 export type { KassaMethodFields } from './components/method-fields/method-fields.ts';
 export type { KassaRedirect } from './components/redirect/redirect.ts';

@@ -270,7 +270,7 @@ export const RedirectGet: Story = {
     await userEvent.click(view.getByRole('button', { name: /^Pay / }));
     await expect(await (await redirect(canvasElement)).findByRole('status')).toHaveTextContent('Taking you to WhenThen to pay…');
     const url = (PAYMENTS['DEMO-EUR']['card']!.action as { url: string }).url;
-    await waitFor(() => expect(args.navigate).toHaveBeenCalledWith(url));
+    await waitFor(() => expect(args.navigate).toHaveBeenCalledWith(url, { method: 'GET', url }));
     await expect(args.navigate).toHaveBeenCalledTimes(1);
     await expect(args.onPaymentStart).toHaveBeenCalledTimes(1);
     await expect(card.paymentRequests.map((r) => r.method)).toEqual(['card']);

@@ -9,8 +9,8 @@ import { ENDPOINT, MockKassa } from './support/network.ts';
 import { inShadow } from './support/shadow.ts';
 
 /**
- * The nine languages Kassa speaks, each with the demo order in its currency: the checkout ready to pay, and a paid
- * payment's status. The words are written out here, so a catalogue that is not loaded (or a wrong one) fails.
+ * The 25 languages Kassa speaks, each with a demo order (in its own currency where the demo has one): the checkout
+ * ready to pay, and a paid payment's status; Arabic right to left. The words are written out here, so a catalogue that is not loaded (or a wrong one) fails.
  */
 interface Words {
   order: Order;
@@ -30,8 +30,24 @@ const LANGUAGES: Record<string, Words> = {
   fi: { order: 'DEMO-EUR', total: 'Yhteensä', pickerLabel: 'Maksutapa', cards: 'Kortit', pay: 'Maksa {amount}', choose: 'Valitse maksutapa jatkaaksesi.', paid: 'Maksu on valmis. Kiitos!' },
   is: { order: 'DEMO-EUR', total: 'Samtals', pickerLabel: 'Greiðsluleið', cards: 'Kort', pay: 'Greiða {amount}', choose: 'Veldu greiðsluleið til að halda áfram.', paid: 'Greiðslu lokið. Takk fyrir!' },
   de: { order: 'DEMO-EUR', total: 'Gesamt', pickerLabel: 'Zahlungsart', cards: 'Karten', pay: '{amount} bezahlen', choose: 'Bitte wählen Sie eine Zahlungsart, um fortzufahren.', paid: 'Zahlung abgeschlossen. Vielen Dank!' },
-  fr: { order: 'DEMO-EUR', total: 'Total', pickerLabel: 'Moyen de paiement', cards: 'Cartes', pay: 'Payer {amount}', choose: 'Choisissez un moyen de paiement pour continuer.', paid: 'Paiement effectué. Merci !' },
+  fr: { order: 'DEMO-EUR', total: 'Total à payer', pickerLabel: 'Moyen de paiement', cards: 'Cartes', pay: 'Payer {amount}', choose: 'Choisissez un moyen de paiement pour continuer.', paid: 'Paiement effectué. Merci !' },
   pl: { order: 'DEMO-PLN', total: 'Razem', pickerLabel: 'Metoda płatności', cards: 'Karty', pay: 'Zapłać {amount}', choose: 'Wybierz metodę płatności, aby kontynuować.', paid: 'Płatność zakończona. Dziękujemy!' },
+  es: { order: 'DEMO-EUR', total: 'Total a pagar', pickerLabel: 'Método de pago', cards: 'Tarjetas', pay: 'Pagar {amount}', choose: 'Elige un método de pago para continuar.', paid: 'Pago completado. ¡Gracias!' },
+  it: { order: 'DEMO-EUR', total: 'Totale', pickerLabel: 'Metodo di pagamento', cards: 'Carte', pay: 'Paga {amount}', choose: 'Scegli un metodo di pagamento per continuare.', paid: 'Pagamento completato. Grazie!' },
+  nl: { order: 'DEMO-EUR', total: 'Totaal', pickerLabel: 'Betaalmethode', cards: 'Kaarten', pay: 'Betaal {amount}', choose: 'Kies een betaalmethode om verder te gaan.', paid: 'Betaling gelukt. Bedankt!' },
+  pt: { order: 'DEMO-EUR', total: 'Total a pagar', pickerLabel: 'Método de pagamento', cards: 'Cartões', pay: 'Pagar {amount}', choose: 'Escolha um método de pagamento para continuar.', paid: 'Pagamento concluído. Obrigado!' },
+  'pt-BR': { order: 'DEMO-EUR', total: 'Total a pagar', pickerLabel: 'Forma de pagamento', cards: 'Cartões', pay: 'Pagar {amount}', choose: 'Escolha uma forma de pagamento para continuar.', paid: 'Pagamento concluído. Obrigado!' },
+  cs: { order: 'DEMO-EUR', total: 'Celkem', pickerLabel: 'Způsob platby', cards: 'Platební karty', pay: 'Zaplatit {amount}', choose: 'Pro pokračování vyberte způsob platby.', paid: 'Platba proběhla úspěšně. Děkujeme!' },
+  sk: { order: 'DEMO-EUR', total: 'Spolu', pickerLabel: 'Spôsob platby', cards: 'Platobné karty', pay: 'Zaplatiť {amount}', choose: 'Ak chcete pokračovať, vyberte spôsob platby.', paid: 'Platba prebehla úspešne. Ďakujeme!' },
+  hu: { order: 'DEMO-EUR', total: 'Összesen', pickerLabel: 'Fizetési mód', cards: 'Bankkártyák', pay: 'Fizetés: {amount}', choose: 'A folytatáshoz válasszon fizetési módot.', paid: 'Sikeres fizetés. Köszönjük!' },
+  ro: { order: 'DEMO-EUR', total: 'Total de plată', pickerLabel: 'Metodă de plată', cards: 'Carduri', pay: 'Plătiți {amount}', choose: 'Alegeți o metodă de plată pentru a continua.', paid: 'Plata a fost finalizată. Vă mulțumim!' },
+  et: { order: 'DEMO-EUR', total: 'Kokku', pickerLabel: 'Makseviis', cards: 'Kaardid', pay: 'Maksa {amount}', choose: 'Jätkamiseks vali makseviis.', paid: 'Makse on tehtud. Aitäh!' },
+  lv: { order: 'DEMO-EUR', total: 'Kopā', pickerLabel: 'Maksājuma veids', cards: 'Maksājumu kartes', pay: 'Maksāt {amount}', choose: 'Lai turpinātu, izvēlieties maksājuma veidu.', paid: 'Maksājums veikts. Paldies!' },
+  lt: { order: 'DEMO-EUR', total: 'Iš viso', pickerLabel: 'Mokėjimo būdas', cards: 'Mokėjimo kortelės', pay: 'Sumokėti {amount}', choose: 'Norėdami tęsti, pasirinkite mokėjimo būdą.', paid: 'Mokėjimas atliktas. Ačiū!' },
+  el: { order: 'DEMO-EUR', total: 'Σύνολο', pickerLabel: 'Τρόπος πληρωμής', cards: 'Κάρτες', pay: 'Πληρωμή {amount}', choose: 'Επιλέξτε τρόπο πληρωμής για να συνεχίσετε.', paid: 'Η πληρωμή ολοκληρώθηκε. Σας ευχαριστούμε!' },
+  ru: { order: 'DEMO-EUR', total: 'Итого', pickerLabel: 'Способ оплаты', cards: 'Карты', pay: 'Оплатить {amount}', choose: 'Чтобы продолжить, выберите способ оплаты.', paid: 'Оплата прошла успешно. Спасибо!' },
+  uk: { order: 'DEMO-EUR', total: 'Разом', pickerLabel: 'Спосіб оплати', cards: 'Картки', pay: 'Сплатити {amount}', choose: 'Щоб продовжити, оберіть спосіб оплати.', paid: 'Оплата пройшла успішно. Дякуємо!' },
+  ar: { order: 'DEMO-EUR', total: 'الإجمالي', pickerLabel: 'طريقة الدفع', cards: 'البطاقات', pay: 'ادفع {amount}', choose: 'اختر طريقة دفع للمتابعة.', paid: 'اكتمل الدفع. شكرًا لك!' },
 };
 
 const PAID = STATES.byState.paid;
@@ -90,3 +106,19 @@ export const Icelandic = languageStory('is');
 export const German = languageStory('de');
 export const French = languageStory('fr');
 export const Polish = languageStory('pl');
+export const Spanish = languageStory('es');
+export const Italian = languageStory('it');
+export const Dutch = languageStory('nl');
+export const Portuguese = languageStory('pt');
+export const BrazilianPortuguese = languageStory('pt-BR');
+export const Czech = languageStory('cs');
+export const Slovak = languageStory('sk');
+export const Hungarian = languageStory('hu');
+export const Romanian = languageStory('ro');
+export const Estonian = languageStory('et');
+export const Latvian = languageStory('lv');
+export const Lithuanian = languageStory('lt');
+export const Greek = languageStory('el');
+export const Russian = languageStory('ru');
+export const Ukrainian = languageStory('uk');
+export const Arabic = languageStory('ar');

@@ -3,6 +3,7 @@ import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { expect, fn, userEvent, waitFor } from 'storybook/test';
 import '../src/components/redirect/define.ts';
+import type { KassaNavigate } from '../src/components/redirect/navigation.ts';
 import type { KassaErrorEvent } from '../src/components/shared/events.ts';
 import type { NextAction } from '../src/core/model.ts';
 import type { PendingPayment } from '../src/core/pending-payment.ts';
@@ -18,7 +19,7 @@ interface Args {
   locale?: string;
   allowedHosts?: string[];
   /** Stand-ins that record instead of leaving the page, so nothing leaves Storybook. */
-  navigate: (url: string) => void;
+  navigate: KassaNavigate;
   submitForm: (form: HTMLFormElement) => void;
   onError: (event: KassaErrorEvent) => void;
 }
@@ -63,7 +64,7 @@ export const Get: Story = {
     await expect(await redirect.findByRole('status')).toHaveTextContent('Taking you to MilkyPay to pay…');
     const url = (CARD.action as { url: string }).url;
     await expect(redirect.getByRole('link', { name: 'Continue to payment' })).toHaveAttribute('href', url);
-    await waitFor(() => expect(args.navigate).toHaveBeenCalledWith(url));
+    await waitFor(() => expect(args.navigate).toHaveBeenCalledWith(url, { method: 'GET', url }));
     await expect(args.navigate).toHaveBeenCalledTimes(1);
     await expect(args.submitForm).not.toHaveBeenCalled();
     // The return page finds the payment again, even in a new tab.
@@ -96,7 +97,8 @@ export const WaitsForTheShopper: Story = {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await expect(args.navigate).not.toHaveBeenCalled();
     await userEvent.click(link);
-    await expect(args.navigate).toHaveBeenCalledWith((CARD.action as { url: string }).url);
+    const { url } = CARD.action as { url: string };
+    await expect(args.navigate).toHaveBeenCalledWith(url, { method: 'GET', url });
   },
 };
 

@@ -9,4 +9,6 @@ export * from './shared/events.ts';
 export { defineElement } from './shared/define.ts';
 export { THEME_PROPERTIES } from './shared/theme.ts';
 export type { KassaTheme } from './shared/kassa-element.ts';
+export { loadLanguage, registerMessages, type MessageKey, type Messages, type PluralForms } from '../core/i18n.ts';
+export type { KassaNavigate, KassaNavigation, KassaGetNavigation, KassaPostNavigation } from './redirect/navigation.ts';
 export type * from '../core/model.ts';

@@ -4,6 +4,7 @@
  * allows it). The checkout takes it instead of asking the endpoint. Its amount is for display only: the endpoint
  * charges what the signed token and `resolveOrder` say, never what the page holds.
  */
+import { isServer } from 'lit';
 import type { SessionResponse } from './model.ts';
 
 /** A carried session with less time left than this is not taken: the shopper could not finish with it. */
@@ -22,6 +23,11 @@ export function parseCarriedSession(text: string, order: string, now: number): S
   } catch {
     return undefined;
   }
+  return usableSession(value, order, now);
+}
+
+/** `value` as a session when it is one for `order` with at least `MIN_REMAINING_MS` left at `now`; else undefined. */
+export function usableSession(value: unknown, order: string, now: number): SessionResponse | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const s = value as Partial<Record<keyof SessionResponse, unknown>>;
   const expires = typeof s.expiresAt === 'string' ? Date.parse(s.expiresAt) : NaN;
@@ -38,8 +44,14 @@ export function parseCarriedSession(text: string, order: string, now: number): S
   return valid ? (value as SessionResponse) : undefined;
 }
 
-/** The session carried inside `host` (its first `<script type="application/json">` child) for `order`, if usable. */
-export function carriedSession(host: HTMLElement, order: string, now = Date.now()): SessionResponse | undefined {
+/**
+ * The session carried for `order`, if usable: the one given to the element (`given`: a server renderer, which cannot
+ * see the element's children, or a framework passing it as a property), else `host`'s first
+ * `<script type="application/json">` child.
+ */
+export function carriedSession(host: HTMLElement, order: string, given?: unknown, now = Date.now()): SessionResponse | undefined {
+  if (given !== undefined) return usableSession(given, order, now);
+  if (isServer) return undefined;
   const script = host.querySelector(':scope > script[type="application/json"]');
   return script?.textContent ? parseCarriedSession(script.textContent, order, now) : undefined;
 }

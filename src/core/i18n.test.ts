@@ -1,46 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { chooseLocale, englishMessages, pickLocalized, supportedLocale, translate, type Locale } from './i18n.ts';
-import en, { type Messages } from './locales/en.ts';
+import { chooseLocale, direction, englishMessages, loadMessages, pickLocalized, messageWatchers, pluralForm, registerMessages, supportedLocale, translate, type PluralForms } from './i18n.ts';
+import en from './locales/en.ts';
 import enCheckout from './locales/en-checkout.ts';
 import enParts from './locales/en-parts.ts';
-import da from './locales/da.ts';
-import de from './locales/de.ts';
-import fi from './locales/fi.ts';
-import fr from './locales/fr.ts';
-import is from './locales/is.ts';
-import nb from './locales/nb.ts';
-import pl from './locales/pl.ts';
 import sv from './locales/sv.ts';
-
-const catalogues: Record<Exclude<Locale, 'en'>, Messages> = { sv, da, nb, fi, is, de, fr, pl };
-
-function placeholders(text: string): string[] {
-  return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!))].sort();
-}
-
-describe('locale catalogues', () => {
-  const englishKeys = Object.keys(en).sort();
-  for (const [locale, messages] of Object.entries(catalogues)) {
-    describe(locale, () => {
-      it('has exactly the keys of en.ts', () => {
-        assert.deepEqual(Object.keys(messages).sort(), englishKeys);
-      });
-      it('has a non-empty text for every key', () => {
-        for (const [key, text] of Object.entries(messages)) {
-          assert.ok(typeof text === 'string' && text.trim() !== '', `${locale} ${key} is empty`);
-        }
-      });
-      it('keeps the placeholders of English', () => {
-        for (const [key, english] of Object.entries(en)) {
-          const text = (messages as Record<string, string>)[key] ?? '';
-          assert.deepEqual(placeholders(text), placeholders(english), `${locale} ${key}`);
-        }
-      });
-    });
-  }
-});
 
 /**
  * The message keys a source file asks for: `t('checkout.pay')` as the key, `t(\`error.${code}\`)` as the prefix
@@ -86,7 +51,7 @@ describe('English in two files', () => {
 });
 
 describe('supportedLocale', () => {
-  const rows: Array<[tag: string | null | undefined, locale: Locale | undefined]> = [
+  const rows: Array<[tag: string | null | undefined, locale: string | undefined]> = [
     ['sv-SE', 'sv'],
     ['sv', 'sv'],
     ['en-GB', 'en'],
@@ -95,7 +60,14 @@ describe('supportedLocale', () => {
     ['nn', 'nb'],
     ['NB', 'nb'],
     ['nb-NO', 'nb'],
-    ['pt', undefined],
+    ['pt', 'pt'],
+    ['pt-PT', 'pt'],
+    ['pt-BR', 'pt-BR'],
+    ['pt_br', 'pt-BR'],
+    ['ar-EG', 'ar'],
+    ['uk-UA', 'uk'],
+    ['tr', undefined],
+    ['constructor', undefined],
     ['', undefined],
     [null, undefined],
     [undefined, undefined],
@@ -108,12 +80,13 @@ describe('supportedLocale', () => {
 });
 
 describe('chooseLocale', () => {
-  const rows: Array<[candidates: Array<string | null | undefined>, locale: Locale, tag: string]> = [
+  const rows: Array<[candidates: Array<string | null | undefined>, locale: string, tag: string]> = [
     [['fi', 'sv'], 'fi', 'fi'],
-    [['pt-BR', undefined, 'sv-SE', 'de'], 'sv', 'sv-SE'],
+    [['pt-BR', undefined, 'sv-SE', 'de'], 'pt-BR', 'pt-BR'],
+    [['tr-TR', 'sv-SE'], 'sv', 'sv-SE'],
     [['de-CH'], 'de', 'de-CH'],
     [[null, 'no'], 'nb', 'no'],
-    [['pt', 'es'], 'en', 'en'],
+    [['tr', 'ja'], 'en', 'en'],
     [[], 'en', 'en'],
   ];
   for (const [candidates, locale, tag] of rows) {
@@ -151,6 +124,8 @@ describe('pickLocalized', () => {
     [{ no: 'Kort', en: 'Card' }, 'nb', 'Kort'],
     [{ nn: 'Kort', en: 'Card' }, 'nb-NO', 'Kort'],
     [{ ru: 'Карта' }, 'sv', 'Карта'],
+    [{ en: 'Card', pt: 'Cartão (PT)', 'pt-BR': 'Cartão (BR)' }, 'pt-BR', 'Cartão (BR)'],
+    [{ en: 'Card', pt: 'Cartão' }, 'pt-BR', 'Cartão'],
     [{}, 'en', ''],
     [undefined, 'en', ''],
   ];
@@ -159,4 +134,125 @@ describe('pickLocalized', () => {
       assert.equal(pickLocalized(texts, locale), expected);
     });
   }
+});
+
+describe('plural forms', () => {
+  const days: PluralForms = { zero: 'zero', one: 'one', two: 'two', few: 'few', many: 'many', other: 'other' };
+  const rows: Array<[language: string, counts: number[], expected: string[]]> = [
+    ['en', [0, 1, 2, 5, 21], ['other', 'one', 'other', 'other', 'other']],
+    ['pl', [1, 2, 5, 22, 25, 112], ['one', 'few', 'many', 'few', 'many', 'many']],
+    ['ar', [0, 1, 2, 3, 10, 11, 99, 100, 102, 103], ['zero', 'one', 'two', 'few', 'few', 'many', 'many', 'other', 'other', 'few']],
+    ['ru', [1, 3, 5, 21, 11], ['one', 'few', 'many', 'one', 'many']],
+    ['is', [1, 11, 21], ['one', 'other', 'one']],
+    ['fr', [0, 1, 2], ['one', 'one', 'other']],
+  ];
+  for (const [language, counts, expected] of rows) {
+    it(`${language}: ${counts.join(', ')} → ${expected.join(', ')}`, () => {
+      assert.deepEqual(counts.map((count) => pluralForm(days, count, language)), expected);
+    });
+  }
+
+  it('reads `other` for a category the message leaves out', () => {
+    assert.equal(pluralForm({ one: 'dnia', other: 'dni' }, 5, 'pl'), 'dni');
+  });
+
+  it('picks the form by the catalogue’s language, for {count} or {days}', async () => {
+    const pl = await loadMessages('pl');
+    const ar = await loadMessages('ar');
+    const english = await loadMessages('en');
+    assert.equal(translate(english, 'method.b2b-pay-later.days', { days: 1 }), 'Pay in 1 day');
+    assert.equal(translate(english, 'method.b2b-pay-later.days', { days: 30 }), 'Pay in 30 days');
+    assert.equal(translate(pl, 'method.b2b-pay-later.days', { days: 1 }), 'Zapłać w ciągu 1 dnia');
+    assert.equal(translate(pl, 'method.b2b-pay-later.days', { days: 22 }), 'Zapłać w ciągu 22 dni');
+    const arabic = [1, 2, 3, 11, 100].map((n) => translate(ar, 'method.b2b-pay-later.days', { days: n }));
+    assert.equal(new Set(arabic.map((text) => text.replace(/\d+/g, '#'))).size, 5, `one wording per Arabic category: ${arabic.join(' | ')}`);
+    assert.ok(arabic[3]!.includes('11') && arabic[4]!.includes('100'), arabic.join(' | '));
+    // Catalogues spread into another (as an element adds its own English) keep their language.
+    assert.equal(translate({ ...enParts, ...pl } as typeof pl, 'method.b2b-pay-later.days', { days: 1 }), 'Zapłać w ciągu 1 dnia');
+    // A catalogue of unknown language (imported directly) reads English rules.
+    assert.equal(translate(en, 'method.b2b-pay-later.days', { days: 1 }), 'Pay in 1 day');
+  });
+});
+
+describe('direction', () => {
+  const rows: Array<[locale: string, dir: 'ltr' | 'rtl']> = [
+    ['ar', 'rtl'],
+    ['he', 'rtl'],
+    ['fa', 'rtl'],
+    ['en', 'ltr'],
+    ['pt-BR', 'ltr'],
+    ['arn', 'ltr'], // Mapudungun, not Arabic
+  ];
+  for (const [locale, dir] of rows) {
+    it(`${locale} → ${dir}`, () => assert.equal(direction(locale), dir));
+  }
+});
+
+// Registrations stay for the rest of this process: these come last, and use languages the tables above do not.
+describe('registerMessages', () => {
+  it('overrides a message in a built-in language, over its chunk, and tells the elements', async () => {
+    let told = 0;
+    const watcher = () => told++;
+    messageWatchers.add(watcher);
+    const before = await loadMessages('sv');
+    registerMessages('sv-SE', { 'checkout.pay': 'Lägg order · {amount}' });
+    messageWatchers.delete(watcher);
+    const after = await loadMessages('sv');
+    assert.notEqual(after, before);
+    assert.equal(translate(after, 'checkout.pay', { amount: '10 kr' }), 'Lägg order · 10 kr');
+    assert.equal(after['checkout.title'], sv['checkout.title']);
+    assert.equal(told, 1);
+    registerMessages('sv', { 'checkout.pay': 'Betala nu {amount}' });
+    assert.equal(told, 1, 'a stopped watcher is not called');
+  });
+
+  it('overrides English, which every language reads for what it lacks', async () => {
+    registerMessages('kk', { 'checkout.title': 'Төлем' });
+    registerMessages('en', { 'checkout.pay': 'Place order · {amount}', 'qr.title': 'Scan me' });
+    const english = await loadMessages('en');
+    assert.equal(translate(english, 'checkout.pay', { amount: '€5' }), 'Place order · €5');
+    assert.equal(english['qr.title'], 'Scan me');
+    assert.equal(english['checkout.total'], enCheckout['checkout.total']);
+    const kazakh = await loadMessages('kk');
+    assert.equal(kazakh['checkout.title'], 'Төлем');
+    assert.equal(kazakh['checkout.pay'], 'Place order · {amount}');
+    assert.equal((await loadMessages('de'))['checkout.pay'], (await import('./locales/de.ts')).default['checkout.pay'], 'a translation keeps its own');
+  });
+
+  it('adds a language, loaded only when first needed and then chosen like a built-in one', async () => {
+    let loads = 0;
+    assert.equal(supportedLocale('tr-TR'), undefined);
+    registerMessages('tr', async () => {
+      loads++;
+      return { default: { 'checkout.pay': '{amount} öde', 'method.b2b-pay-later.days': { other: '{days} gün içinde öde' } } };
+    });
+    assert.equal(loads, 0, 'registering loads nothing');
+    assert.equal(supportedLocale('tr-TR'), 'tr');
+    assert.deepEqual(chooseLocale(['tr-TR', 'sv']), { locale: 'tr', tag: 'tr-TR' });
+    const turkish = await loadMessages('tr');
+    assert.equal(translate(turkish, 'checkout.pay', { amount: '5 ₺' }), '5 ₺ öde');
+    assert.equal(translate(turkish, 'method.b2b-pay-later.days', { days: 1 }), '1 gün içinde öde');
+    assert.equal(turkish['common.retry'], enCheckout['common.retry'], 'what it lacks reads English');
+    await loadMessages('tr');
+    registerMessages('tr', { 'common.retry': 'Tekrar dene' });
+    assert.equal((await loadMessages('tr'))['common.retry'], 'Tekrar dene');
+    assert.equal(loads, 1, 'the loader ran once');
+  });
+
+  it('takes a plain object as well as a module, and a right-to-left language mirrors', async () => {
+    registerMessages('he', async () => ({ 'checkout.title': 'תשלום' }));
+    assert.equal((await loadMessages('he'))['checkout.title'], 'תשלום');
+    assert.equal(direction(chooseLocale(['he-IL']).locale), 'rtl');
+  });
+
+  it('fails while a loader fails, and loads again on the next call', async () => {
+    let attempts = 0;
+    registerMessages('eo', async () => {
+      if (++attempts === 1) throw new Error('offline');
+      return { 'checkout.title': 'Pago' };
+    });
+    await assert.rejects(loadMessages('eo'));
+    assert.equal((await loadMessages('eo'))['checkout.title'], 'Pago');
+    assert.equal(attempts, 2);
+  });
 });

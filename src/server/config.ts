@@ -10,6 +10,7 @@ import type { DuplicatePolicy } from './payments/order-guard.ts';
 import type { ResolvedOrder } from './provider.ts';
 import type { HealthConfig } from './routing/health.ts';
 import { routingSchema, type RoutingConfig } from './routing/rules.ts';
+import type { KassaSchemaError } from './schema.ts';
 import { PROVIDER_MODULES, type ProviderConfigs } from './providers.ts';
 import { MemoryStore, type KassaStore } from './stores/store.ts';
 
@@ -226,10 +227,10 @@ export function resolveConfig(config: KassaConfig): ResolvedConfig {
 }
 
 /** "providers.hero.apiKey: Required" — the first problem, named by its path; never echoes the value. */
-export function describe(error: z.ZodError, prefix = ''): string {
+export function describe(error: KassaSchemaError, prefix = ''): string {
   const issue = error.issues[0];
   if (!issue) return 'not valid';
   const path = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') return `${prefix}${path ? `${path}.` : ''}${issue.keys[0]} is not an option Kassa knows`;
+  if (issue.code === 'unrecognized_keys') return `${prefix}${path ? `${path}.` : ''}${issue.keys?.[0]} is not an option Kassa knows`;
   return path ? `${prefix}${path}: ${issue.message}` : `${prefix.replace(/\.$/, '')} ${issue.message}`.trim();
 }

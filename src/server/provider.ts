@@ -6,6 +6,7 @@
 import type { NextAction, PaymentMethod, PaymentState, ProviderName } from '../core/model.ts';
 import { problemType, type ProblemCode } from '../core/problem-codes.ts';
 import { PROBLEMS } from '../core/problems.ts';
+import type { KassaSchema } from './schema.ts';
 
 export type Environment = 'sandbox' | 'staging' | 'production';
 
@@ -342,9 +343,9 @@ export interface ProviderDeps {
   attempts: number;
 }
 
-/** A provider folder's server entry: its configuration schema (zod) and its adapter factory. */
+/** A provider folder's server entry: its configuration schema and its adapter factory. */
 export interface ProviderModule<Config> {
-  configSchema: import('zod').ZodType<Config>;
+  configSchema: KassaSchema<Config>;
   create(config: Config, deps: ProviderDeps): ProviderAdapter;
 }
 

@@ -19,7 +19,7 @@ export interface CheckoutArgs {
   /** Light or dark whatever the page says; unset, the page's `color-scheme` decides. */
   theme?: 'light' | 'dark' | 'auto';
   /** Recorded instead of followed: no story leaves the page. */
-  navigate: (url: string) => void;
+  navigate: KassaCheckout['navigate'];
   /** Given to the inner `kassa-redirect`, so a form POST is recorded instead of submitted. */
   submitForm: (form: HTMLFormElement) => void;
   onMethodChange: (event: Event) => void;

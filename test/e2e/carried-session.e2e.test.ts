@@ -1,7 +1,8 @@
 /**
- * The demo's checkout page carries its order's session (rendered by the shop's server with `kassa.sessionJson`): in
- * Chromium, under the demo's strict Content-Security-Policy, the methods show without a `/session` request, and a
- * page kept open past its session's life asks the endpoint once instead.
+ * The demo's checkout page carries its order's session (rendered by the shop's server with `kassa.sessionJson`), and
+ * the checkout rendered with it (declarative shadow DOM): in Chromium, under the demo's strict Content-Security-Policy,
+ * the methods show with the HTML and without a `/session` request, and a page kept open past its session's life asks
+ * the endpoint once instead.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -31,6 +32,23 @@ describe('demo checkout page carrying its session', () => {
     await page.close();
   });
 
+  it('renders the methods on the server: they show with the HTML, before any script, under the strict policy', async () => {
+    const page = await shop.browser.newPage();
+    await page.route('**/assets/**', (route) => route.abort()); // no Kassa script at all
+    const answer = await page.goto(`${shop.demo.url}/checkout/new?currency=EUR&lang=sv`);
+    // The shadow roots' styles (and the shop's stylesheet) are allowed by their hashes, and by nothing broader.
+    const policy = (await answer!.allHeaders())['content-security-policy'] ?? '';
+    assert.match(policy, /style-src 'self'( 'sha256-[\w+/]+=*')+;/);
+    assert.doesNotMatch(policy, /unsafe-inline/);
+    const methods = page.locator('kassa-checkout [part~="method"]');
+    assert.equal(await methods.count(), 7);
+    assert.ok(await methods.first().isVisible());
+    assert.match((await page.locator('kassa-checkout [part~="pay-button"]').textContent()) ?? '', /^\s*Betala 49,90\s€\s*$/);
+    assert.equal(await page.evaluate(() => customElements.get('kassa-checkout')), undefined);
+    assert.deepEqual(shop.demo.cspReports, []);
+    await page.close();
+  });
+
   it('asks the endpoint once when the carried session expired while the page was open', async () => {
     const page = await shop.browser.newPage();
     const sessionRequests: string[] = [];
@@ -43,7 +61,10 @@ describe('demo checkout page carrying its session', () => {
     await page.goto(`${shop.demo.url}/checkout/new?currency=SEK`);
     await page.locator('kassa-checkout [part~="method"]').first().waitFor({ timeout: 10_000 });
     assert.deepEqual(sessionRequests, ['POST']);
+    // The server rendered the methods of the session it gave the page; the browser renders its new session's once.
+    assert.equal(await page.locator('kassa-checkout [part~="method"]').count(), 5); // SEK's five, once
     assert.deepEqual(shop.demo.cspReports, []);
+    assert.deepEqual(shop.pageErrors, []);
     await page.close();
   });
 });

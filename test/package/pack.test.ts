@@ -164,7 +164,7 @@ describe('npm pack', () => {
   });
 
   it('ships nothing else: no tests, sources, sandbox, demo, stories, benchmarks or scripts', () => {
-    const allowed = /^(lib\/.+\.(js|d\.ts|js\.map)|dist\/kassa\.js(\.map)?|dist\/chunks\/[^/]+\.js(\.map)?|custom-elements\.json|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(lib\/.+\.(js|d\.ts|js\.map)|dist\/kassa\.js(\.map)?|dist\/chunks\/[^/]+\.js(\.map)?|custom-elements\.json|vscode\.(html|css)-custom-data\.json|web-types\.json|README\.md|LICENSE|package\.json)$/;
     const stray = [...packed].filter((file) => !allowed.test(file));
     assert.deepEqual(stray, []);
     const forbidden = [...packed].filter(

@@ -4,7 +4,7 @@
  * Kronor in the browser, status), and the final result. `kassa-checkout` only renders `view` and forwards the
  * shopper's gestures and its children's events here.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { isServer, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import {
   EndpointError,
   newIdempotencyKey,
@@ -74,7 +74,7 @@ export interface CheckoutDeps {
   /** Loads (and registers) the fields, redirect, QR and status elements; started once the methods are painted. */
   loadParts: () => Promise<void>;
   /** The session the page carries inside the element for this order (see core/carried-session.ts), if usable. */
-  carriedSession: (host: HTMLElement, order: string) => SessionResponse | undefined;
+  carriedSession: (host: HTMLElement, order: string, given: unknown) => SessionResponse | undefined;
 }
 
 const DEFAULT_DEPS: CheckoutDeps = {
@@ -84,11 +84,11 @@ const DEFAULT_DEPS: CheckoutDeps = {
   newIdempotencyKey,
   loadKronor: retryableImport(() => import('../../providers/kronor/browser.ts')),
   loadParts: loadCheckoutParts,
-  carriedSession: (host, order) => carriedSession(host, order),
+  carriedSession: (host, order, given) => carriedSession(host, order, given),
 };
 
 /** Runs `then` in a task after the next frame is painted (an animation frame, then a task). */
-export const afterPaint = (then: () => unknown): unknown => requestAnimationFrame(() => setTimeout(then));
+export const afterPaint = (then: () => unknown): unknown => (isServer ? undefined : requestAnimationFrame(() => setTimeout(then)));
 
 /** Session problems a new session fixes; the others leave the shopper on the picker. */
 const SESSION_PROBLEMS: ReadonlySet<EndpointErrorCode> = new Set(['invalid-token', 'token-mismatch', 'idempotency-conflict']);
@@ -132,6 +132,8 @@ export class CheckoutController implements ReactiveController {
   private resumeOnConnect = false;
   /** The token of the carried session last taken: never taken twice, so a refused one leads to a new session. */
   private carriedToken: string | undefined;
+  /** A session given to the element as a property (`session`), taken like one the page carries. */
+  private given: unknown;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -174,6 +176,15 @@ export class CheckoutController implements ReactiveController {
     if (this.view.name === 'unavailable' && this.view.code === 'network') void this.load();
   };
 
+  /**
+   * A session the shop's server opened (a server renderer or a framework sets the element's `session`): taken instead
+   * of asking the endpoint, as a carried one is. Given while the checkout is still asking, it ends the wait.
+   */
+  give(session: unknown): void {
+    this.given = session;
+    if (this.view.name === 'loading' || this.view.name === 'idle') void this.load();
+  }
+
   /** Opens a session for this endpoint and order (again, when they change). */
   configure(endpoint: string, order: string, locale: string | undefined): void {
     this.locale = locale;
@@ -194,7 +205,17 @@ export class CheckoutController implements ReactiveController {
     this.unsettled = undefined;
     if (!this.endpoint || !this.order) return this.show({ name: 'idle' });
     const carried = this.takeCarriedSession();
-    if (!carried) this.show({ name: 'loading' });
+    // A carried session with no earlier payment to resume shows the methods in this very update: a server-rendered
+    // checkout then hydrates as it was rendered, and a plain page paints the methods one task sooner.
+    if (carried && (isServer || !recallAttempt(this.endpoint, this.order))) {
+      this.session = carried;
+      this.show({ name: 'choose' });
+      afterPaint(() => this.deps.loadParts().catch(() => undefined));
+      return;
+    }
+    this.show({ name: 'loading' });
+    // A server renderer shows "loading" and asks nothing: the browser opens the session once the element runs there.
+    if (isServer) return;
     const abort = (this.abort = new AbortController());
     try {
       const session = carried ?? (await this.deps.openSession(this.endpoint, this.order, { locale: this.locale, signal: abort.signal }));
@@ -215,7 +236,7 @@ export class CheckoutController implements ReactiveController {
 
   /** The session the page carries for this order, unless it was taken before (it may be the one that failed). */
   private takeCarriedSession(): SessionResponse | undefined {
-    const carried = this.deps.carriedSession(this.host, this.order);
+    const carried = this.deps.carriedSession(this.host, this.order, this.given);
     if (!carried || carried.token === this.carriedToken) return undefined;
     this.carriedToken = carried.token;
     return carried;

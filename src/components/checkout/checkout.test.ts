@@ -225,6 +225,36 @@ describe('kassa-checkout', function () {
     await expect(el).to.be.accessible();
   });
 
+  it('hands a MilkyPay PayPal form POST to a two-parameter navigate instead of leaving the page', async () => {
+    const el = await mount('DEMO-EUR');
+    const navigations: Array<{ url: string; method: string; fields: Array<[string, string]> }> = [];
+    el.navigate = (url, navigation) => {
+      navigations.push({ url, method: navigation.method, fields: navigation.method === 'POST' ? navigation.fields.map(([n, v]) => [n, v]) : [] });
+    };
+    // Were the form submitted natively, the page would leave: count it instead.
+    const submit = HTMLFormElement.prototype.submit;
+    let nativeSubmits = 0;
+    HTMLFormElement.prototype.submit = () => void nativeSubmits++;
+    try {
+      await methodsShown(el);
+      const paypal = el.session!.methods.find((m) => m.provider === 'milkypay' && /paypal/i.test(m.id));
+      expect(paypal, 'MilkyPay PayPal offered for EUR').to.not.equal(undefined);
+      await choose(el, paypal!.id);
+      const started = waitFor<KassaPaymentStartEvent>(el, 'kassa-payment-start');
+      payButton(el).click();
+      const { action } = await started;
+      expect(action.type).to.equal('form');
+      const form = action as { url: string; fields?: Record<string, string> };
+      await waitUntil(() => navigations.length > 0 || nativeSubmits > 0, 'navigate or a native submit', { timeout: 5_000 });
+      await aTimeout(100);
+      expect(nativeSubmits, 'the form was not submitted natively').to.equal(0);
+      expect(navigations).to.deep.equal([{ url: form.url, method: 'POST', fields: Object.entries(form.fields ?? {}).map(([n, v]) => [n, String(v)]) }]);
+      expect(navigations[0]!.fields.length, 'the hidden fields').to.be.greaterThan(0);
+    } finally {
+      HTMLFormElement.prototype.submit = submit;
+    }
+  });
+
   it('makes one request and one hi.health payment for a double click', async () => {
     const el = await mount('DEMO-EUR');
     el.navigate = () => undefined;

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, isServer, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { formatAmount } from '../../core/format.ts';
@@ -10,6 +10,7 @@ import { LocaleController } from '../shared/locale-controller.ts';
 import type { KassaMethodFields } from '../method-fields/method-fields.ts';
 import { alternativeMethod, type KassaMethodPicker, type MethodGrouping } from '../method-picker/method-picker.ts';
 import type { EndpointErrorCode } from '../../core/endpoint-client.ts';
+import type { KassaNavigate } from '../redirect/navigation.ts';
 import { afterPaint, CheckoutController, type CheckoutView, type KronorWatch } from './checkout-controller.ts';
 import { styles } from './checkout.styles.ts';
 
@@ -46,14 +47,14 @@ const STATUS_PARTS = 'status, icon: status-icon, message: status-message, detail
  * @tag kassa-checkout
  * @summary Drop-in checkout: session → method → fields → pay → redirect / QR / app → live status → result.
  *
- * @fires kassa-method-change - `KassaMethodChangeEvent` when the shopper chooses another method (`method`).
- * @fires kassa-payment-start - `KassaPaymentStartEvent` when the endpoint created the payment (`payment`, `action`).
- * @fires kassa-error - `KassaErrorEvent` when the endpoint answered a problem or could not be reached (`code` is the
+ * @fires {KassaMethodChangeEvent} kassa-method-change - The shopper chose another method (`method`).
+ * @fires {KassaPaymentStartEvent} kassa-payment-start - The endpoint created the payment (`payment`, `action`).
+ * @fires {KassaErrorEvent} kassa-error - The endpoint answered a problem or could not be reached (`code` is the
  *   problem code, `network` or `generic`), or Kronor could not start the payment (`code: 'kronor'`); `message` is
  *   localized.
- * @fires kassa-status-change - From the inner `kassa-status`: the payment's state changed.
- * @fires kassa-complete - From the inner `kassa-status`: the payment succeeded (paid or authorized).
- * @fires kassa-fail - From the inner `kassa-status`: the payment was declined, cancelled, expired or failed.
+ * @fires {KassaStatusChangeEvent} kassa-status-change - From the inner `kassa-status`: the payment's state changed.
+ * @fires {KassaCompleteEvent} kassa-complete - From the inner `kassa-status`: the payment succeeded (paid or authorized).
+ * @fires {KassaFailEvent} kassa-fail - From the inner `kassa-status`: the payment was declined, cancelled, expired or failed.
  *
  * @csspart loading - The "loading" line while the session opens or a Kronor payment starts (role=status).
  * @csspart amount - The order total above the methods.
@@ -127,10 +128,15 @@ export class KassaCheckout extends KassaElement {
   @property({ reflect: true }) locale: string | undefined;
 
   /** How the method picker groups methods (passed on to `kassa-method-picker`'s `group-by`). */
-  @property({ attribute: 'group-by' }) groupBy: string | undefined;
+  @property({ attribute: 'group-by' }) groupBy: MethodGrouping | undefined;
 
-  /** How to go to a provider's page. Defaults to `location.assign(url)`; tests and client-side routers pass their own. */
-  @property({ attribute: false }) navigate: (url: string) => void = (url) => location.assign(url);
+  /**
+   * How to go to a provider's page: `navigate(url, navigation)`, `navigation` being `{ method: 'GET', url }` or, for a
+   * form POST (e.g. MilkyPay PayPal), `{ method: 'POST', url, fields, submit }`. Defaults to `location.assign(url)`,
+   * and a POST form is submitted. Tests, client-side routers and webviews pass their own; one that declares only `url`
+   * is called for GETs alone, a POST form then being submitted as by default.
+   */
+  @property({ attribute: false }) navigate: KassaNavigate = (url) => location.assign(url);
 
   @query('kassa-method-fields') private fieldsElement!: KassaMethodFields | null;
 
@@ -144,14 +150,23 @@ export class KassaCheckout extends KassaElement {
   /** The session whose amount the browser formats otherwise than the endpoint: shown with the browser's text. */
   private ownAmount: SessionResponse | undefined;
 
-  /** The open checkout session (order, amount, currency, methods), once loaded; read-only. */
+  /**
+   * The open checkout session (order, amount, currency, methods), once loaded. Set it to the session the shop's
+   * server opened for `order` (`JSON.parse(await kassa.sessionJson(order))`) when the page is rendered on the server
+   * or by a framework: the checkout takes it as it takes a carried one (for `order`, a minute or more left).
+   */
   get session(): SessionResponse | undefined {
     return this.flow.session;
   }
 
+  set session(session: SessionResponse | undefined) {
+    this.flow.give(session);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (isServer) this.i18n.hostUpdate(); // Lit's server renderer skips controllers' hostUpdate
     if (changed.has('endpoint') || changed.has('order')) this.flow.configure(this.endpoint, this.order, this.i18n.tag);
-    if (this.flow.view.name !== this.shownView) this.hadFocus = this.matches(':focus-within');
+    if (!isServer && this.flow.view.name !== this.shownView) this.hadFocus = this.matches(':focus-within');
   }
 
   protected override updated(): void {
@@ -240,7 +255,7 @@ export class KassaCheckout extends KassaElement {
   }
 
   protected override render(): TemplateResult {
-    return html`<section class="checkout" aria-label=${this.i18n.t('checkout.title')}>${this.renderView(this.flow.view)}</section>`;
+    return html`<section class="checkout" dir=${this.i18n.dir} aria-label=${this.i18n.t('checkout.title')}>${this.renderView(this.flow.view)}</section>`;
   }
 
   private renderView(view: CheckoutView): TemplateResult | typeof nothing {

@@ -4,3 +4,6 @@ import { defineElement } from '../shared/define.ts';
 import { KassaCheckout } from './checkout.ts';
 
 defineElement('kassa-checkout', KassaCheckout);
+
+// The class under its tag: `HTMLElementTagNameMap['kassa-checkout']` and `instanceof` work for a page that imports this.
+export { KassaCheckout };

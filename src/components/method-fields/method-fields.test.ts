@@ -518,9 +518,12 @@ describe('kassa-method-fields', () => {
       });
     }
 
-    /** A label put in a sentence with its capital ("Please fill in Mobile number.") — fine only for German nouns. */
+    /**
+     * A label put in a sentence with its capital ("Please fill in Mobile number.") — fine only for German nouns, and
+     * never the case in a script without capitals (Arabic).
+     */
     const capitalisedMidSentence = (message: string, label: string) =>
-      label.length > 1 && label[1] === label[1]!.toLowerCase() && message.indexOf(label) > 0;
+      label.length > 1 && label[0] !== label[0]!.toLowerCase() && label[1] === label[1]!.toLowerCase() && message.indexOf(label) > 0;
 
     for (const locale of LOCALES) {
       it(`${locale}: every kind's "required" error says what to enter and reads as a sentence; other fields need no name`, async () => {
@@ -693,11 +696,18 @@ describe('kassa-method-fields', () => {
       expect(labelText(el, 3)).to.not.equal(HERO.fields![3]!.label.en); // not the provider's English
     });
 
-    it('locale="uk" is not a Kassa language: English throughout, the provider\u2019s English label included', async () => {
-      const el = await fields(MILKY, 'uk');
+    it('locale="ja" is not a Kassa language: English throughout, the provider\u2019s English label included', async () => {
+      const el = await fields(MILKY, 'ja');
       expect(labelText(el)).to.equal('Phone number');
       expect(hintOf(el)).to.equal('International format, digits only e.g. 380501234567');
       expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal('Details for Mobile money');
+    });
+
+    it('locale="uk": the provider\u2019s Ukrainian label and Kassa\u2019s Ukrainian legend', async () => {
+      const uk = await catalogue('uk');
+      const el = await fields(MILKY, 'uk');
+      await waitUntil(() => labelText(el) === 'Номер телефону', `still ${labelText(el)}`);
+      expect(root(el).querySelector('[part="legend"]')!.textContent).to.equal(translate(uk, 'fields.legend', { method: 'Мобільні гроші' }));
     });
 
     it('follows a change of locale', async () => {

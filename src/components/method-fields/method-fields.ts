@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, isServer, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { englishMessages, methodName, pickLocalized, type MessageKey } from '../../core/i18n.ts';
@@ -189,7 +189,7 @@ interface FieldView {
  * @tag kassa-method-fields
  * @summary The inputs a chosen payment method needs, with localized labels and inline validation.
  *
- * @fires change - `values` changed by the shopper and was committed (they left the field or pressed Enter), or
+ * @fires {Event} change - `values` changed by the shopper and was committed (they left the field or pressed Enter), or
  *   `valid` flipped while they typed or once the provider's patterns could be checked. A plain `Event` with `bubbles`
  *   and `composed`; read `values` and `valid`. The inputs' own `input` events (composed) reach the page on every
  *   keystroke, with the host as target.
@@ -305,6 +305,7 @@ export class KassaMethodFields extends KassaElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (isServer) this.i18n.hostUpdate(); // Lit's server renderer skips controllers' hostUpdate
     if (changed.has('method')) {
       const previous = changed.get('method') as PaymentMethod | undefined;
       if (previous?.id !== this.method?.id || previous === undefined) {
@@ -328,7 +329,7 @@ export class KassaMethodFields extends KassaElement {
     if (!this.method || !views.length) return nothing;
     const name = methodName(this.method, (key, params) => this.i18n.t(key, params), this.i18n.locale);
     return html`
-      <fieldset part="fieldset" class="fieldset" ?disabled=${this.disabled} @input=${this.onInput} @change=${this.onChange} @focusout=${this.onFocusout}>
+      <fieldset part="fieldset" class="fieldset" dir=${this.i18n.dir} ?disabled=${this.disabled} @input=${this.onInput} @change=${this.onChange} @focusout=${this.onFocusout}>
         <legend part="legend" class="legend">${this.i18n.t('fields.legend', { method: name })}</legend>
         ${views.map((view, index) => this.renderField(view, index))}
       </fieldset>

@@ -238,15 +238,27 @@ describe('kassa-method-picker', () => {
       expect(radios(el).filter((r) => r.tabIndex === 0)).to.deep.equal([radios(el)[0]]);
     });
 
-    it('swaps left and right in right-to-left text', async () => {
-      const wrapper = await fixture<HTMLDivElement>(html`<div dir="rtl"><kassa-method-picker locale="en" value="whenthen:card"></kassa-method-picker></div>`);
-      const el = wrapper.firstElementChild as KassaMethodPicker;
+    it('swaps left and right in right-to-left text (Arabic), whatever the page’s direction', async () => {
+      const el = await fixture<KassaMethodPicker>(html`<kassa-method-picker locale="ar" value="whenthen:card"></kassa-method-picker>`);
       el.methods = METHODS;
-      await el.updateComplete;
+      await waitUntil(() => shadow(el).querySelector('[role="radiogroup"]')?.getAttribute('dir') === 'rtl', 'not laid out right to left');
       el.focus();
       await sendKeys({ press: 'ArrowLeft' });
       expect(el.value).to.equal('kronor:payPal');
       await sendKeys({ press: 'ArrowRight' });
+      expect(el.value).to.equal('whenthen:card');
+    });
+
+    it('keeps left and right for English in a right-to-left page (the methods stay left to right)', async () => {
+      const wrapper = await fixture<HTMLDivElement>(html`<div dir="rtl"><kassa-method-picker locale="en" value="whenthen:card"></kassa-method-picker></div>`);
+      const el = wrapper.firstElementChild as KassaMethodPicker;
+      el.methods = METHODS;
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[role="radiogroup"]')!.getAttribute('dir')).to.equal('ltr');
+      el.focus();
+      await sendKeys({ press: 'ArrowRight' });
+      expect(el.value).to.equal('kronor:payPal');
+      await sendKeys({ press: 'ArrowLeft' });
       expect(el.value).to.equal('whenthen:card');
     });
 

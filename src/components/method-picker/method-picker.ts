@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, isServer, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { methodNames, type MessageKey } from '../../core/i18n.ts';
 import { PROVIDER_NAMES, isProviderName, type MethodKind, type PaymentMethod } from '../../core/model.ts';
@@ -99,7 +99,7 @@ export function alternativeMethod(
  * @tag kassa-method-picker
  * @summary Choose a payment method: an accessible radio group, grouped, localized, with logos.
  *
- * @fires change - The shopper selected another method (click, Space, arrow keys, Home/End); read the new id from
+ * @fires {Event} change - The shopper selected another method (click, Space, arrow keys, Home/End); read the new id from
  *   `value`. A plain `Event` with `bubbles` and `composed`; not fired when `value` is set by code.
  *
  * @slot details - What the checked method needs (its fields): shown right under the checked method's row.
@@ -166,6 +166,7 @@ export class KassaMethodPicker extends KassaElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (isServer) this.i18n.hostUpdate(); // Lit's server renderer skips controllers' hostUpdate
     if (changed.has('methods') || changed.has('groupBy')) this.regroup();
     if (changed.has('methods')) this.marksRequested = false;
   }
@@ -181,13 +182,14 @@ export class KassaMethodPicker extends KassaElement {
   }
 
   protected override render(): TemplateResult {
-    if (!this.ordered.length) return html`<p part="empty" class="empty">${this.i18n.t('picker.empty')}</p>`;
+    if (!this.ordered.length) return html`<p part="empty" class="empty" dir=${this.i18n.dir}>${this.i18n.t('picker.empty')}</p>`;
     const tabStop = this.tabStopIndex();
     const labels = methodNames(this.ordered, (key, params) => this.i18n.t(key, params), this.i18n.locale);
     return html`
       <div
         part="radiogroup"
         class="picker"
+        dir=${this.i18n.dir}
         role="radiogroup"
         aria-label=${this.i18n.t('picker.label')}
         aria-disabled=${this.disabled ? 'true' : nothing}
@@ -268,7 +270,8 @@ export class KassaMethodPicker extends KassaElement {
     const current = this.indexOf(event.target);
     if (current === undefined) return;
     const count = this.ordered.length;
-    const rtl = this.matches(':dir(rtl)');
+    // The direction the methods are laid out in: the language shown, not the page's.
+    const rtl = this.i18n.dir === 'rtl';
     let next: number;
     switch (event.key) {
       case 'ArrowDown':

@@ -4,7 +4,7 @@ import { theme } from '../shared/theme.ts';
 export const styles = [
   theme,
   css`
-    /* Text starts at the left like the checkout's other views; only the code is centred, in its own box. */
+    /* Text starts at the start (left, or right in Arabic) like the checkout's other views; only the code is centred, in its own box. */
     .qr {
       display: grid;
       gap: calc(var(--_k-spacing) * 0.75);

@@ -1,4 +1,4 @@
-import { html, nothing, svg, type PropertyValues } from 'lit';
+import { html, isServer, nothing, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { isPhone, readDeviceSignals } from '../../core/device.ts';
 import { KassaElement } from '../shared/kassa-element.ts';
@@ -60,7 +60,10 @@ export class KassaQr extends KassaElement {
   /** When the payment request stops being payable (ISO 8601). Set → a countdown (m:ss), then the expiry message. */
   @property({ attribute: 'expires-at' }) expiresAt = '';
 
-  /** Reflected; set by the element once `expires-at` has passed (setting it yourself has no lasting effect). */
+  /**
+   * Reflected; set by the element once `expires-at` has passed (setting it yourself has no lasting effect).
+   * @readonly
+   */
   @property({ type: Boolean, reflect: true }) expired = false;
 
   /**
@@ -89,6 +92,7 @@ export class KassaQr extends KassaElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (isServer) this.i18n.hostUpdate(); // Lit's server renderer skips controllers' hostUpdate
     if (changed.has('data')) this.outline = qrOutline(this.data);
     if (changed.has('deepLink')) this.link = safeDeepLink(this.deepLink);
     if (changed.has('expiresAt')) this.countdown.setDeadline(this.expiresAt);
@@ -103,7 +107,7 @@ export class KassaQr extends KassaElement {
     const outline = this.expired ? undefined : this.outline;
     // The countdown keeps its place in every layout, so its live region is the same node when the expiry is announced;
     // once expired nothing else is left to scan or open.
-    return html`<div class="qr">
+    return html`<div class="qr" dir=${this.i18n.dir}>
       ${this.expired ? nothing : html`<p part="instructions" class="instructions">${appFirst ? this.approveText(app) : this.scanText(app)}</p>`}
       ${appFirst
         ? html`<a part="open-app" class="open-app" href=${link}>${this.i18n.t('qr.openApp', { app: name })}</a>`

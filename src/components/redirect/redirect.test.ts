@@ -8,6 +8,7 @@ import { recallPending, type PendingPayment } from '../../core/pending-payment.t
 import { KassaErrorEvent } from '../shared/events.ts';
 import './define.ts';
 import type { KassaRedirect } from './redirect.ts';
+import type { KassaNavigation } from './navigation.ts';
 
 const REF = 'kp_redirecttest0000000000001';
 const PENDING: Omit<PendingPayment, 'savedAt'> = { reference: REF, endpoint: '/kassa', provider: 'milkypay' };
@@ -145,6 +146,86 @@ describe('kassa-redirect', () => {
     } finally {
       HTMLFormElement.prototype.submit = original;
     }
+  });
+
+  describe('navigate(url, navigation)', () => {
+    /** An element whose navigate declares both parameters, so it is handed form POSTs too. */
+    async function takingOver(action: NextAction, extra: Partial<KassaRedirect> = {}) {
+      const calls: Array<{ url: string; navigation: KassaNavigation; pendingSaved: boolean }> = [];
+      const submitted: HTMLFormElement[] = [];
+      const el = document.createElement('kassa-redirect');
+      el.navigate = (url, navigation) => void calls.push({ url, navigation, pendingSaved: recallPending(REF) !== undefined });
+      el.submitForm = (form) => void submitted.push(form);
+      Object.assign(el, { action, pending: PENDING, ...extra });
+      await fixture(html`<div></div>`).then((host) => host.append(el));
+      await el.updateComplete;
+      return { el, calls, submitted };
+    }
+
+    it('hands a POST form to a navigate that takes the navigation: method, URL and fields in order, nothing submitted', async () => {
+      const { calls, submitted } = await takingOver(POST_FORM);
+      await waitUntil(() => calls.length > 0, 'navigate was not called');
+      await aTimeout(30);
+      expect(calls.length).to.equal(1);
+      expect(submitted.length, 'the form is not submitted').to.equal(0);
+      const { url, navigation, pendingSaved } = calls[0]!;
+      expect(url).to.equal('https://gate.example/hpp');
+      expect(navigation.method).to.equal('POST');
+      expect(navigation.url).to.equal(url);
+      const fields = navigation.method === 'POST' ? navigation.fields.map(([name, value]) => [name, value]) : [];
+      expect(fields).to.deep.equal(Object.entries((POST_FORM as { fields: object }).fields));
+      expect(pendingSaved, 'the pending payment is remembered first').to.equal(true);
+    });
+
+    it('describes a redirect as a GET with its URL', async () => {
+      const { calls, submitted } = await takingOver(REDIRECT);
+      await waitUntil(() => calls.length > 0, 'navigate was not called');
+      expect(calls.map(({ url, navigation }) => ({ url, navigation }))).to.deep.equal([
+        { url: 'https://pay.example/hpp/inv_1?x=1', navigation: { method: 'GET', url: 'https://pay.example/hpp/inv_1?x=1' } },
+      ]);
+      expect(submitted.length).to.equal(0);
+    });
+
+    it('lets navigate fall back to submitting the element’s own form', async () => {
+      const submitted: HTMLFormElement[] = [];
+      const el = document.createElement('kassa-redirect');
+      el.navigate = (url, navigation) => {
+        if (navigation.method === 'POST') navigation.submit();
+      };
+      el.submitForm = (form) => void submitted.push(form);
+      el.action = POST_FORM;
+      await fixture(html`<div></div>`).then((host) => host.append(el));
+      await waitUntil(() => submitted.length > 0, 'submit() did not submit the form');
+      expect(submitted[0]!.getRootNode() === el.shadowRoot).to.equal(true);
+    });
+
+    it('submits the form by default (no navigate given)', async () => {
+      const submitted: HTMLFormElement[] = [];
+      const el = document.createElement('kassa-redirect');
+      el.submitForm = (form) => void submitted.push(form);
+      el.action = POST_FORM;
+      await fixture(html`<div></div>`).then((host) => host.append(el));
+      await waitUntil(() => submitted.length > 0, 'the default did not submit the form');
+      expect(submitted.length).to.equal(1);
+    });
+
+    it('hands the POST to navigate from the fallback button too', async () => {
+      const { el, calls, submitted } = await takingOver(POST_FORM, { auto: false });
+      await aTimeout(30);
+      expect(calls.length, 'nothing before the click').to.equal(0);
+      (part(el, 'button') as HTMLButtonElement).click();
+      await waitUntil(() => calls.length > 0, 'navigate was not called');
+      expect(calls[0]!.navigation.method).to.equal('POST');
+      expect(submitted.length).to.equal(0);
+    });
+
+    it('never hands a POST to a navigate that declares only the URL: the form is submitted', async () => {
+      const { s } = await make({ action: POST_FORM, pending: PENDING });
+      await waitUntil(() => s.submitted.length > 0, 'submitForm was not called');
+      await aTimeout(30);
+      expect(s.navigated).to.deep.equal([]);
+      expect(s.submitted.length).to.equal(1);
+    });
   });
 
   it('navigates to the URL with the fields in the query for a GET form', async () => {

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, isServer, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import type { NextAction } from '../../core/model.ts';
 import { checkoutPageUrl, type PendingPayment } from '../../core/pending-payment.ts';
@@ -6,6 +6,7 @@ import { KassaErrorEvent } from '../shared/events.ts';
 import { KassaElement } from '../shared/kassa-element.ts';
 import { LocaleController } from '../shared/locale-controller.ts';
 import enParts from '../../core/locales/en-parts.ts';
+import { defaultNavigate, takesPostNavigation, type KassaNavigate, type KassaNavigation } from './navigation.ts';
 import { RedirectController } from './redirect-controller.ts';
 import { redirectTarget, type RedirectTarget } from './redirect-target.ts';
 import { styles } from './redirect.styles.ts';
@@ -22,10 +23,14 @@ const autoConverter = {
  * `allowedHosts` is given, only to those hosts; anything else is refused with a message and a `kassa-error`.
  * A "Continue to payment" control is always shown, so a shopper whose browser blocked the automatic step can go on.
  *
+ * Leaving goes through `navigate(url, navigation)`, where `navigation` is `{ method: 'GET', url }` or
+ * `{ method: 'POST', url, fields, submit }`, so an SPA router, a webview or a test can take either over. A
+ * `navigate` that declares only `url` (`(url) => router.push(url)`) is never handed a POST: the form is submitted.
+ *
  * @tagname kassa-redirect
  * @summary Carries out a redirect or form-POST next action, with a visible fallback button.
  *
- * @fires kassa-error - `KassaErrorEvent` with `code: 'unsafe-action'` and a localized `message` when the action's
+ * @fires {KassaErrorEvent} kassa-error - With `code: 'unsafe-action'` and a localized `message` when the action's
  *   address is refused; nothing is navigated then.
  *
  * @csspart message - The line saying where the shopper is being taken (role=status), or why not (role=alert).
@@ -55,12 +60,17 @@ export class KassaRedirect extends KassaElement {
   /** The payment being left for; remembered (localStorage) before leaving so the return page can resume it. */
   @property({ attribute: false }) pending: Omit<PendingPayment, 'savedAt'> | undefined;
 
-  /** How to go to a URL. Defaults to `location.assign(url)`; tests and routers pass their own. */
-  @property({ attribute: false }) navigate: (url: string) => void = (url) => location.assign(url);
+  /**
+   * How to send the shopper on: `navigate(url, navigation)` with `navigation` `{ method: 'GET', url }` or
+   * `{ method: 'POST', url, fields, submit }` (`fields` as name–value pairs; `submit()` posts the element's own form).
+   * Defaults to `location.assign(url)` for a GET and `submit()` for a POST. A callback that declares only `url` is
+   * called for GETs alone; a POST form is then submitted as by default.
+   */
+  @property({ attribute: false }) navigate: KassaNavigate = defaultNavigate;
 
   /**
-   * How to submit the POST form (a real `<form method="post">` in the shadow root). Defaults to the native
-   * `HTMLFormElement.prototype.submit`, which a provider field named `submit` cannot shadow.
+   * How to submit the POST form (a real `<form method="post">` in the shadow root) when `navigate` does not take it
+   * over. Defaults to the native `HTMLFormElement.prototype.submit`, which a provider field named `submit` cannot shadow.
    */
   @property({ attribute: false }) submitForm: (form: HTMLFormElement) => void = (form) => HTMLFormElement.prototype.submit.call(form);
 
@@ -90,6 +100,7 @@ export class KassaRedirect extends KassaElement {
   private reported: NextAction | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (isServer) this.i18n.hostUpdate(); // Lit's server renderer skips controllers' hostUpdate
     if (changed.has('action') || changed.has('allowedHosts')) this.target = redirectTarget(this.action, this.allowedHosts);
   }
 
@@ -136,13 +147,16 @@ export class KassaRedirect extends KassaElement {
     if (!action || (target.kind !== 'get' && target.kind !== 'post')) return;
     if (target.kind === 'get') {
       this.wentFor = action;
-      this.redirect.leave(this.leaving(), () => this.navigate(target.url));
+      this.redirect.leave(this.leaving(), () => this.navigate(target.url, { method: 'GET', url: target.url }));
       return;
     }
     const form = this.form;
     if (!form) return; // not rendered yet: the automatic step runs after the first render
     this.wentFor = action;
-    this.redirect.leave(this.leaving(), () => this.submitForm(form));
+    const navigate = this.navigate;
+    const submit = () => this.submitForm(form);
+    const post: KassaNavigation = { method: 'POST', url: target.url, fields: target.fields, submit };
+    this.redirect.leave(this.leaving(), () => (takesPostNavigation(navigate) ? navigate(target.url, post) : submit()));
   }
 
   private onLinkClick(event: MouseEvent): void {
@@ -165,7 +179,7 @@ export class KassaRedirect extends KassaElement {
     const target = this.target;
     if (target.kind === 'none') return nothing;
     if (target.kind === 'unsafe') {
-      return html`<div class="redirect"><p part="message" class="message error" role="alert">${this.i18n.t('redirect.unsafe')}</p></div>`;
+      return html`<div class="redirect" dir=${this.i18n.dir}><p part="message" class="message error" role="alert">${this.i18n.t('redirect.unsafe')}</p></div>`;
     }
     const message = this.auto
       ? html`<p part="message" class="message" role="status">
@@ -181,7 +195,7 @@ export class KassaRedirect extends KassaElement {
             ${target.fields.map(([name, value]) => html`<input type="hidden" name=${name} .value=${value} />`)}
             <button part="button" class="button" type="submit">${label}</button>
           </form>`;
-    return html`<div class="redirect">${message}${control}</div>`;
+    return html`<div class="redirect" dir=${this.i18n.dir}>${message}${control}</div>`;
   }
 }
 

@@ -1,10 +1,27 @@
 /**
  * Registers an element only when its tag is free: a page that loads Kassa twice (a CDN script and an npm bundle)
- * keeps the first definition and gets one warning instead of a crash.
+ * keeps the first definition and gets one warning instead of a crash. On a page whose Kassa elements were rendered
+ * on the server, Lit's hydration loads first (hydrate.ts), so they take over that DOM rather than render it again.
  */
+import { isServer } from 'lit';
+
 const warned = new Set<string>();
+let hydration: Promise<unknown> | undefined;
+let hydrationChecked = false;
 
 export function defineElement(tag: string, constructor: CustomElementConstructor): void {
+  if (!hydrationChecked && !isServer) {
+    hydrationChecked = true;
+    // Rendered on the server: a Kassa element not yet defined whose declarative shadow root is already attached.
+    if ([...document.querySelectorAll(':not(:defined)')].some((element) => element.shadowRoot && element.localName.startsWith('kassa-'))) {
+      hydration = import('./hydrate.ts').then(({ installHydration }) => installHydration()).catch((error: unknown) => console.warn('Kassa: could not load hydration; rendering again.', error));
+    }
+  }
+  if (hydration) void hydration.then(() => register(tag, constructor));
+  else register(tag, constructor);
+}
+
+function register(tag: string, constructor: CustomElementConstructor): void {
   const existing = customElements.get(tag);
   if (!existing) {
     customElements.define(tag, constructor);

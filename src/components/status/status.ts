@@ -1,4 +1,4 @@
-import { html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
+import { html, isServer, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { EndpointErrorCode } from '../../core/endpoint-client.ts';
 import { formatAmount } from '../../core/format.ts';
@@ -54,18 +54,18 @@ export function toneOf(state: PaymentState | undefined): Tone {
  * the endpoint's Server-Sent Events (falling back to polling with backoff), or for Kronor the payment request
  * straight at Kronor. Everything it opens is closed when it leaves the page.
  *
- * @tagname kassa-status
- * @summary Shows a payment's state live until it is final.
- *
- * @fires kassa-status-change - {KassaStatusChangeEvent} The state changed (also for the first state read); `payment`, `state`.
- * @fires kassa-complete - {KassaCompleteEvent} The payment succeeded (paid, or authorized for the merchant to capture); once.
- * @fires kassa-fail - {KassaFailEvent} The payment ended as failed, declined, cancelled or expired; once.
- * @fires kassa-error - {KassaErrorEvent} The endpoint answered with a problem (`code`, localized `message`); a retry button is shown.
- *
  * After a declined, cancelled, expired or failed payment it says what that means for the shopper and, when it knows
  * the checkout page (`checkout-url`, or the page the checkout was left from), offers "Choose another payment method"
  * back to it. It speaks the language the shopper checked out in, unless given a `locale` or `lang` of its own. While
  * the state is awaited it says when the browser goes offline and when it is back online.
+ *
+ * @tagname kassa-status
+ * @summary Shows a payment's state live until it is final.
+ *
+ * @fires {KassaStatusChangeEvent} kassa-status-change - The state changed (also for the first state read); `payment`, `state`.
+ * @fires {KassaCompleteEvent} kassa-complete - The payment succeeded (paid, or authorized for the merchant to capture); once.
+ * @fires {KassaFailEvent} kassa-fail - The payment ended as failed, declined, cancelled or expired; once.
+ * @fires {KassaErrorEvent} kassa-error - The endpoint answered with a problem (`code`, localized `message`); a retry button is shown.
  *
  * @csspart status - The live region holding the icon, message and amount.
  * @csspart icon - The decorative state icon.
@@ -124,6 +124,7 @@ export class KassaStatus extends KassaElement {
   /**
    * The payment's current state, reflected for styling (`kassa-status[state=paid]`). Set by the element: a value
    * set from outside is replaced at the next update.
+   * @readonly
    */
   @property({ reflect: true }) state: PaymentState | undefined;
 
@@ -169,6 +170,7 @@ export class KassaStatus extends KassaElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (isServer) this.i18n.hostUpdate(); // Lit's server renderer skips controllers' hostUpdate
     // The locale controller reads the attribute before Lit reflects the property: reflect it now.
     if (changed.has('locale')) {
       if (this.locale) this.setAttribute('locale', this.locale);
@@ -222,7 +224,7 @@ export class KassaStatus extends KassaElement {
     const state = this.status.shownState;
     const tone = this.tone();
     if (!this.wordsReady()) {
-      return html`<div part="status" class="status waiting" role="status" aria-live="polite" aria-busy="true">
+      return html`<div part="status" class="status waiting" dir=${this.i18n.dir} role="status" aria-live="polite" aria-busy="true">
         <span part="icon" class="icon" aria-hidden="true"><svg viewBox="0 0 24 24" focusable="false">${ICONS.waiting}</svg></span>
       </div>`;
     }
@@ -230,7 +232,7 @@ export class KassaStatus extends KassaElement {
     const wayBack = next && payment ? wayBackUrl(this.checkoutUrl, recallCheckoutPlace(payment.reference)?.checkoutUrl) : undefined;
     const note = this.note();
     return html`
-      <div part="status" class="status ${tone}" role="status" aria-live="polite">
+      <div part="status" class="status ${tone}" dir=${this.i18n.dir} role="status" aria-live="polite">
         <span part="icon" class="icon" aria-hidden="true"><svg viewBox="0 0 24 24" focusable="false">${ICONS[tone]}</svg></span>
         <div class="text">
           <p part="message" class="message">${this.message()}</p>
@@ -239,8 +241,8 @@ export class KassaStatus extends KassaElement {
           ${payment ? html`<p part="amount" class="amount">${formatAmount(payment.amount, payment.currency, this.i18n.tag)}</p>` : nothing}
         </div>
       </div>
-      ${phase === 'error' ? html`<button part="retry" class="retry" type="button" @click=${this.retry}>${this.i18n.t('common.retry')}</button>` : nothing}
-      ${wayBack ? html`<a part="choose-another" class="action" href=${wayBack}>${this.i18n.t('status.chooseAnother')}</a>` : nothing}
+      ${phase === 'error' ? html`<button part="retry" class="retry" type="button" dir=${this.i18n.dir} @click=${this.retry}>${this.i18n.t('common.retry')}</button>` : nothing}
+      ${wayBack ? html`<a part="choose-another" class="action" dir=${this.i18n.dir} href=${wayBack}>${this.i18n.t('status.chooseAnother')}</a>` : nothing}
     `;
   }
 }

@@ -40,7 +40,7 @@ const messages: Messages = {
   'method.b2b-pay-later': 'Betal senere mod faktura',
   'method.b2b-pay-later.full': 'Betal hele beløbet',
   'method.b2b-pay-later.instalments': 'Betal i {count} rentefrie rater',
-  'method.b2b-pay-later.days': 'Betal inden for {days} dage',
+  'method.b2b-pay-later.days': { one: 'Betal inden for {days} dag', other: 'Betal inden for {days} dage' },
   'method.hi-health': 'hi.health – sundhedsudgifter',
 
   // kassa-method-fields

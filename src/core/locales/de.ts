@@ -12,7 +12,7 @@ const messages: Messages = {
   'picker.label': 'Zahlungsart',
   'picker.empty': 'Für diese Bestellung ist keine Zahlungsart verfügbar.',
   'picker.group.card': 'Karten',
-  'picker.group.wallet': 'Wallets',
+  'picker.group.wallet': 'E-Wallets',
   'picker.group.bank': 'Banküberweisung',
   'picker.group.invoice': 'Rechnung',
   'picker.group.installments': 'Ratenzahlung',
@@ -40,7 +40,7 @@ const messages: Messages = {
   'method.b2b-pay-later': 'Später per Rechnung bezahlen',
   'method.b2b-pay-later.full': 'Vollständig bezahlen',
   'method.b2b-pay-later.instalments': 'In {count} zinsfreien Raten bezahlen',
-  'method.b2b-pay-later.days': 'In {days} Tagen bezahlen',
+  'method.b2b-pay-later.days': { one: 'In {days} Tag bezahlen', other: 'In {days} Tagen bezahlen' },
   'method.hi-health': 'hi.health – Gesundheitsausgaben',
 
   // kassa-method-fields

@@ -43,7 +43,7 @@ const enCheckout = {
   'method.b2b-pay-later': 'Pay later by invoice',
   'method.b2b-pay-later.full': 'Pay in full',
   'method.b2b-pay-later.instalments': 'Pay in {count} interest-free instalments',
-  'method.b2b-pay-later.days': 'Pay in {days} days',
+  'method.b2b-pay-later.days': { one: 'Pay in {days} day', other: 'Pay in {days} days' },
   'method.hi-health': 'hi.health – health expenses',
 
   // kassa-checkout

@@ -12,5 +12,17 @@ import enParts from './en-parts.ts';
 const en = { ...enCheckout, ...enParts } as const;
 
 export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;
+
+/**
+ * A message whose wording follows a number (its `{count}` or `{days}`): one text per `Intl.PluralRules` category of
+ * the catalogue's language. `other` is required; a category left out reads `other`.
+ */
+export type PluralForms = { readonly [category in Intl.LDMLPluralRule]?: string } & { readonly other: string };
+
+/** The keys whose wording follows a number: English gives them plural forms or a `{count}` or `{days}`. */
+export type PluralKey = {
+  [K in MessageKey]: (typeof en)[K] extends string ? ((typeof en)[K] extends `${string}{${'count' | 'days'}}${string}` ? K : never) : K;
+}[MessageKey];
+
+export type Messages = { [K in MessageKey]: K extends PluralKey ? string | PluralForms : string };
 export default en satisfies Messages;

@@ -40,7 +40,7 @@ const messages: Messages = {
   'method.b2b-pay-later': 'Paiement différé sur facture',
   'method.b2b-pay-later.full': 'Paiement comptant',
   'method.b2b-pay-later.instalments': 'Paiement en {count} fois sans frais',
-  'method.b2b-pay-later.days': 'Paiement à {days} jours',
+  'method.b2b-pay-later.days': { one: 'Paiement à {days} jour', other: 'Paiement à {days} jours' },
   'method.hi-health': 'hi.health – frais de santé',
 
   // kassa-method-fields
@@ -74,7 +74,7 @@ const messages: Messages = {
   'checkout.pay': 'Payer {amount}',
   'checkout.paying': 'Lancement du paiement…',
   'checkout.choose': 'Choisissez un moyen de paiement pour continuer.',
-  'checkout.total': 'Total',
+  'checkout.total': 'Total à payer',
   'checkout.error.kronor': 'Le paiement n’a pas pu être lancé. Veuillez réessayer.',
   'checkout.contacting': 'Connexion à {provider}…',
   'checkout.tryAnother': 'Essayez un autre moyen de paiement, par exemple {method}.',

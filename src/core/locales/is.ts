@@ -39,8 +39,8 @@ const messages: Messages = {
   'method.bank-transfer': 'Millifærsla',
   'method.b2b-pay-later': 'Greiða síðar með reikningi',
   'method.b2b-pay-later.full': 'Greiða alla upphæðina',
-  'method.b2b-pay-later.instalments': 'Greiða í {count} vaxtalausum afborgunum',
-  'method.b2b-pay-later.days': 'Greiða innan {days} daga',
+  'method.b2b-pay-later.instalments': { one: 'Greiða í {count} vaxtalausri afborgun', other: 'Greiða í {count} vaxtalausum afborgunum' },
+  'method.b2b-pay-later.days': { one: 'Greiða innan {days} dags', other: 'Greiða innan {days} daga' },
   'method.hi-health': 'hi.health – heilbrigðiskostnaður',
 
   // kassa-method-fields

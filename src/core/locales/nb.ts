@@ -40,7 +40,7 @@ const messages: Messages = {
   'method.b2b-pay-later': 'Betal senere mot faktura',
   'method.b2b-pay-later.full': 'Betal hele beløpet',
   'method.b2b-pay-later.instalments': 'Betal i {count} rentefrie avdrag',
-  'method.b2b-pay-later.days': 'Betal innen {days} dager',
+  'method.b2b-pay-later.days': { one: 'Betal innen {days} dag', other: 'Betal innen {days} dager' },
   'method.hi-health': 'hi.health – helseutgifter',
 
   // kassa-method-fields

@@ -40,7 +40,7 @@ const messages: Messages = {
   'method.b2b-pay-later': 'Płatność odroczona na fakturę',
   'method.b2b-pay-later.full': 'Zapłać całość',
   'method.b2b-pay-later.instalments': 'Zapłać w {count} nieoprocentowanych ratach',
-  'method.b2b-pay-later.days': 'Zapłać w ciągu {days} dni',
+  'method.b2b-pay-later.days': { one: 'Zapłać w ciągu {days} dnia', other: 'Zapłać w ciągu {days} dni' },
   'method.hi-health': 'hi.health – wydatki na zdrowie',
 
   // kassa-method-fields

@@ -40,7 +40,7 @@ const messages: Messages = {
   'method.b2b-pay-later': 'Betala senare mot faktura',
   'method.b2b-pay-later.full': 'Betala hela beloppet',
   'method.b2b-pay-later.instalments': 'Betala i {count} räntefria delbetalningar',
-  'method.b2b-pay-later.days': 'Betala inom {days} dagar',
+  'method.b2b-pay-later.days': { one: 'Betala inom {days} dag', other: 'Betala inom {days} dagar' },
   'method.hi-health': 'hi.health – vårdkostnader',
 
   // kassa-method-fields

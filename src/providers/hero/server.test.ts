@@ -146,7 +146,7 @@ describe('configuration', () => {
     assert.equal(result.success, false);
     const issue = result.error!.issues[0]!;
     assert.equal(issue.code, 'unrecognized_keys');
-    assert.deepEqual((issue as { keys: string[] }).keys, ['webhookSecret']);
+    assert.deepEqual(issue.keys, ['webhookSecret']);
     assert.doesNotMatch(JSON.stringify(result.error!.issues), /secret-key|other-secret/);
   });
 

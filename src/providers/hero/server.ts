@@ -20,6 +20,7 @@ import { z } from 'zod';
 import type { PaymentMethod } from '../../core/model.ts';
 import { isLoopbackHost } from '../../core/url-safety.ts';
 import { callGraphQL, type CallOptions, type GraphQLAnswer } from '../../server/provider-http.ts';
+import type { Holds, SameShape } from '../../server/schema.ts';
 import {
   checkBatchSize,
   ProviderRefused,
@@ -68,7 +69,7 @@ import {
   toMethods,
   withinCustomerLimits,
 } from './methods.ts';
-import { heroReads, heroStatus, stateMaps, UNFINALIZED_STATES, type HeroStateMaps } from './status.ts';
+import { heroReads, heroStatus, stateMaps, UNFINALIZED_STATES, type HeroStateMaps, type UnfinalizedState } from './status.ts';
 
 const PROVIDER = 'hero';
 
@@ -126,7 +127,23 @@ const configSchema = z.strictObject({
   reviewStates: stateMapOption('reviewStates').optional(),
 });
 
-export type HeroConfig = z.infer<typeof configSchema>;
+// A type literal, not an interface: it converts to and from a plain record, as the inferred type did.
+/** What a merchant writes under `providers.hero`. */
+export type HeroConfig = {
+  environment: Environment;
+  apiKey: string;
+  /** Overrides Hero's GraphQL endpoint for the environment. */
+  graphqlUrl?: string;
+  /** Overrides the hosted page's base: the shopper goes to `{checkoutUrl}/checkout/{id}`. */
+  checkoutUrl?: string;
+  /** Hero's `error` values → Kassa states, over the assumed ones, e.g. `{"PAYMENT_REFUSED": "declined"}`. */
+  errorStates?: Record<string, UnfinalizedState>;
+  /** Hero's `reviewStatus` values → Kassa states, over the assumed PENDING and REFUSED. */
+  reviewStates?: Record<string, UnfinalizedState>;
+};
+
+/** @internal */
+export type HeroConfigTypesHold = [Holds<SameShape<z.input<typeof configSchema>, HeroConfig>>, Holds<SameShape<z.output<typeof configSchema>, HeroConfig>>];
 
 interface Endpoints {
   graphqlUrl: string;

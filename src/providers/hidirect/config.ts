@@ -4,7 +4,9 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { PAYMENT_STATES } from '../../core/model.ts';
+import { PAYMENT_STATES, type PaymentState } from '../../core/model.ts';
+import type { Environment } from '../../server/provider.ts';
+import type { Holds, KassaSchema, SameShape } from '../../server/schema.ts';
 import { isLoopbackHost } from '../../core/url-safety.ts';
 
 /** hi.health's hosted checkout per environment (providers.md); its `sandbox` is Kassa's `staging`. */
@@ -23,7 +25,8 @@ export const SANDBOX_PREFIX = '/hidirect';
 export const DEFAULT_MAX_AMOUNT = 1_000_000;
 
 const unit = z.enum(['major', 'minor']);
-export type AmountUnit = z.infer<typeof unit>;
+/** Whether an amount is in major units (`12.50`) or minor units (`1250`). */
+export type AmountUnit = 'major' | 'minor';
 
 /**
  * The encodings `Hi-Api-Signature-Format` may name and the hashes `Hi-Api-Hash-Algorithm` may name. hi.health's docs
@@ -70,7 +73,7 @@ const webhookPublicKey = z
     }
   }, 'webhookPublicKey must be a PEM RSA public key or X.509 certificate');
 
-export const hidirectConfigSchema = z
+const schema = z
   .strictObject({
     environment: z.enum(['sandbox', 'staging', 'production']),
     /** Sent as `x-api-key`; server side only. */
@@ -124,9 +127,65 @@ export const hidirectConfigSchema = z
     }
   });
 
-/** What a merchant writes (defaults may be left out). */
-export type HidirectConfig = z.input<typeof hidirectConfigSchema>;
-export type ResolvedHidirectConfig = z.output<typeof hidirectConfigSchema>;
+// A type literal, not an interface: it converts to and from a plain record, as the inferred type did.
+/** What a merchant writes under `providers.hidirect` (options with a default may be left out). */
+export type HidirectConfig = {
+  environment: Environment;
+  /** Sent as `x-api-key`; server side only. */
+  apiKey: string;
+  /** The REST API's base URL (hi.health hands it out per merchant); required outside `sandbox`. */
+  baseUrl?: string;
+  /** The hosted checkout; the one-time token is added as `?token=`. */
+  checkoutUrl?: string;
+  /** hi.health's published webhook key (PEM); required outside `sandbox`. */
+  webhookPublicKey?: string;
+  /** `MANUAL` only pre-authorises the card: the merchant captures within 7 days. `AUTO` by default. */
+  cardCaptureMode?: 'AUTO' | 'MANUAL';
+  /** Whether the shopper must upload a prescription during checkout. */
+  prescriptionRequired?: boolean;
+  /** A hi.health-issued sub-merchant id: the payment is made for that merchant. */
+  merchantId?: string;
+  /** Units of the REST API's amounts (`major` by default). */
+  restAmountUnit?: AmountUnit;
+  /** Units of the webhooks' amounts (`minor` by default). */
+  webhookAmountUnit?: AmountUnit;
+  /** The largest order hi.health is offered for, in minor units. */
+  maxAmount?: number;
+  /** The signature encodings accepted in `Hi-Api-Signature-Format`; all three by default. */
+  webhookSignatureFormats?: SignatureFormat[];
+  /** The hashes accepted in `Hi-Api-Hash-Algorithm`; SHA-2 only, all three by default. */
+  webhookHashAlgorithms?: HashAlgorithm[];
+  /** HTTP statuses (4xx) with which hi.health refuses a capture, cancel or document. */
+  refusalStatuses?: number[];
+  /** The largest document uploaded, in bytes; larger ones are refused before sending. */
+  maxDocumentBytes?: number;
+  /** hi.health statuses → Kassa states, over the built-in map, e.g. `{"VOIDED": "cancelled"}`. */
+  statuses?: Record<string, PaymentState>;
+};
+
+type HidirectDefaulted =
+  | 'cardCaptureMode'
+  | 'prescriptionRequired'
+  | 'restAmountUnit'
+  | 'webhookAmountUnit'
+  | 'maxAmount'
+  | 'webhookSignatureFormats'
+  | 'webhookHashAlgorithms'
+  | 'refusalStatuses'
+  | 'maxDocumentBytes'
+  | 'statuses';
+
+/** The configuration once checked, defaults applied. */
+export type ResolvedHidirectConfig = Omit<HidirectConfig, HidirectDefaulted> & Required<Pick<HidirectConfig, HidirectDefaulted>>;
+
+/** Checks `providers.hidirect` and applies its defaults. */
+export const hidirectConfigSchema: KassaSchema<ResolvedHidirectConfig> = schema;
+
+/** @internal */
+export type HidirectConfigTypesHold = [
+  Holds<SameShape<z.input<typeof schema>, HidirectConfig>>,
+  Holds<SameShape<z.output<typeof schema>, ResolvedHidirectConfig>>,
+];
 
 export interface HidirectUrls {
   /** No trailing slash. */

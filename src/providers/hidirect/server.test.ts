@@ -61,7 +61,7 @@ function firstProblem(config: unknown): string {
   const result = hidirectProvider.configSchema.safeParse(config);
   assert.equal(result.success, false, 'the config should be refused');
   const issue = result.error!.issues[0]!;
-  return issue.code === 'unrecognized_keys' ? `unknown: ${issue.keys.join(',')}` : `${issue.path.join('.')}: ${issue.message}`;
+  return issue.code === 'unrecognized_keys' ? `unknown: ${issue.keys?.join(',')}` : `${issue.path.join('.')}: ${issue.message}`;
 }
 
 describe('hi.health configuration', () => {

@@ -6,7 +6,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isLoopbackHost } from '../../core/url-safety.ts';
 import type { Environment } from '../../server/provider.ts';
-import { KRONOR_COUNTRIES, KRONOR_MESSAGE, KRONOR_METHOD_CODES } from './methods.ts';
+import type { Holds, KassaSchema, SameShape } from '../../server/schema.ts';
+import { KRONOR_COUNTRIES, KRONOR_MESSAGE, KRONOR_METHOD_CODES, type KronorMethodCode } from './methods.ts';
 
 /** Kronor's public endpoints (providers.md): GraphQL over HTTP and websockets, and the payment gateway page. */
 export const KRONOR_URLS: Record<Exclude<Environment, 'sandbox'>, Omit<Endpoints, 'merchantWsUrl'>> = {
@@ -91,7 +92,7 @@ function endpointUrl(option: string, secure: 'https' | 'wss') {
     }, `${option} must not carry credentials, a query or a fragment`);
 }
 
-export const kronorConfigSchema = z.strictObject({
+const schema = z.strictObject({
   environment: z.enum(['sandbox', 'staging', 'production'], { error: "environment must be 'sandbox', 'staging' or 'production'" }),
   /** The merchant token from Kronor's portal, sent as `Authorization: Bearer …`; server side only. */
   merchantToken: z
@@ -180,10 +181,73 @@ export const kronorConfigSchema = z.strictObject({
   webhookReferenceField: z.string().min(1).default(KRONOR_DEFAULTS.webhookReferenceField),
 });
 
-/** What a merchant writes (sessionTtlMinutes may be left out). */
-export type KronorConfig = z.input<typeof kronorConfigSchema>;
+// A type literal, not an interface: it converts to and from a plain record, as the inferred type did.
+/** What a merchant writes under `providers.kronor` (options with a default may be left out). */
+export type KronorConfig = {
+  environment: Environment;
+  /** The merchant token from Kronor's portal, sent as `Authorization: Bearer …`; server side only. */
+  merchantToken: string;
+  /** The `hmacSecret` Kronor answered to `setWebhookUrl`: webhooks are signed with it (at least 16 characters). */
+  webhookSecret: string;
+  /** Overrides Kronor's GraphQL endpoint (the merchant's server and the shopper's browser both call it). */
+  graphqlUrl?: string;
+  /** Overrides the websocket endpoint the browser subscribes to; by default the graphqlUrl with wss. */
+  wsUrl?: string;
+  /** Overrides the websocket the endpoint follows the merchant's payments on; by default the graphqlUrl with wss. */
+  merchantWsUrl?: string;
+  /** Overrides Kronor's hosted payment gateway page. */
+  paymentGatewayUrl?: string;
+  /** How long a Kronor payment session stays usable, in minutes (1 to 1440; 30 by default). */
+  sessionTtlMinutes?: number;
+  /** The methods this merchant's Kronor contract covers, by Kassa code; by default all but `swish-ecom`. */
+  methods?: KronorMethodCode[];
+  /** Per method, the amount range Kassa offers it for (minor units); Kronor publishes none. */
+  methodLimits?: Partial<Record<KronorMethodCode, { min: number; max: number }>>;
+  /** Per method, the currencies (ISO 4217) Kassa offers it in. */
+  methodCurrencies?: Partial<Record<KronorMethodCode, string[]>>;
+  /** Who Kassa says made a capture, release or refund (Kronor's `generatedFrom`, at most 100 characters). */
+  generatedFrom?: string;
+  /** The message a refund shows the customer when the merchant gave no reason (at most 50 characters). */
+  defaultRefundMessage?: string;
+  /** The IP address sent when the shopper's is unknown and the method needs additionalData (P24, PayPal). */
+  unknownShopperIp?: string;
+  /** The tax rate, in percent, of a PayPal order line that carries none. */
+  defaultTaxRate?: number;
+  /** The session's country (ISO 3166-1 alpha-2) when neither the method, the customer nor the currency tells it. */
+  defaultCountry?: string;
+  /** The error codes (`extensions.code`) with which Kronor refuses an input or a state, rather than failing. */
+  refusalErrorCodes?: string[];
+  /** The header carrying a webhook's signature. */
+  webhookSignatureHeader?: string;
+  /** The field of a webhook event's additionalData that names the payment's merchantReference. */
+  webhookReferenceField?: string;
+};
+
+type KronorDefaulted =
+  | 'sessionTtlMinutes'
+  | 'generatedFrom'
+  | 'defaultRefundMessage'
+  | 'unknownShopperIp'
+  | 'defaultTaxRate'
+  | 'defaultCountry'
+  | 'refusalErrorCodes'
+  | 'webhookSignatureHeader'
+  | 'webhookReferenceField';
+
 /** The configuration once checked, defaults applied. */
-export type ResolvedKronorConfig = z.output<typeof kronorConfigSchema>;
+export type ResolvedKronorConfig = Omit<KronorConfig, KronorDefaulted> & Required<Pick<KronorConfig, KronorDefaulted>>;
+
+/** Checks `providers.kronor` and applies its defaults. */
+export const kronorConfigSchema: KassaSchema<ResolvedKronorConfig> = schema;
+
+/** The Kronor options whose access to the API is all a call needs (`setKronorWebhookUrl`). @internal */
+export const kronorAccessSchema = schema.pick({ environment: true, merchantToken: true, graphqlUrl: true });
+
+/** @internal */
+export type KronorConfigTypesHold = [
+  Holds<SameShape<z.input<typeof schema>, KronorConfig>>,
+  Holds<SameShape<z.output<typeof schema>, ResolvedKronorConfig>>,
+];
 
 export function kronorEndpoints(
   config: Pick<ResolvedKronorConfig, 'environment' | 'graphqlUrl' | 'wsUrl' | 'paymentGatewayUrl'> & { merchantWsUrl?: string | undefined },

@@ -11,7 +11,8 @@
  * The list stays small: requests created in the last two days, only Kassa's, at most `limit`, newest first. A drop
  * is followed by a reconnect with backoff (graphql-ws's retries, then a new subscription after a refusal).
  */
-import { createClient, type Client } from 'graphql-ws';
+// The client entry alone: the package's main entry carries graphql-ws's server, which loads all of graphql.
+import { createClient, type Client } from 'graphql-ws/client';
 import WebSocket from 'ws';
 import type { StatusRead, StoredPaymentRef } from '../../server/provider.ts';
 import { WAITING_REQUESTS, type WaitingRequestsData } from './graphql.ts';

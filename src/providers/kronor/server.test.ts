@@ -240,7 +240,7 @@ describe('configuration', () => {
     assert.equal(result.success, false);
     const issue = result.error!.issues[0]!;
     assert.equal(issue.code, 'unrecognized_keys');
-    assert.deepEqual((issue as { keys: string[] }).keys, ['apiKey']);
+    assert.deepEqual(issue.keys, ['apiKey']);
     assert.doesNotMatch(JSON.stringify(result.error!.issues), /secret-token|other-secret/);
   });
 

@@ -55,6 +55,7 @@ import {
 } from '../../server/provider.ts';
 import {
   KRONOR_DEFAULTS,
+  kronorAccessSchema,
   kronorConfigSchema,
   kronorEndpoints,
   kronorRedirectHosts,
@@ -553,7 +554,7 @@ export async function setKronorWebhookUrl(
   webhookUrl: string,
   deps: ProviderDeps,
 ): Promise<{ hmacSecret: string | null; settingId: number }> {
-  const config = kronorConfigSchema.pick({ environment: true, merchantToken: true, graphqlUrl: true }).parse({
+  const config = kronorAccessSchema.parse({
     environment: options.environment,
     merchantToken: options.merchantToken,
     ...(options.graphqlUrl !== undefined ? { graphqlUrl: options.graphqlUrl } : {}),

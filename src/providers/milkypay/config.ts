@@ -14,7 +14,9 @@
 import { z } from 'zod';
 import { isLoopbackHost } from '../../core/url-safety.ts';
 import { DEFAULT_INVOICE_OPTIONS, type InvoiceOptions } from './invoice.ts';
-import { FAILED_STATES } from './status.ts';
+import type { Environment } from '../../server/provider.ts';
+import type { Holds, KassaSchema, SameShape } from '../../server/schema.ts';
+import { FAILED_STATES, type FailedState } from './status.ts';
 
 /** Where the local sandbox simulates MilkyPay, under `deps.sandboxUrl`. */
 export const SANDBOX_PREFIX = '/milkypay';
@@ -44,7 +46,7 @@ const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]
 /** A resolution as the platform spells them (`insufficient_funds`). */
 const RESOLUTION = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export const milkypayConfigSchema = z
+const schema = z
   .strictObject({
     environment: z.enum(['sandbox', 'staging', 'production']),
     /** `pk_test_…` / `pk_live_…`: sent in the body of public API calls (the payment pre-request). */
@@ -95,7 +97,41 @@ export const milkypayConfigSchema = z
     });
   });
 
-export type MilkypayConfig = z.infer<typeof milkypayConfigSchema>;
+// A type literal, not an interface: it converts to and from a plain record, as the inferred type did.
+/** What a merchant writes under `providers.milkypay`. */
+export type MilkypayConfig = {
+  environment: Environment;
+  /** `pk_test_…` / `pk_live_…`: sent in the body of public API calls (the payment pre-request). */
+  publicKey: string;
+  /** HTTP Basic user of the private API. */
+  accountId: string;
+  /** HTTP Basic password of the private API; server side only. */
+  apiKey: string;
+  /** The live or test secret key that signs callbacks (`X-Signature`). */
+  callbackSecret: string;
+  /** MilkyPay's API base for this merchant; defaults to the sandbox's in `sandbox`, required otherwise. */
+  baseUrl?: string;
+  /** Overrides `{baseUrl}/public-api` when the public API has its own host. */
+  publicApiUrl?: string;
+  /** Overrides `{baseUrl}/api` when the private API has its own host. */
+  privateApiUrl?: string;
+  /** Hosts of the hosted payment page and payment gateways the shopper may be sent to, replacing the documented ones. */
+  redirectHosts?: string[];
+  /** Sent as the invoice's `test_mode`; by default true for a `pk_test_…` public key. */
+  testMode?: boolean;
+  /** Longest `description` sent (255 assumed). */
+  descriptionMaxLength?: number;
+  /** A guest's `customer.reference_id`: the e-mail (assumed default) or `none` (no customer object is sent). */
+  guestCustomerReference?: 'email' | 'none';
+  /** `process_failed` resolutions → states, over the assumed ones, e.g. `{"do_not_honor": "declined"}`. */
+  resolutionStates?: Record<string, FailedState>;
+};
+
+/** Checks `providers.milkypay`. */
+export const milkypayConfigSchema: KassaSchema<MilkypayConfig> = schema;
+
+/** @internal */
+export type MilkypayConfigTypesHold = [Holds<SameShape<z.input<typeof schema>, MilkypayConfig>>, Holds<SameShape<z.output<typeof schema>, MilkypayConfig>>];
 
 export interface MilkypayEndpoints {
   /** No trailing slash. */

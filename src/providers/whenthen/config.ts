@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isLoopbackHost } from '../../core/url-safety.ts';
 import type { Environment } from '../../server/provider.ts';
+import type { Holds, KassaSchema, SameShape } from '../../server/schema.ts';
 
 /** WhenThen's GraphQL API (providers.md); WhenThen's own "sandbox" is Kassa's `staging`. */
 export const GRAPHQL_URLS: Record<Exclude<Environment, 'sandbox'>, string> = {
@@ -111,7 +112,7 @@ const errorCodes = z
   })
   .prefault({});
 
-export const whenthenConfigSchema = z
+const schema = z
   .strictObject({
     environment: z.enum(['sandbox', 'staging', 'production'], { error: "environment must be 'sandbox', 'staging' or 'production'" }),
     /** WhenThen's private key, sent as `Authorization: Bearer …`; server side only. */
@@ -157,9 +158,80 @@ export const whenthenConfigSchema = z
     }
   });
 
-/** What a merchant writes (defaults may be left out). */
-export type WhenthenConfig = z.input<typeof whenthenConfigSchema>;
-export type ResolvedWhenthenConfig = z.output<typeof whenthenConfigSchema>;
+// A type literal, not an interface: it converts to and from a plain record, as the inferred type did.
+/** What a merchant writes under `providers.whenthen` (options with a default may be left out). */
+export type WhenthenConfig = {
+  environment: Environment;
+  /** WhenThen's private key, sent as `Authorization: Bearer …`; server side only. */
+  apiKey: string;
+  /** The secret WhenThen signs webhooks with (see `webhookSignature`). */
+  webhookSecret: string;
+  /** The WhenThen flow payments run through (developer settings); left out, the account's default flow runs. */
+  flowId?: string;
+  /** Overrides WhenThen's GraphQL endpoint for the environment. */
+  graphqlUrl?: string;
+  /** WhenThen's hosted card checkout; required outside `sandbox` when card is offered. */
+  hostedCheckoutUrl?: string;
+  /** The names of the hosted checkout's query parameters (four different names). */
+  hostedCheckoutParameters?: Partial<WhenthenCheckoutParameters>;
+  /** How WhenThen signs webhooks: header, HMAC algorithm, digest encoding, prefix. */
+  webhookSignature?: Partial<WhenthenWebhookSignature>;
+  /** The webhook event type that carries a payment; other types are acknowledged and ignored. */
+  webhookEventType?: string;
+  /** WhenThen's `extensions.code` values for the errors the adapter acts on. */
+  errorCodes?: Partial<WhenthenErrorCodes>;
+  /** How many payments one listPayments page asks for when finding a payment by orderId (1 to 1000). */
+  listPageSize?: number;
+  /** The methods offered, in this order; all three by default. */
+  methods?: MethodCode[];
+  /** Hosts PayPal / Klarna approval pages may be on (staging and production); defaults to PayPal's and Klarna's. */
+  apmRedirectHosts?: string[];
+};
+
+/** The query parameters of WhenThen's hosted checkout address. */
+export interface WhenthenCheckoutParameters {
+  clientToken: string;
+  redirectUrl: string;
+  orderId: string;
+  flowId: string;
+}
+
+/** Where and how a webhook's signature is carried. */
+export interface WhenthenWebhookSignature {
+  header: string;
+  algorithm: 'sha256' | 'sha512';
+  encoding: 'hex' | 'base64';
+  /** Text before the digest in the header, e.g. `sha256=`. */
+  prefix: string;
+}
+
+export interface WhenthenErrorCodes {
+  requiresApmAuthorization: string;
+  invalidStatus: string;
+  unauthenticated: string;
+  forbidden: string;
+}
+
+type WhenthenDefaulted = 'hostedCheckoutParameters' | 'webhookSignature' | 'webhookEventType' | 'errorCodes' | 'listPageSize' | 'methods';
+
+/** The configuration once checked, defaults applied. */
+export type ResolvedWhenthenConfig = Omit<WhenthenConfig, WhenthenDefaulted> & {
+  hostedCheckoutParameters: WhenthenCheckoutParameters;
+  webhookSignature: WhenthenWebhookSignature;
+  webhookEventType: string;
+  errorCodes: WhenthenErrorCodes;
+  listPageSize: number;
+  methods: MethodCode[];
+};
+
+/** Checks `providers.whenthen` and applies its defaults. */
+export const whenthenConfigSchema: KassaSchema<ResolvedWhenthenConfig> = schema;
+
+/** @internal */
+export type WhenthenConfigTypesHold = [
+  Holds<SameShape<z.input<typeof schema>, WhenthenConfig>>,
+  Holds<SameShape<z.output<typeof schema>, ResolvedWhenthenConfig>>,
+];
 
 export interface WhenthenEndpoints {
   graphqlUrl: string;

@@ -44,7 +44,7 @@ function firstProblem(config: unknown): string {
   const result = whenthenProvider.configSchema.safeParse(config);
   assert.equal(result.success, false, 'the config should be refused');
   const issue = result.error!.issues[0]!;
-  return issue.code === 'unrecognized_keys' ? `unknown: ${issue.keys.join(',')}` : `${issue.path.join('.')}: ${issue.message}`;
+  return issue.code === 'unrecognized_keys' ? `unknown: ${issue.keys?.join(',')}` : `${issue.path.join('.')}: ${issue.message}`;
 }
 
 /** A 9.90 EUR card payment made straight at WhenThen's API (as a headless integration would), answering its id. */

@@ -28,7 +28,8 @@ export function readBytes(request: IncomingRequest, limit: number): Promise<Uint
 /**
  * A JSON body checked against `schema`; the problem names the first bad field. `plainlyValid`, when given, answers
  * whether a value is certainly one `schema` accepts as it is, so the common body skips the schema (anything it does
- * not vouch for goes through the schema, which words the problem).
+ * not vouch for goes through the schema, which words the problem). @internal: its schema type stays out of the
+ * package's declarations.
  */
 export async function readJsonBody<T>(request: IncomingRequest, schema: z.ZodType<T>, limit: number, plainlyValid?: (value: unknown) => value is T): Promise<T> {
   const type = request.headers.get('content-type') ?? '';

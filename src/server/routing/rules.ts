@@ -60,6 +60,7 @@ const ruleSchema = z.union([
     .refine((rule) => rule.minAmount === undefined || rule.maxAmount === undefined || rule.minAmount <= rule.maxAmount, 'minAmount is above maxAmount'),
 ]);
 
+/** @internal */
 export const routingSchema = z.strictObject({
   methods: z.partialRecord(z.enum(METHOD_TYPES), z.array(ruleSchema)).optional(),
   list: z.enum(['type', 'provider']).optional(),

@@ -20,13 +20,19 @@ import type { Tokens } from './tokens.ts';
 /** A BCP 47 language tag as the session answers it, e.g. `sv` or `de-CH`. */
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
+/** What `POST /session` (or the query of `GET /session`) asks for. */
+export interface SessionRequest {
+  order: string;
+  locale?: string;
+}
+
 const sessionBody = z.strictObject({
   order: z.string().min(1).max(128),
   locale: z.string().regex(LOCALE).max(35).optional(),
 });
 
 /** What `sessionBody` accepts unchanged, checked without the schema: an object of `order` and, optionally, `locale`. */
-export function isPlainSessionBody(value: unknown): value is z.infer<typeof sessionBody> {
+export function isPlainSessionBody(value: unknown): value is SessionRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   let keys = 0;
   for (const key in value) {
@@ -147,7 +153,7 @@ export class RandomIds {
 }
 
 /** The query's `order` and `locale`, checked as the JSON body is; any other parameter is refused, as in the body. */
-export function sessionQuery(params: URLSearchParams): z.infer<typeof sessionBody> {
+export function sessionQuery(params: URLSearchParams): SessionRequest {
   const entries = [...params];
   const repeated = entries.find(([name], i) => entries.findIndex(([other]) => other === name) !== i);
   if (repeated) throw new HttpProblem('invalid-body', `${repeated[0]} is given twice`, repeated[0]);

@@ -1,0 +1,2 @@
+// An empty Svelte configuration: svelte-check reads this one instead of looking for a Vite configuration.
+export default {};
