@@ -2,7 +2,7 @@
  * Server-rendered elements hydrate in Chromium: Kassa's script-tag entry (src/index.ts, bundled as for the CDN) finds
  * the declarative shadow roots, loads Lit's hydration before defining anything, and every element takes over the
  * server's DOM — the very nodes, not a second render — without an error, ending as a browser-only render of the same
- * element ends.
+ * element ends. Where Lit's hydration cannot load, the elements render afresh, once.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -113,15 +113,17 @@ describe('hydration of server-rendered elements', () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  it('takes over the server’s DOM of every element, with no error and the same result as a browser render', async () => {
+  /** One page load: Kassa loads on the server-rendered page; each element compared with a browser-only twin. */
+  async function loadAndCompare(options: { hydrationChunk: 'served' | 'unreachable' }) {
     const context = await browser.newContext();
     const tab = await context.newPage();
+    if (options.hydrationChunk === 'unreachable') await tab.route('**/hydrate-*.js', (route) => route.abort());
     // The functions below are passed as source; tsx's `__name` helper in them must exist in the page.
     await tab.addInitScript('globalThis.__name = (f) => f');
     const errors: string[] = [];
     tab.on('pageerror', (error) => errors.push(error.message));
     tab.on('console', (message) => {
-      // Chromium logs the endpoint's 404 for the unknown payment; anything else is the elements' own complaint.
+      // Chromium logs the endpoint's 404 for the unknown payment (and the aborted chunk); the rest is the elements'.
       if ((message.type() === 'error' || message.type() === 'warning') && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
     });
     await tab.goto(url);
@@ -138,9 +140,8 @@ describe('hydration of server-rendered elements', () => {
         const shadowText = new Function(`return (${shadowTextSource})`)() as (element: Element) => string;
         const given = JSON.parse(document.getElementById('given')!.textContent!) as [string, Record<string, unknown>][];
         for (const [tag, properties] of given) Object.assign(document.querySelector(tag)!, properties);
-        const serverText = Object.fromEntries(tags.map((tag) => [tag, shadowText(document.querySelector(tag)!)]));
         await import(/* @vite-ignore */ '/kassa.js' as string);
-        const out: Record<string, { reused: boolean; hydrated: string; browser: string; server: string }> = {};
+        const out: Record<string, { reused: boolean; hydrated: string; browser: string }> = {};
         for (const tag of tags) {
           await customElements.whenDefined(tag);
           const element = document.querySelector(tag) as HTMLElement & { updateComplete: Promise<unknown> };
@@ -158,19 +159,34 @@ describe('hydration of server-rendered elements', () => {
             reused: nodes.length > 0 && nodes.every((node) => (node as Element & { ssr?: boolean }).ssr === true),
             hydrated: shadowText(element),
             browser: shadowText(twin),
-            server: serverText[tag]!,
           };
         }
         return out;
       },
       { tags: elements.map((e) => e.tag), shadowTextSource: shadowText.toString() },
     );
+    await context.close();
+    return { result, errors };
+  }
+
+  it('takes over the server’s DOM of every element, with no error and the same result as a browser render', async () => {
+    const { result, errors } = await loadAndCompare({ hydrationChunk: 'served' });
     for (const { tag } of elements) {
       const seen = result[tag]!;
       assert.ok(seen.reused, `<${tag}> kept the server's nodes`);
       assert.equal(seen.hydrated, seen.browser, `<${tag}> ends as a browser render does`);
     }
     assert.deepEqual(errors, []);
-    await context.close();
+  });
+
+  it('renders every element afresh, once, when the hydration chunk cannot load', async () => {
+    const { result, errors } = await loadAndCompare({ hydrationChunk: 'unreachable' });
+    for (const { tag } of elements) {
+      const seen = result[tag]!;
+      assert.ok(!seen.reused, `<${tag}> dropped the server's nodes`);
+      assert.equal(seen.hydrated, seen.browser, `<${tag}> shows what a browser render shows, not twice`);
+    }
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!, /^Kassa: could not load hydration; rendering again\./);
   });
 });

@@ -13,8 +13,16 @@ export function defineElement(tag: string, constructor: CustomElementConstructor
   if (!hydrationChecked && !isServer) {
     hydrationChecked = true;
     // Rendered on the server: a Kassa element not yet defined whose declarative shadow root is already attached.
-    if ([...document.querySelectorAll(':not(:defined)')].some((element) => element.shadowRoot && element.localName.startsWith('kassa-'))) {
-      hydration = import('./hydrate.ts').then(({ installHydration }) => installHydration()).catch((error: unknown) => console.warn('Kassa: could not load hydration; rendering again.', error));
+    const rendered = [...document.querySelectorAll(':not(:defined)')].filter((element) => element.shadowRoot && element.localName.startsWith('kassa-'));
+    if (rendered.length) {
+      hydration = import('./hydrate.ts').then(
+        ({ installHydration }) => installHydration(),
+        (error: unknown) => {
+          // Offline, say: the elements render afresh into emptied roots (Lit would render next to the server's DOM).
+          for (const element of rendered) element.shadowRoot!.replaceChildren();
+          console.warn('Kassa: could not load hydration; rendering again.', error);
+        },
+      );
     }
   }
   if (hydration) void hydration.then(() => register(tag, constructor));
